@@ -1,0 +1,137 @@
+/**
+ * Backend selection: `@tensorflow/tfjs-node` (or `-gpu`) when installed, else the wasm backend
+ * with Lacuna's training kernels (threaded SIMD under Node), else the pure-JS cpu backend.
+ *
+ * Environment: LACUNA_BACKEND=auto|tensorflow|wasm|cpu, LACUNA_THREADS=N.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
+import { lookUpOption } from '../check.js';
+import { LacunaError } from '../errors.js';
+import { registerLacunaWasmKernels } from '../kernels/register_all.js';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+export interface BackendOptions {
+  /** Which backend to use. Default 'auto' (or LACUNA_BACKEND). */
+  readonly backend?: 'auto' | BackendName;
+  /** Threads for the wasm backend. Default: all cores (or LACUNA_THREADS). */
+  readonly threads?: number;
+}
+
+export interface BackendInfo {
+  readonly backend: BackendName;
+  readonly threads: number;
+  readonly simd: boolean;
+  /** Whether Lacuna's own training kernels are registered on this backend. */
+  readonly lacunaKernels: boolean;
+  readonly versions: Record<string, string>;
+  /** Why a preferred backend was not used, if it was not. */
+  readonly notes: string[];
+}
+
+const isNode = typeof process !== 'undefined' && process.versions?.node != null;
+let current: BackendInfo | null = null;
+let wasmThreads = 1;
+
+async function defaultThreads(): Promise<number> {
+  if (!isNode) return Math.max(1, (globalThis.navigator?.hardwareConcurrency ?? 1));
+  const os = await import('node:os');
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+async function tryTensorflow(notes: string[]): Promise<boolean> {
+  if (!isNode) return false;
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(pkg);
+      if (await tf.setBackend('tensorflow')) return true;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') {
+        notes.push(`${pkg} is installed but failed to load: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+  }
+  return false;
+}
+
+async function registerNodeWasm(threads: number): Promise<void> {
+  const { instantiateThreadedWasmForNode } = await import('./wasm_node.js');
+  wasmBackend.setThreadsCount(threads);
+  tf.removeBackend('wasm');
+  tf.registerBackend(
+    'wasm',
+    async () => {
+      const module = await instantiateThreadedWasmForNode();
+      const backend = new wasmBackend.BackendWasm(module as never);
+      // Pool threads sleep in Atomics.wait between kernels; they must not hold the process open.
+      const pt = (module as { PThread?: { runningWorkers: { unref(): void }[]; unusedWorkers: { unref(): void }[] } }).PThread;
+      for (const w of [...(pt?.runningWorkers ?? []), ...(pt?.unusedWorkers ?? [])]) w.unref();
+      return backend;
+    },
+    3,
+  );
+}
+
+/**
+ * Initialises the tensor backend once per process and returns what was chosen.
+ * Safe to call again: later calls return the first result unless options differ.
+ */
+export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
+  const env = isNode ? process.env : {};
+  const want = lookUpOption(options.backend ?? env['LACUNA_BACKEND'] ?? 'auto', BACKEND_CHOICES, 'backend');
+  const threads = options.threads ?? (env['LACUNA_THREADS'] ? Number(env['LACUNA_THREADS']) : await defaultThreads());
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new LacunaError(`initBackend: threads must be a positive integer, got ${threads}`);
+  }
+  if (current && (want === 'auto' || want === current.backend) && (current.backend !== 'wasm' || threads === current.threads)) {
+    return current;
+  }
+  const notes: string[] = [];
+  let chosen: BackendName | null = null;
+
+  if (want === 'tensorflow' || want === 'auto') {
+    if (await tryTensorflow(notes)) chosen = 'tensorflow';
+    else if (want === 'tensorflow') throw new LacunaError('initBackend: @tensorflow/tfjs-node is not installed or failed to load');
+  }
+  if (!chosen && (want === 'wasm' || want === 'auto')) {
+    try {
+      if (isNode && threads > 1) await registerNodeWasm(threads);
+      else wasmBackend.setThreadsCount(threads);
+      registerLacunaWasmKernels();
+      if (await tf.setBackend('wasm')) {
+        chosen = 'wasm';
+        wasmThreads = wasmBackend.getThreadsCount();
+      }
+    } catch (e) {
+      notes.push(`wasm backend failed: ${(e as Error).message}`);
+      if (want === 'wasm') throw new LacunaError(`initBackend: wasm backend failed: ${(e as Error).message}`);
+    }
+  }
+  if (!chosen) {
+    await tf.setBackend('cpu');
+    chosen = 'cpu';
+  }
+  await tf.ready();
+  current = {
+    backend: chosen,
+    threads: chosen === 'wasm' ? wasmThreads : chosen === 'cpu' ? 1 : threads,
+    simd: chosen === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : false,
+    lacunaKernels: chosen === 'wasm',
+    versions: {
+      'tfjs-core': tf.version_core,
+      'tfjs-backend-wasm': wasmBackend.version_wasm,
+      node: isNode ? process.versions.node : 'n/a',
+    },
+    notes,
+  };
+  return current;
+}
+
+/** The result of the last `initBackend`, or null before it. */
+export function backendInfo(): BackendInfo | null {
+  return current;
+}
