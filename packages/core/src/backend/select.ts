@@ -5,6 +5,8 @@
  * Environment: LACUNA_BACKEND=auto|tensorflow|wasm|cpu, LACUNA_THREADS=N.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// The union package registers every op's gradient (tfjs-core alone registers none).
+import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
 import { lookUpOption } from '../check.js';
@@ -30,6 +32,21 @@ export interface BackendInfo {
   readonly versions: Record<string, string>;
   /** Why a preferred backend was not used, if it was not. */
   readonly notes: string[];
+}
+
+// The cpu backend prints a "install tfjs-node" banner on first use; Lacuna says what it
+// chose in `lacuna info` instead.
+{
+  const registry = (tf.engine() as unknown as { registryFactory: Record<string, { factory: () => unknown }> }).registryFactory;
+  const cpu = registry['cpu'];
+  if (cpu) {
+    const make = cpu.factory;
+    cpu.factory = () => {
+      const b = make() as { firstUse?: boolean };
+      b.firstUse = false;
+      return b;
+    };
+  }
 }
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;

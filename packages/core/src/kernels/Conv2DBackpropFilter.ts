@@ -1,0 +1,79 @@
+/**
+ * Conv2DBackpropFilter for the wasm backend (the stock backend has none).
+ *
+ * dW^T [Co, KH*KW*Ci] = dy^T [Co, M] @ im2col(x) [M, KH*KW*Ci], M = B*OH*OW, summed over batch
+ * chunks to bound scratch memory; the GEMM is XNNPACK's (threaded), im2col and the transposes
+ * are ours, working in place in the backend's memory.
+ */
+import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo, Conv2DBackpropFilterInputs, Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
+import { batchChunk, lacunaKernels, ptr, runWasmKernel, view, type WasmBackendLike } from './wasm_module.js';
+
+export interface ConvGeometry {
+  B: number; H: number; W: number; Ci: number; Co: number; KH: number; KW: number;
+  sh: number; sw: number; dh: number; dw: number; pt: number; pl: number; OH: number; OW: number;
+}
+
+export function convGeometry(
+  xShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  strides: number | [number, number],
+  pad: Conv2DBackpropFilterAttrs['pad'],
+  dimRoundingMode: Conv2DBackpropFilterAttrs['dimRoundingMode'],
+  dilations: number | [number, number] = 1,
+): ConvGeometry {
+  const info = backend_util.computeConv2DInfo(xShape, filterShape, strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
+  return {
+    B: info.batchSize, H: info.inHeight, W: info.inWidth, Ci: info.inChannels, Co: info.outChannels,
+    KH: info.filterHeight, KW: info.filterWidth, sh: info.strideHeight, sw: info.strideWidth,
+    dh: info.dilationHeight, dw: info.dilationWidth, pt: info.padInfo.top, pl: info.padInfo.left,
+    OH: info.outHeight, OW: info.outWidth,
+  };
+}
+
+export function conv2DBackpropFilterWasm(args: {
+  inputs: Conv2DBackpropFilterInputs;
+  backend: WasmBackendLike;
+  attrs: Conv2DBackpropFilterAttrs & { dilations?: number | [number, number] };
+}): TensorInfo {
+  const { backend, attrs } = args;
+  const x = args.inputs.x as TensorInfo;
+  const dy = args.inputs.dy as TensorInfo;
+  if (attrs.dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter (wasm): only NHWC is supported, got ${attrs.dataFormat}`);
+  const g = convGeometry(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, attrs.pad, attrs.dimRoundingMode, attrs.dilations ?? 1);
+  const k = lacunaKernels(backend);
+  const K = g.KH * g.KW * g.Ci;
+  const rows = g.OH * g.OW;
+  const chunk = batchChunk(g.B, rows, K + g.Co);
+  const col = backend.makeOutput([chunk * rows, K], 'float32');
+  const dyT = backend.makeOutput([g.Co, chunk * rows], 'float32');
+  let acc: TensorInfo | null = null;
+  for (let b0 = 0; b0 < g.B; b0 += chunk) {
+    const nb = Math.min(chunk, g.B - b0);
+    const m = nb * rows;
+    k.im2col(ptr(backend, x), b0, nb, g.H, g.W, g.Ci, g.KH, g.KW, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.OH, g.OW, ptr(backend, col));
+    k.transpose_2d(ptr(backend, dy) + 4 * b0 * rows * g.Co, ptr(backend, dyT), m, g.Co);
+    // Chunks shorter than the scratch use a prefix view of it: a [Co, m] matrix has row
+    // stride m, so the transposed dy must be packed with that stride, which transpose_2d does.
+    const part = runWasmKernel(backend, 'BatchMatMul', { a: view(dyT, [1, g.Co, m]), b: view(col, [1, m, K]) }, { transposeA: false, transposeB: false });
+    if (acc === null) acc = part;
+    else {
+      const sum = runWasmKernel(backend, 'Add', { a: acc, b: part });
+      backend.disposeData(acc.dataId);
+      backend.disposeData(part.dataId);
+      acc = sum;
+    }
+  }
+  backend.disposeData(col.dataId);
+  backend.disposeData(dyT.dataId);
+  const out = backend.makeOutput([g.KH, g.KW, g.Ci, g.Co], 'float32');
+  k.transpose_2d(ptr(backend, acc!), ptr(backend, out), g.Co, K);
+  backend.disposeData(acc!.dataId);
+  return out;
+}
+
+export const conv2DBackpropFilterConfig: KernelConfig = {
+  kernelName: Conv2DBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropFilterWasm as unknown as KernelFunc,
+};

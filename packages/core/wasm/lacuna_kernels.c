@@ -1,0 +1,160 @@
+// Lacuna's data-movement kernels for training convolutions on the TensorFlow.js wasm backend.
+//
+// The module imports the wasm backend's own linear memory, so every pointer below is a byte
+// offset of a tensor that the backend already owns: no copies in or out. The heavy
+// arithmetic (GEMM) stays in XNNPACK, which the backend runs on its thread pool; these
+// kernels only lay data out so that each gradient becomes one large, non-transposed GEMM.
+//
+// Rules that keep the module safe inside memory it does not own: no static data, no
+// address-taken locals (so no shadow stack), no libc. Build: see build.sh.
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+// Copies `n` floats; `memory.copy` under -mbulk-memory.
+static inline void copy_floats(float *dst, const float *src, int n) {
+  __builtin_memcpy(dst, src, (unsigned)n * sizeof(float));
+}
+
+static inline void zero_floats(float *dst, int n) {
+  __builtin_memset(dst, 0, (unsigned)n * sizeof(float));
+}
+
+// dst[c][r] = src[r][c] for a row-major [rows, cols] matrix, in 4x4 SIMD tiles.
+EXPORT(transpose_2d)
+void transpose_2d(const float *src, float *dst, int rows, int cols) {
+  const int r4 = rows & ~3, c4 = cols & ~3;
+  for (int r = 0; r < r4; r += 4) {
+    const float *s0 = src + (long)r * cols;
+    for (int c = 0; c < c4; c += 4) {
+      v128_t a = wasm_v128_load(s0 + c);
+      v128_t b = wasm_v128_load(s0 + cols + c);
+      v128_t d = wasm_v128_load(s0 + 2 * cols + c);
+      v128_t e = wasm_v128_load(s0 + 3 * cols + c);
+      v128_t t0 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5);
+      v128_t t1 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+      v128_t t2 = wasm_i32x4_shuffle(d, e, 0, 4, 1, 5);
+      v128_t t3 = wasm_i32x4_shuffle(d, e, 2, 6, 3, 7);
+      float *o = dst + (long)c * rows + r;
+      wasm_v128_store(o, wasm_i64x2_shuffle(t0, t2, 0, 2));
+      wasm_v128_store(o + rows, wasm_i64x2_shuffle(t0, t2, 1, 3));
+      wasm_v128_store(o + 2 * rows, wasm_i64x2_shuffle(t1, t3, 0, 2));
+      wasm_v128_store(o + 3 * rows, wasm_i64x2_shuffle(t1, t3, 1, 3));
+    }
+    for (int c = c4; c < cols; c++)
+      for (int i = 0; i < 4; i++) dst[(long)c * rows + r + i] = src[(long)(r + i) * cols + c];
+  }
+  for (int r = r4; r < rows; r++)
+    for (int c = 0; c < cols; c++) dst[(long)c * rows + r] = src[(long)r * cols + c];
+}
+
+// im2col for NHWC input x [B, H, W, C] (only batches b0..b0+nb-1):
+// out [nb*OH*OW, KH*KW*C], row m = (b, oh, ow), column (kh, kw, c); zero where the tap
+// falls into the padding.
+EXPORT(im2col)
+void im2col(const float *x, int b0, int nb, int H, int W, int C, int KH, int KW, int sh, int sw,
+            int dh, int dw, int pt, int pl, int OH, int OW, float *out) {
+  const int rowLen = KH * KW * C;
+  float *o = out;
+  for (int b = b0; b < b0 + nb; b++) {
+    const float *xb = x + (long)b * H * W * C;
+    for (int oh = 0; oh < OH; oh++) {
+      for (int ow = 0; ow < OW; ow++) {
+        for (int kh = 0; kh < KH; kh++) {
+          const int ih = oh * sh - pt + kh * dh;
+          if (ih < 0 || ih >= H) {
+            zero_floats(o, KW * C);
+            o += KW * C;
+            continue;
+          }
+          const float *xr = xb + (long)ih * W * C;
+          int iw = ow * sw - pl;
+          if (dw == 1 && iw >= 0 && iw + KW <= W) {
+            copy_floats(o, xr + (long)iw * C, KW * C);  // taps of a row are contiguous
+            o += KW * C;
+            continue;
+          }
+          for (int kw = 0; kw < KW; kw++, iw += dw, o += C) {
+            if (iw < 0 || iw >= W) zero_floats(o, C);
+            else copy_floats(o, xr + (long)iw * C, C);
+          }
+        }
+      }
+    }
+  }
+  (void)rowLen;
+}
+
+// dst[i] += src[i]
+static inline void add_floats(float *dst, const float *src, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4)
+    wasm_v128_store(dst + i, wasm_f32x4_add(wasm_v128_load(dst + i), wasm_v128_load(src + i)));
+  for (; i < n; i++) dst[i] += src[i];
+}
+
+// The adjoint of im2col: scatter-adds col [nb*OH*OW, KH*KW*C] into dx [B, H, W, C]
+// (batches b0..b0+nb-1). dx must be zeroed by the caller before the first chunk.
+EXPORT(col2im_add)
+void col2im_add(const float *col, int b0, int nb, int H, int W, int C, int KH, int KW, int sh,
+                int sw, int dh, int dw, int pt, int pl, int OH, int OW, float *dx) {
+  const float *c = col;
+  for (int b = b0; b < b0 + nb; b++) {
+    float *db = dx + (long)b * H * W * C;
+    for (int oh = 0; oh < OH; oh++) {
+      for (int ow = 0; ow < OW; ow++) {
+        for (int kh = 0; kh < KH; kh++) {
+          const int ih = oh * sh - pt + kh * dh;
+          if (ih < 0 || ih >= H) {
+            c += KW * C;
+            continue;
+          }
+          float *dr = db + (long)ih * W * C;
+          int iw = ow * sw - pl;
+          for (int kw = 0; kw < KW; kw++, iw += dw, c += C) {
+            if (iw >= 0 && iw < W) add_floats(dr + (long)iw * C, c, C);
+          }
+        }
+      }
+    }
+  }
+}
+
+EXPORT(fill_zero)
+void fill_zero(float *dst, int n) { zero_floats(dst, n); }
+
+// MaxPoolGrad: dx [B, H, W, C] (zeroed here) receives each dy [B, OH, OW, C] at the
+// position of the first maximum of its window in x. (The stock wasm kernel drops some.)
+EXPORT(max_pool_grad)
+void max_pool_grad(const float *x, const float *dy, int B, int H, int W, int C, int KH, int KW,
+                   int sh, int sw, int dh, int dw, int pt, int pl, int OH, int OW, float *dx) {
+  zero_floats(dx, B * H * W * C);
+  for (int b = 0; b < B; b++) {
+    const float *xb = x + (long)b * H * W * C;
+    float *db = dx + (long)b * H * W * C;
+    for (int oh = 0; oh < OH; oh++) {
+      for (int ow = 0; ow < OW; ow++) {
+        const float *g = dy + (((long)b * OH + oh) * OW + ow) * C;
+        for (int c = 0; c < C; c++) {
+          float best = -__builtin_inff();
+          long at = -1;
+          for (int kh = 0; kh < KH; kh++) {
+            const int ih = oh * sh - pt + kh * dh;
+            if (ih < 0 || ih >= H) continue;
+            for (int kw = 0; kw < KW; kw++) {
+              const int iw = ow * sw - pl + kw * dw;
+              if (iw < 0 || iw >= W) continue;
+              const long i = ((long)ih * W + iw) * C + c;
+              if (at < 0 || xb[i] > best) {
+                best = xb[i];
+                at = i;
+              }
+            }
+          }
+          if (at >= 0) db[at] += g[c];
+        }
+      }
+    }
+  }
+}
