@@ -1,0 +1,10 @@
+/** Data: seeded randomness, mini-batching, and IDX / PNG file I/O. */
+export { Random } from './random.js';
+export type { RandomState } from './random.js';
+export { batchCount, epochBatches } from './batching.js';
+export type { BatchOptions } from './batching.js';
+export { decodeIdx, encodeIdx, readIdx, writeIdx } from './idx.js';
+export type { IdxArray, IdxData, IdxDtype, WriteIdxOptions } from './idx.js';
+export { decodePng, encodePng, readPng, writePng } from './png.js';
+export type { PngImage, PngInput, WritePngOptions } from './png.js';
+export { writeFileAtomic } from './atomic_write.js';
