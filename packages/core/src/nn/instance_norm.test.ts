@@ -58,7 +58,7 @@ test('InstanceNormalization: gradients flow and are finite', () => {
   const x = tf.randomNormal([2, 4, 4, 2], 0, 1, 'float32', 5);
   const layer = new InstanceNormalization();
   layer.apply(x);
-  const { grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(tf.mul(x, 3)) as tf.Tensor)) as tf.Scalar, layer.trainableWeights.map((w) => w.read()));
+  const { grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(tf.mul(x, 3)) as tf.Tensor)) as tf.Scalar, layer.trainableWeights.map((w) => w.read() as tf.Variable));
   for (const g of Object.values(grads)) assert.ok(g.dataSync().every(Number.isFinite));
   tf.dispose(grads);
 });
