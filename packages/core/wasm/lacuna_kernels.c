@@ -158,3 +158,72 @@ void max_pool_grad(const float *x, const float *dy, int B, int H, int W, int C, 
     }
   }
 }
+
+// Transposed im2col from channel-major xT [C, B, H, W] (batches b0..b0+nb-1):
+// out [KH*KW*C, nb*OH*OW], row (kh, kw, c), column m = (b, oh, ow). With this layout the
+// filter gradient is out @ dy[M, Co], a GEMM whose large operand is XNNPACK's input, not
+// its weights (which it would repack on every call).
+EXPORT(im2col_t)
+void im2col_t(const float *xT, int B, int b0, int nb, int H, int W, int C, int KH, int KW, int sh,
+              int sw, int dh, int dw, int pt, int pl, int OH, int OW, float *out) {
+  const long M = (long)nb * OH * OW;
+  for (int kh = 0; kh < KH; kh++) {
+    for (int kw = 0; kw < KW; kw++) {
+      // Output columns ow whose tap falls inside the row: ow in [owLo, owHi).
+      const int off = kw * dw - pl;
+      int owLo = off >= 0 ? 0 : (-off + sw - 1) / sw;
+      int owHi = (W - 1 - off) >= 0 ? (W - 1 - off) / sw + 1 : 0;
+      if (owHi > OW) owHi = OW;
+      if (owLo > owHi) owLo = owHi;
+      for (int c = 0; c < C; c++) {
+        float *o = out + ((long)(kh * KW + kw) * C + c) * M;
+        for (int b = b0; b < b0 + nb; b++) {
+          const float *xc = xT + ((long)c * B + b) * H * W;
+          for (int oh = 0; oh < OH; oh++, o += OW) {
+            const int ih = oh * sh - pt + kh * dh;
+            if (ih < 0 || ih >= H) {
+              zero_floats(o, OW);
+              continue;
+            }
+            const float *xr = xc + (long)ih * W + off;
+            if (owLo > 0) zero_floats(o, owLo);
+            if (sw == 1) copy_floats(o + owLo, xr + owLo, owHi - owLo);
+            else for (int ow = owLo; ow < owHi; ow++) o[ow] = xr[(long)ow * sw];
+            if (owHi < OW) zero_floats(o + owHi, OW - owHi);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Sum over the middle axis of a contiguous [outer, mid, inner] array: out [outer, inner].
+// Covers any reduction over a contiguous run of axes without the transpose the stock
+// kernel makes first.
+EXPORT(sum_middle)
+void sum_middle(const float *x, int outer, int mid, int inner, float *out) {
+  for (int o = 0; o < outer; o++) {
+    float *dst = out + (long)o * inner;
+    const float *src = x + (long)o * mid * inner;
+    if (inner == 1) {
+      v128_t acc = wasm_f32x4_splat(0.f);
+      int i = 0;
+      for (; i + 4 <= mid; i += 4) acc = wasm_f32x4_add(acc, wasm_v128_load(src + i));
+      float s = wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1) +
+                wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3);
+      for (; i < mid; i++) s += src[i];
+      dst[0] = s;
+      continue;
+    }
+    copy_floats(dst, src, inner);
+    for (int m = 1; m < mid; m++) add_floats(dst, src + (long)m * inner, inner);
+  }
+}
+
+EXPORT(scale_floats)
+void scale_floats(float *x, int n, float s) {
+  const v128_t v = wasm_f32x4_splat(s);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(x + i, wasm_f32x4_mul(wasm_v128_load(x + i), v));
+  for (; i < n; i++) x[i] *= s;
+}

@@ -1,9 +1,9 @@
 /**
  * Conv2DBackpropFilter for the wasm backend (the stock backend has none).
  *
- * dW^T [Co, KH*KW*Ci] = dy^T [Co, M] @ im2col(x) [M, KH*KW*Ci], M = B*OH*OW, summed over batch
- * chunks to bound scratch memory; the GEMM is XNNPACK's (threaded), im2col and the transposes
- * are ours, working in place in the backend's memory.
+ * dW [KH*KW*Ci, Co] = im2col(x)^T [KH*KW*Ci, M] @ dy [M, Co], M = B*OH*OW, summed over batch
+ * chunks to bound scratch memory; the GEMM is XNNPACK's (threaded), the transposed im2col is
+ * ours, working in place in the backend's memory.
  */
 import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo, Conv2DBackpropFilterInputs, Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
@@ -44,18 +44,20 @@ export function conv2DBackpropFilterWasm(args: {
   const k = lacunaKernels(backend);
   const K = g.KH * g.KW * g.Ci;
   const rows = g.OH * g.OW;
-  const chunk = batchChunk(g.B, rows, K + g.Co);
-  const col = backend.makeOutput([chunk * rows, K], 'float32');
-  const dyT = backend.makeOutput([g.Co, chunk * rows], 'float32');
+  // Channel-major copy of x, so each im2col row is a run of contiguous copies.
+  const xT = backend.makeOutput([g.Ci, g.B * g.H * g.W], 'float32');
+  k.transpose_2d(ptr(backend, x), ptr(backend, xT), g.B * g.H * g.W, g.Ci);
+  const chunk = batchChunk(g.B, rows, K);
+  const colT = backend.makeOutput([K, chunk * rows], 'float32');
   let acc: TensorInfo | null = null;
   for (let b0 = 0; b0 < g.B; b0 += chunk) {
     const nb = Math.min(chunk, g.B - b0);
     const m = nb * rows;
-    k.im2col(ptr(backend, x), b0, nb, g.H, g.W, g.Ci, g.KH, g.KW, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.OH, g.OW, ptr(backend, col));
-    k.transpose_2d(ptr(backend, dy) + 4 * b0 * rows * g.Co, ptr(backend, dyT), m, g.Co);
-    // Chunks shorter than the scratch use a prefix view of it: a [Co, m] matrix has row
-    // stride m, so the transposed dy must be packed with that stride, which transpose_2d does.
-    const part = runWasmKernel(backend, 'BatchMatMul', { a: view(dyT, [1, g.Co, m]), b: view(col, [1, m, K]) }, { transposeA: false, transposeB: false });
+    k.im2col_t(ptr(backend, xT), g.B, b0, nb, g.H, g.W, g.Ci, g.KH, g.KW, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.OH, g.OW, ptr(backend, colT));
+    const dyChunk = nb === g.B ? view(dy, [1, m, g.Co]) : runWasmKernel(backend, 'Slice', { x: view(dy, [g.B * rows, g.Co]) }, { begin: [b0 * rows, 0], size: [m, g.Co] });
+    // dW [K, Co] += colT [K, m] @ dy [m, Co]
+    const part = runWasmKernel(backend, 'BatchMatMul', { a: view(colT, [1, K, m]), b: view(dyChunk, [1, m, g.Co]) }, { transposeA: false, transposeB: false });
+    if (nb !== g.B) backend.disposeData(dyChunk.dataId);
     if (acc === null) acc = part;
     else {
       const sum = runWasmKernel(backend, 'Add', { a: acc, b: part });
@@ -64,12 +66,9 @@ export function conv2DBackpropFilterWasm(args: {
       acc = sum;
     }
   }
-  backend.disposeData(col.dataId);
-  backend.disposeData(dyT.dataId);
-  const out = backend.makeOutput([g.KH, g.KW, g.Ci, g.Co], 'float32');
-  k.transpose_2d(ptr(backend, acc!), ptr(backend, out), g.Co, K);
-  backend.disposeData(acc!.dataId);
-  return out;
+  backend.disposeData(colT.dataId);
+  backend.disposeData(xT.dataId);
+  return view(acc!, [g.KH, g.KW, g.Ci, g.Co]);
 }
 
 export const conv2DBackpropFilterConfig: KernelConfig = {

@@ -131,3 +131,19 @@ test('conv2d gradients do not leak tensors on wasm', () => {
   assert.equal(tf.memory().numBytes, bytesBefore);
   tf.dispose([x, w]);
 });
+
+test('Sum and Mean on wasm match cpu over contiguous and non-contiguous axes', async () => {
+  const shape = [2, 5, 6, 7];
+  const xv = tf.randomNormal(shape, 0, 1, 'float32', 8).dataSync();
+  for (const axis of [[1, 2], [0, 1, 2], [3], [0], [2, 3], [0, 2], -1, undefined] as (number | number[] | undefined)[]) {
+    for (const keepDims of [false, true]) {
+      for (const op of [tf.sum, tf.mean]) {
+        const run = (b: string) => onBackend(b, () => tf.tidy(() => { const y = op(tf.tensor(xv, shape), axis, keepDims); return { v: y.dataSync().slice(), s: y.shape }; }));
+        const w = await run('wasm');
+        const c = await run('cpu');
+        assert.deepEqual(w.s, c.s);
+        assert.ok(relMaxError(w.v, c.v) < 1e-5, `${op.name} axis ${JSON.stringify(axis)} keepDims ${keepDims}`);
+      }
+    }
+  }
+});

@@ -5,8 +5,10 @@ import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { registerDilatedConv2DGradient } from './Conv2D_grad.js';
 import { registerAvgPoolGradient } from './AvgPool_grad.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
+import { reduceConfigs } from './Reduce.js';
 
 const LACUNA_WASM_KERNELS: KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig, maxPoolGradConfig];
+const kernelNames: string[] = LACUNA_WASM_KERNELS.map((k) => k.kernelName);
 
 let registered = false;
 export function registerLacunaWasmKernels(): void {
@@ -14,11 +16,11 @@ export function registerLacunaWasmKernels(): void {
   registered = true;
   registerDilatedConv2DGradient();
   registerAvgPoolGradient();
-  for (const config of LACUNA_WASM_KERNELS) {
+  for (const config of [...LACUNA_WASM_KERNELS, ...reduceConfigs()]) {
     if (getKernel(config.kernelName, config.backendName)) unregisterKernel(config.kernelName, config.backendName);
     registerKernel(config);
   }
 }
 
 /** Names of the kernels Lacuna provides for wasm. */
-export const lacunaWasmKernelNames = (): string[] => LACUNA_WASM_KERNELS.map((k) => k.kernelName);
+export const lacunaWasmKernelNames = (): string[] => [...kernelNames, 'Sum', 'Mean'];

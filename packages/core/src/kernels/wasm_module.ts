@@ -13,6 +13,10 @@ export interface LacunaKernelExports {
   col2im_add(col: number, b0: number, nb: number, H: number, W: number, C: number, KH: number, KW: number,
     sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, OH: number, OW: number, dx: number): void;
   fill_zero(dst: number, n: number): void;
+  im2col_t(xT: number, B: number, b0: number, nb: number, H: number, W: number, C: number, KH: number, KW: number,
+    sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, OH: number, OW: number, out: number): void;
+  sum_middle(x: number, outer: number, mid: number, inner: number, out: number): void;
+  scale_floats(x: number, n: number, s: number): void;
   max_pool_grad(x: number, dy: number, B: number, H: number, W: number, C: number, KH: number, KW: number,
     sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, OH: number, OW: number, dx: number): void;
 }
@@ -72,6 +76,6 @@ export function view(t: TensorInfo, shape: number[]): TensorInfo {
 }
 
 /** Batches per chunk so that a [chunk * rowsPerBatch, cols] float scratch stays under `maxFloats`. */
-export function batchChunk(batch: number, rowsPerBatch: number, cols: number, maxFloats = 16 * 1024 * 1024): number {
+export function batchChunk(batch: number, rowsPerBatch: number, cols: number, maxFloats = 48 * 1024 * 1024): number {
   return Math.max(1, Math.min(batch, Math.floor(maxFloats / Math.max(1, rowsPerBatch * cols))));
 }
