@@ -7,3 +7,5 @@ export { initBackend, backendInfo } from './backend/select.js';
 export type { BackendInfo, BackendName, BackendOptions } from './backend/select.js';
 export { LacunaError, ShapeError, ConfigError, IOError, ValueError } from './errors.js';
 export { check, checkShape, checkFinite, lookUpOption } from './check.js';
+export * as nn from './nn/index.js';
+export * as data from './data/index.js';

@@ -1,0 +1,15 @@
+/**
+ * Benchmarks: `npm run bench -- <name> [options]`. Each prints a table of measured figures
+ * (ratios against a reference measured in the same run); `--json` prints one JSON object.
+ */
+const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promise<void> }> = {
+  backend: { describe: 'U-Net training step: Lacuna wasm vs PyTorch CPU', run: async (a) => (await import('./backend.js')).main(a) },
+};
+
+const [name, ...rest] = process.argv.slice(2);
+if (!name || name === '--help' || !(name in BENCHES)) {
+  console.log('usage: npm run bench -- <benchmark> [--json] [options]\n');
+  for (const [k, v] of Object.entries(BENCHES)) console.log(`  ${k.padEnd(10)} ${v.describe}`);
+  process.exit(name && name !== '--help' ? 2 : 0);
+}
+await BENCHES[name]!.run(rest);

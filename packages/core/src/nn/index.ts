@@ -1,0 +1,25 @@
+/** Network building blocks (tfjs-layers, channels-last [B, H, W, C]). */
+export { convNormAct, defaultConvBias, normLayer, activationLayer, NORM_KINDS, ACT_KINDS, PAD_MODES } from './conv_norm_act.js';
+export type { ConvNormActOptions, NormKind, ActKind, PadMode, NormOptions } from './conv_norm_act.js';
+export { residualBlock } from './residual_block.js';
+export type { ResidualBlockOptions } from './residual_block.js';
+export { downsample, upsample, DOWNSAMPLE_MODES, UPSAMPLE_MODES } from './resample.js';
+export type { DownsampleOptions, UpsampleOptions, DownsampleMode, UpsampleMode } from './resample.js';
+export { unet2d } from './unet.js';
+export type { UNet2dOptions } from './unet.js';
+export { resnetGenerator } from './resnet_generator.js';
+export type { ResnetGeneratorOptions } from './resnet_generator.js';
+export { patchGanDiscriminator, patchGanFeatures } from './patchgan.js';
+export type { PatchGanOptions } from './patchgan.js';
+export { lenetDigits } from './lenet.js';
+export type { LenetDigitsOptions } from './lenet.js';
+export { smallCnn } from './small_cnn.js';
+export type { SmallCnnOptions } from './small_cnn.js';
+export { InstanceNormalization, instanceNormalization } from './instance_norm.js';
+export { ReflectionPad2D, reflectionPad2d } from './reflection_pad.js';
+export { Crop2D } from './crop2d.js';
+export { featureModel, layersMatching } from './feature_model.js';
+export { paramCounts } from './param_count.js';
+export type { ParamCounts } from './param_count.js';
+export { resolveInit, INIT_KINDS } from './init.js';
+export type { InitKind, WeightInitOptions } from './init.js';
