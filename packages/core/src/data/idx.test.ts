@@ -90,5 +90,10 @@ test('corrupt files give an IOError naming the file and the problem', async () =
 test('encodeIdx validates its input', async () => {
   assert.throws(() => encodeIdx({ dtype: 'uint8', shape: [5], data: new Uint8Array(4) }), ValueError);
   assert.throws(() => encodeIdx({ dtype: 'float32', shape: [4], data: new Uint8Array(4) }), /needs a Float32Array/);
+  // Overwriting replaces the file whole.
+  const p = join(dir, 'overwrite.idx');
+  await writeIdx(p, images);
+  await writeIdx(p, { dtype: 'int8', shape: [1], data: Int8Array.from([-5]) });
+  assert.deepEqual([...(await readIdx(p)).data], [-5]);
   await assert.rejects(writeIdx(join(dir, 'no', 'such', 'dir.idx'), images), (e: unknown) => e instanceof IOError && /^writeIdx: cannot write/.test(e.message));
 });
