@@ -1,5 +1,5 @@
 /** Network building blocks (tfjs-layers, channels-last [B, H, W, C]). */
-export { convNormAct, defaultConvBias, normLayer, activationLayer, NORM_KINDS, ACT_KINDS, PAD_MODES } from './conv_norm_act.js';
+export { convNormAct, defaultConvBias, normLayer, activationLayer, pad2d, applyLayer, applyOptional, layerName, NORM_KINDS, ACT_KINDS, PAD_MODES } from './conv_norm_act.js';
 export type { ConvNormActOptions, NormKind, ActKind, PadMode, NormOptions } from './conv_norm_act.js';
 export { residualBlock } from './residual_block.js';
 export type { ResidualBlockOptions } from './residual_block.js';
@@ -16,10 +16,15 @@ export type { LenetDigitsOptions } from './lenet.js';
 export { smallCnn } from './small_cnn.js';
 export type { SmallCnnOptions } from './small_cnn.js';
 export { InstanceNormalization, instanceNormalization } from './instance_norm.js';
+export type { InstanceNormalizationArgs } from './instance_norm.js';
 export { ReflectionPad2D, reflectionPad2d } from './reflection_pad.js';
+export type { ReflectionPad2DArgs } from './reflection_pad.js';
 export { Crop2D } from './crop2d.js';
+export type { Crop2DArgs } from './crop2d.js';
+export { SeededDropout, dropoutMaskSeed } from './seeded_dropout.js';
+export type { SeededDropoutArgs } from './seeded_dropout.js';
 export { featureModel, layersMatching } from './feature_model.js';
 export { paramCounts } from './param_count.js';
 export type { ParamCounts } from './param_count.js';
-export { resolveInit, INIT_KINDS } from './init.js';
-export type { InitKind, WeightInitOptions } from './init.js';
+export { WeightInit, resolveInit, INIT_KINDS } from './init.js';
+export type { InitKind, WeightInitOptions, Initializer } from './init.js';

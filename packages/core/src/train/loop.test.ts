@@ -10,7 +10,7 @@ import { WeightInit } from '../nn/init.js';
 import { smallCnn } from '../nn/small_cnn.js';
 import { listCheckpoints } from './checkpoint.js';
 import { JsonlLog } from './jsonl_log.js';
-import { train } from './loop.js';
+import { runTraining } from './loop.js';
 import { Optimizer } from './optimizer.js';
 import { Progress, formatDuration } from './progress.js';
 import { cosineLr } from './schedules.js';
@@ -37,7 +37,7 @@ test('a short run lowers the loss; the JSONL log has one line per step with lr',
   const rng = new Random(3);
   const logFile = join(tmp, 'lower', 'log.jsonl');
   const seen: number[] = [];
-  const res = await train({
+  const res = await runTraining({
     steps: 60,
     rng,
     optimizers: { opt },
@@ -63,7 +63,7 @@ test('tf.memory().numTensors stays flat across steps and checkpoints (no leaks)'
   const opt = new Optimizer({ kind: 'sgd', lr: 0.05, momentum: 0.9, clipNorm: 1, weightDecay: 1e-4 });
   const rng = new Random(4);
   const counts: number[] = [];
-  await train({
+  await runTraining({
     steps: 30,
     rng,
     models: { model },
@@ -82,7 +82,7 @@ test('a signal (in-process SIGINT) writes a checkpoint at the current step; exit
   const opt = new Optimizer({ kind: 'adam', lr: 1e-3 });
   const rng = new Random(6);
   const dir = join(tmp, 'sigint');
-  const res = await train({
+  const res = await runTraining({
     steps: 100,
     rng,
     models: { model },
@@ -101,7 +101,7 @@ test('a signal (in-process SIGINT) writes a checkpoint at the current step; exit
   assert.equal(process.listenerCount('SIGINT'), 0, 'handlers removed');
   // Resuming continues from step 7 with the RNG where it was.
   const rng2 = new Random(999);
-  const res2 = await train({ steps: 9, rng: rng2, models: { model }, optimizers: { opt }, checkpoint: { dir }, resume: true, progress: 'none', step: () => ({}) });
+  const res2 = await runTraining({ steps: 9, rng: rng2, models: { model }, optimizers: { opt }, checkpoint: { dir }, resume: true, progress: 'none', step: () => ({}) });
   assert.equal(res2.startStep, 7);
   assert.equal(res2.completed, 9);
   assert.deepEqual(rng2.getState(), rng.getState());
@@ -149,8 +149,8 @@ test('Progress: bar on a TTY (\\r, it/s, ETA), periodic lines otherwise, silent 
   assert.equal(formatDuration(65), '1:05');
 });
 
-test('train validates its options', async () => {
-  await assert.rejects(train({ steps: -1, step: () => ({}) }), /train: steps/);
-  await assert.rejects(train({ steps: 1, step: () => ({}), resume: true }), /train: resume: true needs checkpoint.dir/);
-  await assert.rejects(train({ steps: 1, step: () => ({}), checkpoint: { dir: tmp, every: 0 } }), /checkpoint.every/);
+test('runTraining validates its options', async () => {
+  await assert.rejects(runTraining({ steps: -1, step: () => ({}) }), /runTraining: steps/);
+  await assert.rejects(runTraining({ steps: 1, step: () => ({}), resume: true }), /runTraining: resume: true needs checkpoint.dir/);
+  await assert.rejects(runTraining({ steps: 1, step: () => ({}), checkpoint: { dir: tmp, every: 0 } }), /checkpoint.every/);
 });

@@ -1,5 +1,5 @@
 /**
- * The training loop for custom losses. The user's `step` computes losses and applies its own
+ * The training loop for custom losses, `runTraining`. The user's `step` computes losses and applies its own
  * updates (so a GAN step can update D, then G, with two optimisers); the loop handles the
  * rest: progress display, a JSONL metrics log, periodic checkpoints, a checkpoint on Ctrl-C
  * (SIGINT; then exit 130) or SIGTERM (exit 143), and resuming from the latest checkpoint.
@@ -67,7 +67,8 @@ export interface TrainOptions<R extends StatefulRng | undefined = StatefulRng | 
   readonly logFile?: string;
   readonly logEvery?: number;
   readonly progress?: ProgressMode;
-  readonly label?: string;
+  /** Name shown by the progress bar/lines. Default 'train'. */
+  readonly progressLabel?: string;
   /** After each step, with completed steps and the loss values. */
   readonly onStep?: (completed: number, losses: Readonly<Record<string, number>>) => void | Promise<void>;
   /** After a signal's checkpoint: exit the process (default true) or return with interrupted = true. */
@@ -92,14 +93,14 @@ function nextMacrotask(): Promise<void> {
   return new Promise((r) => setImmediate(r));
 }
 
-export async function train<R extends StatefulRng | undefined = undefined>(options: TrainOptions<R>): Promise<TrainResult> {
+export async function runTraining<R extends StatefulRng | undefined = undefined>(options: TrainOptions<R>): Promise<TrainResult> {
   const total = options.steps;
-  if (!(Number.isInteger(total) && total >= 0)) throw new ValueError(`train: steps must be a non-negative integer, got ${total}`);
+  if (!(Number.isInteger(total) && total >= 0)) throw new ValueError(`runTraining: steps must be a non-negative integer, got ${total}`);
   const ck = options.checkpoint;
-  if (ck?.every !== undefined && !(Number.isInteger(ck.every) && ck.every > 0)) throw new ValueError(`train: checkpoint.every must be a positive integer, got ${ck.every}`);
-  if (options.resume === true && !ck) throw new ValueError('train: resume: true needs checkpoint.dir');
+  if (ck?.every !== undefined && !(Number.isInteger(ck.every) && ck.every > 0)) throw new ValueError(`runTraining: checkpoint.every must be a positive integer, got ${ck.every}`);
+  if (options.resume === true && !ck) throw new ValueError('runTraining: resume: true needs checkpoint.dir');
   const logEvery = options.logEvery ?? 1;
-  if (!(Number.isInteger(logEvery) && logEvery > 0)) throw new ValueError(`train: logEvery must be a positive integer, got ${logEvery}`);
+  if (!(Number.isInteger(logEvery) && logEvery > 0)) throw new ValueError(`runTraining: logEvery must be a positive integer, got ${logEvery}`);
   const t0 = performance.now();
   const log = options.logFile ? new JsonlLog(options.logFile) : null;
 
@@ -124,7 +125,7 @@ export async function train<R extends StatefulRng | undefined = undefined>(optio
     const old = ck ? await listCheckpoints(ck.dir) : [];
     if (old.length > 0) {
       throw new ConfigError(
-        `train: ${ck!.dir} already holds checkpoints (latest step ${old[old.length - 1]!.step}); pass resume: true to continue, or use an empty directory`,
+        `runTraining: ${ck!.dir} already holds checkpoints (latest step ${old[old.length - 1]!.step}); pass resume: true to continue, or use an empty directory`,
         'checkpoint.dir',
         ck!.dir,
       );
@@ -132,8 +133,8 @@ export async function train<R extends StatefulRng | undefined = undefined>(optio
     if (log) await log.truncateAfter(0);
   }
 
-  const progress = new Progress({ total, start: startStep, label: options.label, mode: options.progress });
-  if (resumedFrom) progress.log(`[${options.label ?? 'train'}] resumed from ${resumedFrom} at step ${startStep}`);
+  const progress = new Progress({ total, start: startStep, label: options.progressLabel, mode: options.progress });
+  if (resumedFrom) progress.log(`[${options.progressLabel ?? 'train'}] resumed from ${resumedFrom} at step ${startStep}`);
 
   let lastCheckpoint: string | null = null;
   const save = async (completed: number, reason: string) => {
@@ -195,7 +196,7 @@ export async function train<R extends StatefulRng | undefined = undefined>(optio
     if (caught) {
       await save(completed, `signal ${caught}`);
       progress.done();
-      progress.log(`[${options.label ?? 'train'}] ${caught}: ${ck ? `checkpoint at step ${completed} in ${lastCheckpoint}` : 'stopped'}`);
+      progress.log(`[${options.progressLabel ?? 'train'}] ${caught}: ${ck ? `checkpoint at step ${completed} in ${lastCheckpoint}` : 'stopped'}`);
       if (options.exitOnSignal ?? true) process.exit(SIGNAL_EXIT[caught] ?? 1);
     } else {
       if (completed > startStep || !resumedFrom) await save(completed, 'final');

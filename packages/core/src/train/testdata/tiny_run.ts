@@ -17,7 +17,7 @@ import { convNormAct } from '../../nn/conv_norm_act.js';
 import { WeightInit } from '../../nn/init.js';
 import { downsample } from '../../nn/resample.js';
 import { SeededDropout } from '../../nn/seeded_dropout.js';
-import { train } from '../loop.js';
+import { runTraining } from '../loop.js';
 import { Optimizer, trainableVariables } from '../optimizer.js';
 import { cosineLr } from '../schedules.js';
 
@@ -59,7 +59,7 @@ const sgd = new Optimizer({ kind: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true
 const rng = new Random(42);
 let ema = 0;
 
-await train({
+await runTraining({
   steps,
   models: { net },
   optimizers: { adam, sgd },
