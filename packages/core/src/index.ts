@@ -2,6 +2,9 @@
  * @lacuna/core: the foundation the three Lacuna systems share — tensor backend selection and
  * kernels, network building blocks, the training loop, metrics, and data I/O.
  */
+// The union package registers every op's gradient and the chained tensor methods; tfjs-core
+// alone (its Node bundle) registers neither.
+import '@tensorflow/tfjs';
 export * as tf from '@tensorflow/tfjs-core';
 export { initBackend, backendInfo } from './backend/select.js';
 export type { BackendInfo, BackendName, BackendOptions } from './backend/select.js';
@@ -9,3 +12,5 @@ export { LacunaError, ShapeError, ConfigError, IOError, ValueError } from './err
 export { check, checkShape, checkFinite, lookUpOption } from './check.js';
 export * as nn from './nn/index.js';
 export * as data from './data/index.js';
+export * as metrics from './metrics/index.js';
+export * as train from './train/index.js';

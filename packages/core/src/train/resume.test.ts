@@ -79,7 +79,7 @@ after(async () => {
 
 test('SIGKILL after step ≥ 15, then resume: final weights and optimiser state equal the uninterrupted run bit for bit', async () => {
   const dir = join(tmp, 'killed'), log = join(tmp, 'killed.jsonl');
-  const killed = await run(['--dir', dir, '--log', log, '--delay-ms', '40'], { signal: 'SIGKILL', atStep: 15 });
+  const killed = await run(['--dir', dir, '--log', log, '--delay-ms', '40', '--stall-after', '30'], { signal: 'SIGKILL', atStep: 15 });
   assert.equal(killed.signal, 'SIGKILL');
   assert.doesNotMatch(killed.stdout, /^done$/m);
   const left = await listCheckpoints(dir);
@@ -99,7 +99,7 @@ test('SIGKILL after step ≥ 15, then resume: final weights and optimiser state 
 
 test('SIGINT saves a checkpoint at the current step and exits 130; resuming completes identically', async () => {
   const dir = join(tmp, 'interrupted');
-  const r = await run(['--dir', dir, '--every', '1000', '--delay-ms', '40'], { signal: 'SIGINT', atStep: 7 });
+  const r = await run(['--dir', dir, '--every', '1000', '--delay-ms', '40', '--stall-after', '30'], { signal: 'SIGINT', atStep: 7 });
   assert.equal(r.code, 130, r.stderr);
   const cks = await listCheckpoints(dir);
   assert.equal(cks.length, 1);

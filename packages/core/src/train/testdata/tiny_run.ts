@@ -5,7 +5,11 @@
  * the head, batches and input noise drawn from a checkpointed Random, and a loss EMA as user
  * state. Prints `step <n> <loss>` after every step and `done` at the end.
  *
- *   node --import tsx tiny_run.ts --dir <ckpt dir> [--steps 40] [--every 5] [--delay-ms 0] [--resume] [--log file]
+ *   node --import tsx tiny_run.ts --dir <ckpt dir> [--steps 40] [--every 5] [--delay-ms 0]
+ *        [--stall-after N] [--resume] [--log file]
+ *
+ * --stall-after N waits (up to 60 s, or until SIGINT) after step N, so a test that kills the
+ * run mid-way cannot lose the race on a loaded machine.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -27,12 +31,14 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '40' },
     every: { type: 'string', default: '5' },
     'delay-ms': { type: 'string', default: '0' },
+    'stall-after': { type: 'string', default: '0' },
     resume: { type: 'boolean', default: false },
     log: { type: 'string' },
   },
 });
 const steps = Number(args.steps);
 const delayMs = Number(args['delay-ms']);
+const stallAfter = Number(args['stall-after']);
 await tf.setBackend('cpu');
 
 // Model: [B, 6, 6, 1] → [B, 1]
@@ -91,6 +97,13 @@ await runTraining({
   onStep: async (completed, losses) => {
     process.stdout.write(`step ${completed} ${losses['loss']}\n`);
     if (delayMs > 0) await sleep(delayMs);
+    if (completed === stallAfter) {
+      const abort = new AbortController();
+      const wake = () => abort.abort();
+      process.once('SIGINT', wake);
+      await sleep(60_000, undefined, { signal: abort.signal }).catch(() => undefined);
+      process.off('SIGINT', wake);
+    }
   },
 });
 process.stdout.write('done\n');

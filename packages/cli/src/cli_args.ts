@@ -1,0 +1,30 @@
+/** Small helpers for subcommand option parsing with clear errors (node:util parseArgs). */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError } from '@lacuna/core';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+/** Parses argv for `command`; unknown options name the command and list what it accepts. */
+export function parseOptions<O extends Options>(command: string, argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true }).values;
+  } catch (e) {
+    const known = Object.keys(options).map((k) => `--${k}`).join(', ');
+    throw new ConfigError(`lacuna ${command}: ${(e as Error).message} (options: ${known}, --help)`, command);
+  }
+}
+
+/** Parses a positive integer option, naming it in the error. */
+export function positiveInt(command: string, name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`lacuna ${command}: --${name} must be a positive integer, got '${value}'`, name, value);
+  return n;
+}

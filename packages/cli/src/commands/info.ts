@@ -1,0 +1,31 @@
+import { initBackend } from '@lacuna/core';
+import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+
+export const infoCommand: Command = {
+  name: 'info',
+  summary: 'print the tensor backend, thread count and versions',
+  usage: `lacuna info [--backend auto|tensorflow|wasm|cpu] [--threads N] [--json]
+
+Prints which TensorFlow.js backend Lacuna selects (tfjs-node when installed, else wasm with
+Lacuna's training kernels, else cpu), its thread count, SIMD support and package versions.`,
+  async run(argv) {
+    const o = parseOptions('info', argv, { backend: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' } });
+    if (o.help) {
+      console.log(this.usage);
+      return 0;
+    }
+    const threads = o.threads === undefined ? undefined : positiveInt('info', 'threads', o.threads, 1);
+    const info = await initBackend({ ...(o.backend ? { backend: o.backend as 'auto' } : {}), ...(threads ? { threads } : {}) });
+    if (o.json) {
+      console.log(JSON.stringify(info));
+      return 0;
+    }
+    console.log(`backend          ${info.backend}`);
+    console.log(`threads          ${info.threads}`);
+    console.log(`simd             ${info.simd}`);
+    console.log(`lacuna kernels   ${info.lacunaKernels ? 'registered' : 'no'}`);
+    for (const [k, v] of Object.entries(info.versions)) console.log(`${k.padEnd(16)} ${v}`);
+    for (const n of info.notes) console.log(`note             ${n}`);
+    return 0;
+  },
+};
