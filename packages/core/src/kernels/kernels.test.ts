@@ -147,3 +147,11 @@ test('Sum and Mean on wasm match cpu over contiguous and non-contiguous axes', a
     }
   }
 });
+
+test('the embedded kernel binary was built from the current C source', async () => {
+  const { createHash } = await import('node:crypto');
+  const { readFileSync } = await import('node:fs');
+  const { LACUNA_KERNELS_SOURCE_SHA256 } = await import('./lacuna_kernels_wasm.js');
+  const source = readFileSync(new URL('../../wasm/lacuna_kernels.c', import.meta.url));
+  assert.equal(createHash('sha256').update(source).digest('hex'), LACUNA_KERNELS_SOURCE_SHA256, 'run packages/core/wasm/build.sh');
+});
