@@ -3,8 +3,9 @@ import { LacunaError } from '@lacuna/core';
 import type { Command } from './cli_args.js';
 import { infoCommand } from './commands/info.js';
 import { demoCommand } from './commands/demo.js';
+import { medsynthCommand } from './commands/medsynth.js';
 
-const COMMANDS: Command[] = [infoCommand, demoCommand];
+const COMMANDS: Command[] = [infoCommand, demoCommand, medsynthCommand];
 
 function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);

@@ -1,0 +1,4 @@
+/** The `lacuna medsynth` subcommands, in the order `--help` lists them. */
+import type { Command } from '../cli_args.js';
+
+export const MEDSYNTH_COMMANDS: Command[] = [];
