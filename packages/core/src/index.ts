@@ -14,3 +14,4 @@ export * as nn from './nn/index.js';
 export * as data from './data/index.js';
 export * as metrics from './metrics/index.js';
 export * as train from './train/index.js';
+export { loadConfig, parseConfig, z } from './config/load_config.js';
