@@ -1,0 +1,160 @@
+/**
+ * Paired volumes from NIfTI files: each subject's source modalities (one or more) and target,
+ * checked to lie on one grid, with a head mask and per-modality intensity normalisation, then
+ * stacked into axial slices for training and evaluation.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { IOError, ValueError, data } from '@lacuna/core';
+import { headMask } from './head_mask.js';
+import { fitIntensityNorm, modalityKind, normalizeIntensity, type IntensityNorm, type NormSettings } from './intensity_norm.js';
+import { axialStack, concatStacks, sliceRange, type SliceStack } from './slice_stack.js';
+
+/** The files of one subject. */
+export interface SubjectFiles {
+  readonly id: string;
+  /** One file per source modality, in the order of the model's input channels. */
+  readonly source: readonly string[];
+  /** The target modality (absent at prediction time). */
+  readonly target?: string;
+  /** A head mask (> 0.5 inside); default: computed from the first source. */
+  readonly mask?: string;
+  /** Inclusive axial slice range used from this subject. Default all. */
+  readonly slices?: readonly [number, number];
+}
+
+/** A loaded, normalised subject. */
+export interface PairedSubject {
+  readonly id: string;
+  readonly grid: data.Volume; // the first source, as read (values in its own units)
+  readonly source: Float32Array[]; // normalised, one per modality
+  readonly target?: Float32Array; // normalised
+  readonly targetRaw?: Float32Array; // in the target's units
+  readonly mask: Uint8Array;
+  readonly sourceNorms: IntensityNorm[];
+  readonly targetNorm?: IntensityNorm;
+  readonly slices: readonly [number, number];
+}
+
+export interface ModalityOptions {
+  /** Source modality names (t1, t2, pd, flair, ct, pet, or others treated as MR). */
+  readonly sourceModalities: readonly string[];
+  readonly targetModality: string;
+  readonly norm?: NormSettings;
+}
+
+function checkFinite(values: Float32Array, path: string): void {
+  for (let v = 0; v < values.length; v++) {
+    if (!Number.isFinite(values[v]!)) throw new ValueError(`${path}: voxel ${v} is ${values[v]} (NaN or infinite values are not allowed)`);
+  }
+}
+
+/** Reads and normalises one subject; every file must share the first source's grid. */
+export async function loadPairedSubject(files: SubjectFiles, options: ModalityOptions): Promise<PairedSubject> {
+  if (files.source.length !== options.sourceModalities.length) {
+    throw new ValueError(`subject ${files.id}: ${files.source.length} source files given for ${options.sourceModalities.length} source modalities (${options.sourceModalities.join(', ')})`);
+  }
+  const sources = await Promise.all(files.source.map((p) => data.readNifti(p)));
+  const grid = sources[0]!;
+  const gridName = files.source[0]!;
+  for (const [i, s] of sources.entries()) {
+    data.assertSameGrid(grid, gridName, s, files.source[i]!);
+    checkFinite(s.data, files.source[i]!);
+  }
+  const target = files.target === undefined ? undefined : await data.readNifti(files.target);
+  if (target) {
+    data.assertSameGrid(grid, gridName, target, files.target!);
+    checkFinite(target.data, files.target!);
+  }
+  let mask: Uint8Array;
+  if (files.mask) {
+    const m = await data.readNifti(files.mask);
+    data.assertSameGrid(grid, gridName, m, files.mask);
+    mask = Uint8Array.from(m.data, (x) => (x > 0.5 ? 1 : 0));
+  } else {
+    mask = headMask(grid, { kind: modalityKind(options.sourceModalities[0]!) });
+  }
+  if (!mask.some((m) => m > 0)) throw new ValueError(`subject ${files.id}: the head mask of ${files.mask ?? gridName} is empty`);
+  const sourceNorms = sources.map((s, i) => fitIntensityNorm(modalityKind(options.sourceModalities[i]!), s.data, mask, options.norm));
+  const targetNorm = target ? fitIntensityNorm(modalityKind(options.targetModality), target.data, mask, options.norm) : undefined;
+  return {
+    id: files.id,
+    grid,
+    source: sources.map((s, i) => normalizeIntensity(s.data, sourceNorms[i]!)),
+    ...(target && targetNorm ? { target: normalizeIntensity(target.data, targetNorm), targetRaw: target.data, targetNorm } : {}),
+    mask,
+    sourceNorms,
+    slices: sliceRange(grid.dims[2], files.slices),
+  };
+}
+
+/**
+ * The subjects of a phantom directory (`lacuna medsynth phantom`): every `sub-*` folder with
+ * the named modality files `<modality>.nii.gz`.
+ */
+export async function phantomSubjectFiles(dir: string, sourceModalities: readonly string[], targetModality: string): Promise<SubjectFiles[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.startsWith('sub-')).sort();
+  } catch (e) {
+    throw new IOError(`${dir}: cannot list the phantom directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, dir);
+  }
+  if (names.length === 0) throw new IOError(`${dir}: no sub-* subject folders (make some with 'lacuna medsynth phantom --out ${dir}')`, dir);
+  const subjects: SubjectFiles[] = [];
+  for (const id of names) {
+    const path = (m: string) => join(dir, id, `${m}.nii.gz`);
+    for (const m of [...sourceModalities, targetModality]) {
+      const ok = await stat(path(m)).then((s) => s.isFile(), () => false);
+      if (!ok) throw new IOError(`${path(m)}: missing (subject ${id} has no '${m}' volume)`, path(m));
+    }
+    subjects.push({ id, source: sourceModalities.map(path), target: path(targetModality) });
+  }
+  return subjects;
+}
+
+/** Stacked slices of several subjects plus where each slice came from. */
+export interface PairedStacks {
+  readonly source: SliceStack; // [N, H, W, Cs·(2·context+1)]
+  readonly target: SliceStack; // [N, H, W, 1]
+  readonly mask: SliceStack; // [N, H, W, 1]
+  readonly index: readonly { readonly subject: string; readonly slice: number }[];
+}
+
+export interface StackOptions {
+  readonly context?: number;
+  /** Pad H, W to a multiple (2^depth for a U-Net). */
+  readonly multiple?: number;
+  /** Keep only slices with at least this fraction of head-mask pixels. Default 0.05. */
+  readonly minMaskFraction?: number;
+}
+
+/** Stacks the subjects' slices (with targets) for training or evaluation. */
+export function stackSubjects(subjects: readonly PairedSubject[], options: StackOptions = {}): PairedStacks {
+  const parts: { source: SliceStack; target: SliceStack; mask: SliceStack }[] = [];
+  const index: { subject: string; slice: number }[] = [];
+  const minFraction = options.minMaskFraction ?? 0.05;
+  for (const s of subjects) {
+    if (!s.target) throw new ValueError(`stackSubjects: subject ${s.id} has no target volume`);
+    const [nx, ny] = s.grid.dims;
+    const plane = nx * ny;
+    for (let k = s.slices[0]; k <= s.slices[1]; k++) {
+      let inMask = 0;
+      for (let v = k * plane; v < (k + 1) * plane; v++) inMask += s.mask[v]!;
+      if (inMask < minFraction * plane) continue;
+      const one = { slices: [k, k] as const, multiple: options.multiple ?? 1 };
+      parts.push({
+        source: axialStack(s.source, s.grid.dims, { ...one, context: options.context ?? 0 }),
+        target: axialStack([s.target], s.grid.dims, one),
+        mask: axialStack([Float32Array.from(s.mask)], s.grid.dims, { ...one, padValue: 0 }),
+      });
+      index.push({ subject: s.id, slice: k });
+    }
+  }
+  if (parts.length === 0) throw new ValueError(`stackSubjects: no slice of ${subjects.map((s) => s.id).join(', ')} has head-mask pixels`);
+  return {
+    source: concatStacks(parts.map((p) => p.source)),
+    target: concatStacks(parts.map((p) => p.target)),
+    mask: concatStacks(parts.map((p) => p.mask)),
+    index,
+  };
+}

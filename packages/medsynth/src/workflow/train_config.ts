@@ -1,0 +1,136 @@
+/**
+ * The config file of `lacuna medsynth train`: which data, which model, which losses, how long.
+ * Validated with zod; every problem is reported with its field path. Relative paths are
+ * resolved against the config file's folder.
+ *
+ * Example (phantom T1 → T2, U-Net with L1 + SSIM):
+ *   { "data": { "phantom": "phantom/", "source": ["t1"], "target": "t2" },
+ *     "model": { "arch": "unet", "base": 32, "depth": 4 },
+ *     "loss": { "l1": 1, "ssim": 1 },
+ *     "train": { "steps": 2000, "batchSize": 8 },
+ *     "out": "runs/t1_t2" }
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigError, loadConfig, parseConfig, z } from '@lacuna/core';
+
+const positiveInt = z.number().int().positive();
+const weight = z.number().nonnegative();
+
+const subjectSchema = z.strictObject({
+  id: z.string().min(1),
+  source: z.array(z.string().min(1)).min(1),
+  target: z.string().min(1),
+  mask: z.string().min(1).optional(),
+  /** Inclusive axial slice range, e.g. [0, 35]. */
+  slices: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).optional(),
+  /** Put the subject in this split instead of drawing it. */
+  role: z.enum(['train', 'val', 'test']).optional(),
+});
+
+const dataSchema = z
+  .strictObject({
+    /** A folder written by `lacuna medsynth phantom`. */
+    phantom: z.string().min(1).optional(),
+    /** Explicit subjects (real data). */
+    subjects: z.array(subjectSchema).min(1).optional(),
+    source: z.array(z.string().min(1)).min(1).default(['t1']),
+    target: z.string().min(1).default('t2'),
+    /** Subjects without a role: validation and test counts (≥ 1) or fractions (< 1). */
+    split: z.strictObject({ val: weight.default(0.1), test: weight.default(0.2), seed: z.number().int().default(0) }).prefault({}),
+    /** Neighbouring slices per side as extra input channels (2.5-D). */
+    context: z.number().int().min(0).max(8).default(0),
+    /** Train on random patches of this size instead of whole slices. */
+    patchSize: positiveInt.optional(),
+    norm: z.strictObject({ percentile: z.number().gt(50).max(100).default(99.5), window: z.tuple([z.number(), z.number()]).default([-1000, 2000]), suvMax: z.number().positive().default(4) }).prefault({}),
+  })
+  .refine((d) => (d.phantom === undefined) !== (d.subjects === undefined), { message: 'give exactly one of data.phantom (a phantom folder) and data.subjects (a list of files)' });
+
+const unetSchema = z.strictObject({
+  arch: z.literal('unet'),
+  base: positiveInt.default(32),
+  depth: z.number().int().min(1).max(6).default(4),
+  norm: z.enum(['instance', 'batch', 'none']).default('instance'),
+});
+const resnetSchema = z.strictObject({
+  arch: z.literal('resnet'),
+  ngf: positiveInt.default(32),
+  blocks: z.number().int().min(1).max(16).default(9),
+  norm: z.enum(['instance', 'batch', 'none']).default('instance'),
+});
+const forestSchema = z.strictObject({
+  arch: z.literal('forest'),
+  trees: positiveInt.default(30),
+  maxDepth: positiveInt.default(16),
+  minLeaf: positiveInt.default(5),
+  /** Training voxels drawn from the head masks. */
+  samples: positiveInt.default(100000),
+});
+
+const lossSchema = z.strictObject({
+  l1: weight.default(0),
+  mse: weight.default(0),
+  ssim: weight.default(0),
+  msSsim: weight.default(0),
+  adversarial: z.strictObject({ kind: z.enum(['vanilla', 'lsgan']).default('vanilla'), weight: weight.default(1) }).optional(),
+  featureMatching: weight.default(0),
+  perceptual: weight.default(0),
+});
+
+const trainSchema = z.strictObject({
+  steps: positiveInt.default(2000),
+  batchSize: positiveInt.default(8),
+  lr: z.number().positive().default(2e-4),
+  beta1: z.number().min(0).max(1).default(0.5),
+  seed: z.number().int().default(1),
+  checkpointEvery: positiveInt.default(500),
+  /** Write sample PNGs (source | prediction | target) and validation metrics every N steps. */
+  sampleEvery: positiveInt.default(250),
+});
+
+export const trainConfigSchema = z.strictObject({
+  data: dataSchema,
+  model: z.discriminatedUnion('arch', [unetSchema, resnetSchema, forestSchema]),
+  loss: lossSchema.prefault({ l1: 1 }),
+  train: trainSchema.prefault({}),
+  /** Output folder: the model, checkpoints, samples, logs. */
+  out: z.string().min(1),
+});
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+export type SubjectConfig = z.infer<typeof subjectSchema>;
+export type LossWeights = z.infer<typeof lossSchema>;
+export type GeneratorArch = z.infer<typeof unetSchema> | z.infer<typeof resnetSchema>;
+
+function resolvePaths(config: TrainConfig, base: string): TrainConfig {
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const d = config.data;
+  return {
+    ...config,
+    out: at(config.out),
+    data: {
+      ...d,
+      ...(d.phantom ? { phantom: at(d.phantom) } : {}),
+      ...(d.subjects ? { subjects: d.subjects.map((s) => ({ ...s, source: s.source.map(at), target: at(s.target), ...(s.mask ? { mask: at(s.mask) } : {}) })) } : {}),
+    },
+  };
+}
+
+function checkConsistency(config: TrainConfig, source: string): TrainConfig {
+  const weights = config.loss;
+  const anyLoss = weights.l1 + weights.mse + weights.ssim + weights.msSsim + weights.featureMatching + weights.perceptual + (weights.adversarial?.weight ?? 0);
+  if (config.model.arch !== 'forest' && !(anyLoss > 0)) throw new ConfigError(`${source}: loss: every weight is 0; set e.g. "loss": { "l1": 1 }`, 'loss');
+  for (const s of config.data.subjects ?? []) {
+    if (s.source.length !== config.data.source.length) throw new ConfigError(`${source}: data.subjects (${s.id}).source has ${s.source.length} files but data.source names ${config.data.source.length} modalities`, 'data.subjects');
+  }
+  return config;
+}
+
+/** Validates a config object (e.g. built in code); `base` resolves relative paths. */
+export function parseTrainConfig(value: unknown, base = process.cwd(), source = 'config'): TrainConfig {
+  return checkConsistency(resolvePaths(parseConfig(trainConfigSchema, value, source), base), source);
+}
+
+/** Reads and validates a config file. */
+export async function loadTrainConfig(path: string): Promise<TrainConfig> {
+  return checkConsistency(resolvePaths(await loadConfig(trainConfigSchema, path), dirname(resolve(path))), path);
+}
