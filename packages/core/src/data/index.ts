@@ -10,3 +10,6 @@ export type { PngImage, PngInput, WritePngOptions } from './png.js';
 export { writeFileAtomic } from './atomic_write.js';
 export { centredAffine, voxelCount } from './volume.js';
 export type { Volume } from './volume.js';
+export { decodeNifti, encodeNifti, readNifti, writeNifti } from './nifti.js';
+export type { EncodeNiftiOptions, NiftiDatatype, NiftiImage } from './nifti.js';
+export { assertSameGrid } from './nifti_grid.js';
