@@ -6,6 +6,8 @@
 // alone (its Node bundle) registers neither.
 import '@tensorflow/tfjs';
 export * as tf from '@tensorflow/tfjs-core';
+/** TensorFlow.js layers (models built by `nn` are `tfl.LayersModel`s). */
+export * as tfl from '@tensorflow/tfjs-layers';
 export { initBackend, backendInfo } from './backend/select.js';
 export type { BackendInfo, BackendName, BackendOptions } from './backend/select.js';
 export { LacunaError, ShapeError, ConfigError, IOError, ValueError } from './errors.js';
