@@ -1,4 +1,7 @@
 /** The `lacuna medsynth` subcommands, in the order `--help` lists them. */
 import type { Command } from '../cli_args.js';
+import { evalCommand } from './eval.js';
 
-export const MEDSYNTH_COMMANDS: Command[] = [];
+export const MEDSYNTH_COMMANDS: Command[] = [
+  evalCommand,
+];
