@@ -3,4 +3,34 @@
  * phantom, paired-volume data pipeline, a patch-based random-forest baseline, U-Net / ResNet
  * generators and pix2pix-style conditional GANs.
  */
-export {};
+
+// Data pipeline: masks, normalisation, slice stacks, patches, splits, paired subjects.
+export { headMask, otsuThreshold } from './data/head_mask.js';
+export type { HeadMaskOptions } from './data/head_mask.js';
+export { fitIntensityNorm, normalizeIntensity, denormalizeIntensity, maskedPercentile, medianNorm, modalityKind, MODALITY_KINDS } from './data/intensity_norm.js';
+export type { IntensityNorm, ModalityKind, NormSettings } from './data/intensity_norm.js';
+export { axialStack, cropSlices, concatStacks, stackRange, paddedSize } from './data/slice_stack.js';
+export type { SliceStack, AxialStackOptions } from './data/slice_stack.js';
+export { gatherSlices, gatherWindows, samplePatches } from './data/patches.js';
+export type { PairedBatch } from './data/patches.js';
+export { splitSubjects } from './data/subject_split.js';
+export type { SubjectSplit, SplitOptions } from './data/subject_split.js';
+export { loadPairedSubject, phantomSubjectFiles, stackSubjects } from './data/paired_volumes.js';
+export type { SubjectFiles, PairedSubject, PairedStacks, ModalityOptions, StackOptions } from './data/paired_volumes.js';
+// Evaluation.
+export { synthesisMetrics, maskedRange } from './evaluation/synthesis_metrics.js';
+export type { SynthesisScores, SliceScores, VolumeScores, SynthesisMetricOptions } from './evaluation/synthesis_metrics.js';
+// Workflow: config, training runs, model folders, whole-volume prediction.
+export { trainConfigSchema, parseTrainConfig, loadTrainConfig } from './workflow/train_config.js';
+export type { TrainConfig, SubjectConfig, LossWeights } from './workflow/train_config.js';
+export { trainSynthesis, scoreSubjects } from './workflow/train_synthesis.js';
+export type { TrainSynthesisOptions, TrainSynthesisResult, SubjectMeanScores } from './workflow/train_synthesis.js';
+export { loadTrainingSubjects, subjectRoles } from './workflow/training_data.js';
+export type { SplitSubjects } from './workflow/training_data.js';
+export { saveSynthesisModel, loadSynthesisModel, generatorFor, forestSynthesizer, MODEL_FORMAT } from './workflow/model_bundle.js';
+export type { ModelMeta, LoadedSynthesisModel } from './workflow/model_bundle.js';
+export { predictVolume } from './workflow/predict_volume.js';
+export type { SynthesisModelInfo, PredictVolumeOptions } from './workflow/predict_volume.js';
+export { generatorSynthesizer } from './workflow/slice_synthesizer.js';
+export type { SliceSynthesizer } from './workflow/slice_synthesizer.js';
+export { sliceGrid } from './workflow/slice_grid.js';

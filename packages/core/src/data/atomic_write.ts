@@ -4,14 +4,15 @@
  * either the old file or the complete new one, never a partial write.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { IOError } from '../errors.js';
 
-/** Writes `bytes` to `path` atomically; failures throw an IOError starting with `what`. */
+/** Writes `bytes` to `path` atomically (creating its folder); failures throw an IOError starting with `what`. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array, what: string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
+    await mkdir(dirname(path), { recursive: true });
     const fh = await open(tmp, 'wx');
     try {
       await fh.writeFile(bytes);

@@ -19,7 +19,7 @@ export {
 } from './checkpoint.js';
 export type { CheckpointData, CheckpointMeta, CheckpointTargets, CheckpointInfo } from './checkpoint.js';
 export { fileIOHandler } from './file_io_handler.js';
-export { writeDirAtomic, removeStaleTemps } from './atomic_dir.js';
+export { writeDirAtomic, writeFileSynced, removeStaleTemps } from './atomic_dir.js';
 export { Progress, formatDuration } from './progress.js';
 export type { ProgressMode, ProgressOptions } from './progress.js';
 export { JsonlLog } from './jsonl_log.js';

@@ -26,13 +26,15 @@ export interface NormSettings {
   readonly suvMax?: number;
 }
 
-/** A fitted linear map value → 2·(value − offset)/scale − 1, clipped to [clipLow, clipHigh]. */
+/**
+ * A fitted linear map value → 2·(value − offset)/scale − 1, clipped below at −1 and, when
+ * `clipHigh` is set, above at it (JSON-safe: no Infinity).
+ */
 export interface IntensityNorm {
   readonly kind: ModalityKind;
   readonly offset: number;
   readonly scale: number;
-  readonly clipLow: number;
-  readonly clipHigh: number;
+  readonly clipHigh?: number;
 }
 
 /** The q-th percentile (0..100, linear interpolation) of values where mask is set (all if no mask). */
@@ -67,23 +69,24 @@ export function fitIntensityNorm(kind: ModalityKind, values: Float32Array, mask:
   if (kind === 'ct') {
     const [lo, hi] = settings.window ?? [-1000, 2000];
     if (!(hi > lo)) throw new ValueError(`CT window: high (${hi}) must exceed low (${lo})`);
-    return { kind, offset: lo, scale: hi - lo, clipLow: -1, clipHigh: 1 };
+    return { kind, offset: lo, scale: hi - lo, clipHigh: 1 };
   }
   if (kind === 'pet') {
     const mean = maskedMean(values, mask);
     if (!(mean > 0)) throw new ValueError(`PET normalisation: mean uptake in the head mask is ${mean}, expected > 0`);
-    return { kind, offset: 0, scale: mean * (settings.suvMax ?? 4), clipLow: -1, clipHigh: Infinity };
+    return { kind, offset: 0, scale: mean * (settings.suvMax ?? 4) };
   }
   const hi = maskedPercentile(values, mask, settings.percentile ?? 99.5);
   if (!(hi > 0)) throw new ValueError(`MR normalisation: the ${settings.percentile ?? 99.5}th percentile in the head mask is ${hi}, expected > 0`);
-  return { kind, offset: 0, scale: hi, clipLow: -1, clipHigh: Infinity };
+  return { kind, offset: 0, scale: hi };
 }
 
 /** Applies a normaliser: a new array in [−1, 1]-ish units. */
 export function normalizeIntensity(values: Float32Array, norm: IntensityNorm): Float32Array {
   const out = new Float32Array(values.length);
   const a = 2 / norm.scale;
-  for (let v = 0; v < values.length; v++) out[v] = Math.min(norm.clipHigh, Math.max(norm.clipLow, (values[v]! - norm.offset) * a - 1));
+  const high = norm.clipHigh ?? Infinity;
+  for (let v = 0; v < values.length; v++) out[v] = Math.min(high, Math.max(-1, (values[v]! - norm.offset) * a - 1));
   return out;
 }
 

@@ -119,6 +119,7 @@ function checkConsistency(config: TrainConfig, source: string): TrainConfig {
   const weights = config.loss;
   const anyLoss = weights.l1 + weights.mse + weights.ssim + weights.msSsim + weights.featureMatching + weights.perceptual + (weights.adversarial?.weight ?? 0);
   if (config.model.arch !== 'forest' && !(anyLoss > 0)) throw new ConfigError(`${source}: loss: every weight is 0; set e.g. "loss": { "l1": 1 }`, 'loss');
+  if (weights.featureMatching > 0 && !weights.adversarial) throw new ConfigError(`${source}: loss.featureMatching needs a discriminator; add "adversarial": { "kind": "vanilla", "weight": 1 }`, 'loss.featureMatching');
   for (const s of config.data.subjects ?? []) {
     if (s.source.length !== config.data.source.length) throw new ConfigError(`${source}: data.subjects (${s.id}).source has ${s.source.length} files but data.source names ${config.data.source.length} modalities`, 'data.subjects');
   }

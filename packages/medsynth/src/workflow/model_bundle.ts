@@ -1,0 +1,90 @@
+/**
+ * A trained synthesis model on disk, the folder `lacuna medsynth predict --model` takes:
+ *   medsynth.json   what the model maps (modalities, 2.5-D context, normalisation) and its architecture
+ *   generator/      TF.js model.json + weights.bin (U-Net / ResNet; loads in a browser too)
+ *   forest.json     the random forest (arch 'forest')
+ * Written atomically: a half-written model folder never replaces a good one.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { IOError, ValueError, train, type tfl } from '@lacuna/core';
+import { ForestSynthesisModel, loadForest, saveForest } from '../baseline/forest_synthesis.js';
+import type { SliceStack } from '../data/slice_stack.js';
+import { buildGenerator } from '../synthesis/generator.js';
+import type { SynthesisModelInfo } from './predict_volume.js';
+import { generatorSynthesizer, type SliceSynthesizer } from './slice_synthesizer.js';
+import type { TrainConfig } from './train_config.js';
+
+export const MODEL_FORMAT = 'lacuna-medsynth-model';
+const META = 'medsynth.json';
+
+export interface ModelMeta {
+  readonly format: typeof MODEL_FORMAT;
+  readonly version: 1;
+  readonly model: TrainConfig['model'];
+  readonly info: SynthesisModelInfo;
+  readonly trainedSteps: number;
+}
+
+/** Input channels of a generator for these modalities and context. */
+export function inputChannels(info: Pick<SynthesisModelInfo, 'sourceModalities' | 'context'>): number {
+  return info.sourceModalities.length * (2 * info.context + 1);
+}
+
+/** Builds the generator network a model config describes (weights seeded, untrained). */
+export function generatorFor(model: TrainConfig['model'], info: Pick<SynthesisModelInfo, 'sourceModalities' | 'context'>, seed: number): tfl.LayersModel {
+  if (model.arch === 'forest') throw new ValueError('generatorFor: a forest has no generator network');
+  const inChannels = inputChannels(info);
+  return model.arch === 'unet'
+    ? buildGenerator({ arch: 'unet', inChannels, outChannels: 1, base: model.base, depth: model.depth, norm: model.norm, seed })
+    : buildGenerator({ arch: 'resnet', inChannels, outChannels: 1, base: model.ngf, nBlocks: model.blocks, norm: model.norm, seed });
+}
+
+/** Saves a trained generator or forest with its meta data. */
+export async function saveSynthesisModel(dir: string, meta: Omit<ModelMeta, 'format' | 'version'>, trained: { generator: tfl.LayersModel } | { forest: ForestSynthesisModel }): Promise<void> {
+  await train.writeDirAtomic(
+    dir,
+    async (tmp) => {
+      if ('generator' in trained) await trained.generator.save(train.fileIOHandler(join(tmp, 'generator')));
+      else await saveForest(trained.forest, join(tmp, 'forest.json'));
+      const full: ModelMeta = { format: MODEL_FORMAT, version: 1, ...meta };
+      await train.writeFileSynced(join(tmp, META), `${JSON.stringify(full, null, 2)}\n`);
+    },
+    'saveSynthesisModel',
+  );
+}
+
+/** A loaded model: what it maps, and a synthesiser to run. */
+export interface LoadedSynthesisModel {
+  readonly meta: ModelMeta;
+  readonly info: SynthesisModelInfo;
+  readonly synthesizer: SliceSynthesizer;
+  dispose(): void;
+}
+
+/** The forest as a SliceSynthesizer (predicts inside the mask only). */
+export function forestSynthesizer(forest: ForestSynthesisModel): SliceSynthesizer {
+  return {
+    predict(source: SliceStack, mask?: SliceStack) {
+      return forest.predict(source, mask ? Uint8Array.from(mask.data, (m) => (m > 0.5 ? 1 : 0)) : undefined, -1);
+    },
+  };
+}
+
+/** Loads a model folder written by `saveSynthesisModel`; errors name the folder and what is wrong. */
+export async function loadSynthesisModel(dir: string, options: { batch?: number } = {}): Promise<LoadedSynthesisModel> {
+  let meta: ModelMeta;
+  try {
+    meta = JSON.parse(await readFile(join(dir, META), 'utf8')) as ModelMeta;
+  } catch (e) {
+    throw new IOError(`${join(dir, META)}: cannot read the model description (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); is ${dir} a folder written by 'lacuna medsynth train' (its model/ subfolder)?`, dir);
+  }
+  if (meta.format !== MODEL_FORMAT || meta.version !== 1) throw new IOError(`${join(dir, META)}: not a Lacuna medsynth model (format ${String(meta.format)}, version ${String(meta.version)})`, dir);
+  if (meta.model.arch === 'forest') {
+    const forest = await loadForest(join(dir, 'forest.json'));
+    return { meta, info: meta.info, synthesizer: forestSynthesizer(forest), dispose() {} };
+  }
+  const generator = generatorFor(meta.model, meta.info, 0);
+  await train.loadModelWeights(generator, join(dir, 'generator'));
+  return { meta, info: meta.info, synthesizer: generatorSynthesizer(generator, options.batch), dispose: () => generator.dispose() };
+}

@@ -1,0 +1,42 @@
+/**
+ * Whole-volume prediction: source NIfTI volumes → normalised axial slices → the model, a few
+ * slices at a time → the target modality in its own units, on the input's grid and affine.
+ * Voxels outside the head mask get the target's background (−1 before denormalising: 0 for MR
+ * and PET, the window's low end for CT).
+ */
+import { ValueError, data } from '@lacuna/core';
+import { denormalizeIntensity, type IntensityNorm, type NormSettings } from '../data/intensity_norm.js';
+import { loadPairedSubject } from '../data/paired_volumes.js';
+import { axialStack, cropSlices } from '../data/slice_stack.js';
+import type { SliceSynthesizer } from './slice_synthesizer.js';
+
+/** What prediction needs to know about a trained model (stored in its medsynth.json). */
+export interface SynthesisModelInfo {
+  readonly sourceModalities: readonly string[];
+  readonly targetModality: string;
+  readonly context: number;
+  /** H and W are padded to a multiple of this. */
+  readonly multiple: number;
+  readonly norm: NormSettings;
+  /** Maps predictions back to the target's units (median over the training subjects). */
+  readonly targetNorm: IntensityNorm;
+}
+
+export interface PredictVolumeOptions {
+  /** A head-mask file; default: computed from the first source. */
+  readonly mask?: string;
+}
+
+/** The synthesised target volume (and the head mask used) for the given source files. */
+export async function predictVolume(synthesizer: SliceSynthesizer, info: SynthesisModelInfo, sourcePaths: readonly string[], options: PredictVolumeOptions = {}): Promise<{ volume: data.Volume; mask: Uint8Array }> {
+  if (sourcePaths.length !== info.sourceModalities.length) {
+    throw new ValueError(`predict: the model takes ${info.sourceModalities.length} source volume(s) (${info.sourceModalities.join(', ')}), got ${sourcePaths.length}`);
+  }
+  const subject = await loadPairedSubject({ id: 'input', source: sourcePaths, ...(options.mask ? { mask: options.mask } : {}) }, { sourceModalities: info.sourceModalities, targetModality: info.targetModality, norm: info.norm });
+  const { dims, spacing, affine } = subject.grid;
+  const stack = axialStack(subject.source, dims, { context: info.context, multiple: info.multiple });
+  const maskStack = axialStack([Float32Array.from(subject.mask)], dims, { multiple: info.multiple, padValue: 0 });
+  const predicted = cropSlices(synthesizer.predict(stack, maskStack), dims[0], dims[1]);
+  for (let v = 0; v < predicted.length; v++) if (!subject.mask[v]) predicted[v] = -1;
+  return { volume: { data: denormalizeIntensity(predicted, info.targetNorm), dims, spacing, affine }, mask: subject.mask };
+}

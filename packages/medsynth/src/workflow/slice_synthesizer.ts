@@ -1,0 +1,29 @@
+/**
+ * What every trained synthesis model offers the rest of medsynth: normalised source slices in,
+ * normalised target slices out. The generator networks and the random forest both implement it,
+ * so prediction, evaluation and the benchmark treat them alike.
+ */
+import { tf, type tfl } from '@lacuna/core';
+import type { SliceStack } from '../data/slice_stack.js';
+
+export interface SliceSynthesizer {
+  /** [N, H, W, Cs] → [N, H, W, 1]; `mask` [N, H, W, 1] marks the head (the forest predicts only there). */
+  predict(source: SliceStack, mask?: SliceStack): SliceStack;
+}
+
+/** A generator network as a SliceSynthesizer, `batch` slices at a time (bounded memory). */
+export function generatorSynthesizer(generator: tfl.LayersModel, batch = 8): SliceSynthesizer {
+  return {
+    predict(source) {
+      const [n, h, w, c] = source.shape;
+      const out = new Float32Array(n * h * w);
+      for (let s = 0; s < n; s += batch) {
+        const count = Math.min(batch, n - s);
+        const y = tf.tidy(() => generator.predict(tf.tensor4d(source.data.subarray(s * h * w * c, (s + count) * h * w * c), [count, h, w, c])) as tf.Tensor);
+        out.set(y.dataSync(), s * h * w);
+        y.dispose();
+      }
+      return { data: out, shape: [n, h, w, 1] };
+    },
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * A whole training run, `lacuna medsynth train`: load and split subjects, stack slices, train
+ * (forest: one fit; networks: the step loop with checkpoints, resume, sample PNGs and
+ * validation scores), save the model folder, then score the test subjects.
+ *
+ * Scores are computed on the normalised target rescaled to [0, 1] (data range 1), inside the
+ * head mask: MAE is then a fraction of the target's reference level (MR: its 99.5th
+ * percentile; CT: the HU window; PET: suvMax × the mean uptake).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { data, tf, train, type tfl } from '@lacuna/core';
+import { fitForestSynthesis } from '../baseline/forest_synthesis.js';
+import { medianNorm } from '../data/intensity_norm.js';
+import { stackSubjects, type PairedStacks, type PairedSubject } from '../data/paired_volumes.js';
+import { gatherSlices, samplePatches } from '../data/patches.js';
+import { axialStack, cropSlices, type SliceStack } from '../data/slice_stack.js';
+import { synthesisMetrics, type SynthesisScores } from '../evaluation/synthesis_metrics.js';
+import { trainPerceptualNet } from '../synthesis/perceptual_net.js';
+import { SynthesisTrainer } from '../synthesis/trainer.js';
+import { forestSynthesizer, generatorFor, saveSynthesisModel } from './model_bundle.js';
+import type { SynthesisModelInfo } from './predict_volume.js';
+import { sliceGrid } from './slice_grid.js';
+import { generatorSynthesizer, type SliceSynthesizer } from './slice_synthesizer.js';
+import type { TrainConfig } from './train_config.js';
+import { loadTrainingSubjects, type SplitSubjects } from './training_data.js';
+
+export interface TrainSynthesisOptions {
+  /** Continue from the latest checkpoint in out/checkpoints. */
+  readonly resume?: boolean;
+  /** Status lines (default silent). */
+  readonly log?: (message: string) => void;
+  /** Progress display of the step loop. Default 'auto'. */
+  readonly progress?: train.ProgressMode;
+  /** Already loaded subjects (the benchmark reuses them across models). */
+  readonly subjects?: SplitSubjects;
+}
+
+/** Mean scores over subjects. */
+export interface SubjectMeanScores extends Omit<SynthesisScores, 'voxels'> {
+  readonly subjects: number;
+}
+
+export interface TrainSynthesisResult {
+  readonly modelDir: string;
+  /** Wall-clock seconds of training (fit or step loop), without loading and testing. */
+  readonly seconds: number;
+  readonly steps: number;
+  readonly interrupted: boolean;
+  readonly test?: SubjectMeanScores;
+  readonly testBySubject: Record<string, SynthesisScores>;
+  readonly synthesizer: SliceSynthesizer;
+  readonly info: SynthesisModelInfo;
+}
+
+/** Pads to this multiple so the network's poolings divide the slice. */
+function multipleFor(model: TrainConfig['model']): number {
+  return model.arch === 'unet' ? 2 ** model.depth : model.arch === 'resnet' ? 4 : 1;
+}
+
+/** Scores a synthesiser on subjects' slices (normalised, rescaled to [0, 1]) inside their head masks. */
+export function scoreSubjects(synthesizer: SliceSynthesizer, subjects: readonly PairedSubject[], info: Pick<SynthesisModelInfo, 'context' | 'multiple'>): { mean?: SubjectMeanScores; bySubject: Record<string, SynthesisScores> } {
+  const bySubject: Record<string, SynthesisScores> = {};
+  for (const s of subjects) {
+    const { dims } = s.grid;
+    const range = { slices: s.slices, multiple: info.multiple };
+    const source = axialStack(s.source, dims, { ...range, context: info.context });
+    const mask = axialStack([Float32Array.from(s.mask)], dims, { ...range, padValue: 0 });
+    const pred = cropSlices(synthesizer.predict(source, mask), dims[0], dims[1]);
+    const plane = dims[0] * dims[1];
+    const [k0, k1] = s.slices;
+    const ref = s.target!.subarray(k0 * plane, (k1 + 1) * plane);
+    const to01 = (x: Float32Array) => x.map((v) => (v + 1) / 2);
+    const sliceDims = [dims[0], dims[1], k1 - k0 + 1] as const;
+    bySubject[s.id] = synthesisMetrics(to01(pred), to01(ref), sliceDims, s.mask.subarray(k0 * plane, (k1 + 1) * plane), { dataRange: 1 }).volume;
+  }
+  const scores = Object.values(bySubject);
+  if (scores.length === 0) return { bySubject };
+  const mean = (f: (s: SynthesisScores) => number) => scores.reduce((a, s) => a + f(s), 0) / scores.length;
+  return { bySubject, mean: { mae: mean((s) => s.mae), psnr: mean((s) => s.psnr), ssim: mean((s) => s.ssim), subjects: scores.length } };
+}
+
+function toTensor(stack: SliceStack): tf.Tensor4D {
+  return tf.tensor4d(stack.data, [...stack.shape]);
+}
+
+/** Runs the training the config describes; see the module comment. */
+export async function trainSynthesis(config: TrainConfig, options: TrainSynthesisOptions = {}): Promise<TrainSynthesisResult> {
+  const log = options.log ?? (() => {});
+  const out = config.out;
+  await mkdir(out, { recursive: true });
+  const subjects = options.subjects ?? (await loadTrainingSubjects(config, (id, done, total) => log(`loaded ${id} (${done}/${total})`)));
+  log(`subjects: ${subjects.train.length} train, ${subjects.val.length} validation, ${subjects.test.length} test`);
+  const multiple = multipleFor(config.model);
+  const context = config.data.context;
+  const info: SynthesisModelInfo = {
+    sourceModalities: config.data.source,
+    targetModality: config.data.target,
+    context,
+    multiple,
+    norm: config.data.norm,
+    targetNorm: medianNorm(subjects.train.map((s) => s.targetNorm!)),
+  };
+  const trainSet = stackSubjects(subjects.train, { context, multiple });
+  const modelDir = join(out, 'model');
+  const t0 = performance.now();
+  let synthesizer: SliceSynthesizer;
+  let steps = 0;
+  let interrupted = false;
+
+  if (config.model.arch === 'forest') {
+    const m = config.model;
+    const progress = new train.Progress({ total: m.trees, label: 'forest', mode: options.progress ?? 'auto' });
+    const forest = fitForestSynthesis(trainSet.source, trainSet.target, Uint8Array.from(trainSet.mask.data, (v) => (v > 0.5 ? 1 : 0)), {
+      trees: m.trees,
+      maxDepth: m.maxDepth,
+      minLeaf: m.minLeaf,
+      maxSamples: m.samples,
+      seed: config.train.seed,
+      onProgress: (done) => progress.update(done),
+    });
+    progress.done();
+    await saveSynthesisModel(modelDir, { model: config.model, info, trainedSteps: 0 }, { forest });
+    synthesizer = forestSynthesizer(forest);
+  } else {
+    const result = await trainGenerator(config, info, trainSet, subjects.val, options);
+    steps = result.steps;
+    interrupted = result.interrupted;
+    await saveSynthesisModel(modelDir, { model: config.model, info, trainedSteps: steps }, { generator: result.generator });
+    synthesizer = generatorSynthesizer(result.generator);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const test = scoreSubjects(synthesizer, subjects.test, info);
+  const summary = { seconds, steps, test: test.mean ?? null, testBySubject: test.bySubject, subjects: { train: subjects.train.map((s) => s.id), val: subjects.val.map((s) => s.id), test: subjects.test.map((s) => s.id) } };
+  await data.writeFileAtomic(join(out, 'metrics.json'), new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`), 'trainSynthesis');
+  return { modelDir, seconds, steps, interrupted, ...(test.mean ? { test: test.mean } : {}), testBySubject: test.bySubject, synthesizer, info };
+}
+
+async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, trainSet: PairedStacks, val: readonly PairedSubject[], options: TrainSynthesisOptions): Promise<{ generator: tfl.LayersModel; steps: number; interrupted: boolean }> {
+  const { seed, batchSize, steps, lr, beta1 } = config.train;
+  const generator = generatorFor(config.model, info, seed);
+  const loss = config.loss;
+  let perceptualNet: tfl.LayersModel | undefined;
+  if (loss.perceptual > 0) {
+    const images = toTensor(trainSet.target);
+    perceptualNet = trainPerceptualNet(images, { seed: seed + 2 });
+    images.dispose();
+  }
+  // Targets are normalised to [−1, 1]: SSIM's data range is 2.
+  const trainer = new SynthesisTrainer({
+    generator,
+    losses: loss,
+    optimizer: { lr, beta1 },
+    dataRange: 2,
+    ...(perceptualNet ? { perceptual: { net: perceptualNet } } : {}),
+  });
+  const rng = new data.Random(seed);
+  const n = trainSet.source.shape[0];
+  const valSet = val.length > 0 ? stackSubjects(val, { context: info.context, multiple: info.multiple }) : undefined;
+  const sampleSlices = valSet ? Array.from({ length: Math.min(4, valSet.index.length) }, (_, i) => Math.floor(((i + 0.5) * valSet.index.length) / Math.min(4, valSet.index.length))) : [];
+  await mkdir(join(config.out, 'samples'), { recursive: true });
+
+  const writeSamples = async (step: number, say: (m: string) => void) => {
+    if (!valSet) return;
+    const synth = generatorSynthesizer(generator);
+    const scores = scoreSubjects(synth, val, info).mean!;
+    const src = gatherSlices(valSet.source, sampleSlices);
+    const pred = synth.predict(src);
+    const tgt = gatherSlices(valSet.target, sampleSlices);
+    const picture = sliceGrid([src, pred, tgt], sampleSlices.map((_, i) => i));
+    await data.writePng(join(config.out, 'samples', `step_${String(step).padStart(6, '0')}.png`), picture);
+    say(`step ${step}: validation MAE ${scores.mae.toFixed(4)} PSNR ${scores.psnr.toFixed(2)} SSIM ${scores.ssim.toFixed(4)}`);
+  };
+
+  let say: (m: string) => void = () => {};
+  const result = await train.runTraining({
+    steps,
+    rng,
+    models: trainer.models(),
+    optimizers: trainer.optimizers(),
+    checkpoint: { dir: join(config.out, 'checkpoints'), every: config.train.checkpointEvery },
+    resume: options.resume ?? false,
+    logFile: join(config.out, 'train.jsonl'),
+    progress: options.progress ?? 'auto',
+    progressLabel: `${config.model.arch}`,
+    step: (ctx) => {
+      say = (m) => ctx.log(m);
+      const batch = config.data.patchSize
+        ? samplePatches(trainSet.source, trainSet.target, trainSet.mask, config.data.patchSize, batchSize, ctx.rng)
+        : (() => {
+            const idx = Array.from({ length: batchSize }, () => ctx.rng.int(0, n));
+            return { source: gatherSlices(trainSet.source, idx), target: gatherSlices(trainSet.target, idx), mask: gatherSlices(trainSet.mask, idx) };
+          })();
+      const x = toTensor(batch.source);
+      const y = toTensor(batch.target);
+      const m = toTensor(batch.mask);
+      try {
+        const r = trainer.step(x, y, m);
+        return { g: r.g, ...(r.d !== undefined ? { d: r.d } : {}) };
+      } finally {
+        tf.dispose([x, y, m]);
+      }
+    },
+    onStep: async (completed) => {
+      if (completed % config.train.sampleEvery === 0 || completed === steps) await writeSamples(completed, say);
+    },
+  });
+  perceptualNet?.dispose();
+  trainer.discriminator?.dispose();
+  return { generator, steps: result.completed, interrupted: result.interrupted };
+}

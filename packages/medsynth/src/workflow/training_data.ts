@@ -1,0 +1,44 @@
+/**
+ * The subjects of a training run, split by subject: explicit roles from the config first, the
+ * rest drawn with the split seed (never by slice).
+ */
+import { ValueError } from '@lacuna/core';
+import { loadPairedSubject, phantomSubjectFiles, type PairedSubject, type SubjectFiles } from '../data/paired_volumes.js';
+import { splitSubjects } from '../data/subject_split.js';
+import type { TrainConfig } from './train_config.js';
+
+export interface SplitSubjects {
+  readonly train: PairedSubject[];
+  readonly val: PairedSubject[];
+  readonly test: PairedSubject[];
+}
+
+type Role = 'train' | 'val' | 'test';
+
+/** Lists the run's subject files with their roles. */
+export async function subjectRoles(config: TrainConfig): Promise<{ files: SubjectFiles; role: Role }[]> {
+  const d = config.data;
+  const listed: { files: SubjectFiles; role?: Role }[] = d.phantom
+    ? (await phantomSubjectFiles(d.phantom, d.source, d.target)).map((files) => ({ files }))
+    : d.subjects!.map(({ role, ...files }) => ({ files, ...(role ? { role } : {}) }));
+  const ids = listed.map((s) => s.files.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new ValueError(`data.subjects: the id '${dup}' is used twice`);
+  const free = listed.filter((s) => !s.role).map((s) => s.files.id);
+  const drawn = free.length > 0 ? splitSubjects(free, d.split) : { train: [], val: [], test: [] };
+  const roleOf = (id: string): Role => (drawn.val.includes(id) ? 'val' : drawn.test.includes(id) ? 'test' : 'train');
+  const roles = listed.map((s) => ({ files: s.files, role: s.role ?? roleOf(s.files.id) }));
+  if (!roles.some((r) => r.role === 'train')) throw new ValueError('data: no training subjects (every subject has role val or test)');
+  return roles;
+}
+
+/** Loads and normalises every subject of the run, grouped by role. */
+export async function loadTrainingSubjects(config: TrainConfig, onSubject?: (id: string, done: number, total: number) => void): Promise<SplitSubjects> {
+  const roles = await subjectRoles(config);
+  const out: SplitSubjects = { train: [], val: [], test: [] };
+  for (const [i, { files, role }] of roles.entries()) {
+    out[role].push(await loadPairedSubject(files, { sourceModalities: config.data.source, targetModality: config.data.target, norm: config.data.norm }));
+    onSubject?.(files.id, i + 1, roles.length);
+  }
+  return out;
+}
