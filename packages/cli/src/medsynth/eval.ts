@@ -4,7 +4,6 @@
  * given — and writes them as CSV or JSON.
  */
 import { ConfigError, ValueError, data, initBackend, type BackendName } from '@lacuna/core';
-// The medsynth barrel does not export the evaluation module yet; switch to '@lacuna/medsynth' when it does.
 import { maskedRange, synthesisMetrics, type SliceScores, type SynthesisScores, type VolumeScores } from '@lacuna/medsynth';
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
 
