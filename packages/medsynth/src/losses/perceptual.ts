@@ -6,8 +6,7 @@
  * trained in Lacuna; it runs in inference mode and its weights are never updated here (an
  * optimiser only updates the variables it is given).
  */
-import * as tfl from '@tensorflow/tfjs-layers';
-import { tf, nn, ShapeError, ValueError } from '@lacuna/core';
+import { tf, tfl, nn, ShapeError, ValueError } from '@lacuna/core';
 import { checkSameImages } from './image_pair.js';
 import { stopGradient } from './stop_gradient.js';
 
