@@ -34,3 +34,10 @@ export type { SynthesisModelInfo, PredictVolumeOptions } from './workflow/predic
 export { generatorSynthesizer } from './workflow/slice_synthesizer.js';
 export type { SliceSynthesizer } from './workflow/slice_synthesizer.js';
 export { sliceGrid } from './workflow/slice_grid.js';
+// Traditional baseline: patch-based random-forest regression (Jog et al. 2017).
+export { ForestSynthesisModel, fitForestSynthesis, loadForest, saveForest } from './baseline/forest_synthesis.js';
+export type { ForestSynthesisJSON, ForestSynthesisOptions } from './baseline/forest_synthesis.js';
+export { RegressionForest, fitRegressionForest } from './baseline/regression_forest.js';
+export type { RegressionForestJSON, RegressionForestOptions } from './baseline/regression_forest.js';
+export { featureCount, featureNames, resolveFeatureOptions, sliceFeatures, stackFeatures } from './baseline/patch_features.js';
+export type { PatchFeatureOptions, ResolvedPatchFeatureOptions } from './baseline/patch_features.js';

@@ -1,0 +1,15 @@
+/** The traditional baseline: patch-based random-forest regression (Jog et al. 2017, REPLICA). */
+export { ForestSynthesisModel, fitForestSynthesis, loadForest, saveForest } from './forest_synthesis.js';
+export type { ForestSynthesisJSON, ForestSynthesisOptions } from './forest_synthesis.js';
+export { RegressionForest, binEdges, binFeatures, fitRegressionForest } from './regression_forest.js';
+export type { BinnedFeatures, RegressionForestJSON, RegressionForestOptions } from './regression_forest.js';
+export {
+  CONTEXT_DIRECTIONS,
+  featureCount,
+  featureNames,
+  integralImages,
+  resolveFeatureOptions,
+  sliceFeatures,
+  stackFeatures,
+} from './patch_features.js';
+export type { PatchFeatureOptions, ResolvedPatchFeatureOptions } from './patch_features.js';
