@@ -145,3 +145,28 @@ test('shape mismatches are reported with the expected layout', () => {
   const twoChannels = { data: new Float32Array(S * S * 2), shape: [1, S, S, 2] as const };
   assert.throws(() => model.predict(twoChannels), ShapeError);
 });
+
+test('several source channels: a target that needs channel 1 is learnt only when it is given', () => {
+  // Channel 1 is an independent second "modality"; the target subtracts it.
+  const a = pairs(6, 7);
+  const b = pairs(6, 8);
+  const h = pairs(2, 9);
+  const h2 = pairs(2, 10);
+  const twoChannel = (s0: SliceStack, s1: SliceStack): SliceStack => {
+    const out = new Float32Array(s0.data.length * 2);
+    for (let i = 0; i < s0.data.length; i++) {
+      out[2 * i] = s0.data[i]!;
+      out[2 * i + 1] = s1.data[i]!;
+    }
+    return { data: out, shape: [s0.shape[0], S, S, 2] };
+  };
+  const target = (t: SliceStack, s1: SliceStack, mask: Uint8Array): SliceStack => ({ data: t.data.map((v, i) => (mask[i] ? v - s1.data[i]! : v)), shape: t.shape });
+  const opts = { trees: 10, maxDepth: 12, minLeaf: 3, seed: 1 };
+  const both = fitForestSynthesis(twoChannel(a.source, b.source), target(a.target, b.source, a.mask), a.mask, opts);
+  const one = fitForestSynthesis(a.source, target(a.target, b.source, a.mask), a.mask, opts);
+  const truth = target(h.target, h2.source, h.mask).data;
+  const mseBoth = maskedMse(both.predict(twoChannel(h.source, h2.source), h.mask).data, truth, h.mask);
+  const mseOne = maskedMse(one.predict(h.source, h.mask).data, truth, h.mask);
+  assert.equal(both.channels, 2);
+  assert.ok(mseBoth < 0.2 * mseOne, `two channels ${mseBoth} vs one ${mseOne}`);
+});
