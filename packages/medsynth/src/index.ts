@@ -41,3 +41,10 @@ export { RegressionForest, fitRegressionForest } from './baseline/regression_for
 export type { RegressionForestJSON, RegressionForestOptions } from './baseline/regression_forest.js';
 export { featureCount, featureNames, resolveFeatureOptions, sliceFeatures, stackFeatures } from './baseline/patch_features.js';
 export type { PatchFeatureOptions, ResolvedPatchFeatureOptions } from './baseline/patch_features.js';
+// Synthesis losses: pixel, structural, adversarial, feature matching, perceptual.
+export { l1Loss, mseLoss, ssimLoss, msSsimLoss, msSsimScalesThatFit, ganLoss, bceWithLogits, GAN_LOSS_KINDS, featureMatchingLoss, perceptualLoss, stopGradient, maskedMean } from './losses/index.js';
+export type { PixelLossOptions, StructuralLossOptions, MsSsimLossOptions, GanLossKind } from './losses/index.js';
+// Generators, PatchGAN, the perceptual net trained in Lacuna, and the pix2pix training step.
+export { buildGenerator, GENERATOR_ARCHS, buildDiscriminator, patchGanReceptiveField, buildPerceptualNet, trainPerceptualNet, denoisingLoss, PERCEPTUAL_LAYERS, validateLossConfig, PIX2PIX_LOSSES, SynthesisTrainer } from './synthesis/index.js';
+export type { GeneratorConfig, DiscriminatorConfig, PerceptualNetOptions, TrainPerceptualNetOptions, LossConfig, SynthesisTrainerOptions, SynthesisStepResult, AdamSettings } from './synthesis/index.js';
+export { blobImages, invertedPairs } from './synthesis/toy_pairs.js';

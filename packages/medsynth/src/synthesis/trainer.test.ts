@@ -13,6 +13,16 @@ before(async () => {
 const SMALL_UNET = { arch: 'unet', inChannels: 1, outChannels: 1, base: 8, depth: 2, seed: 1 } as const;
 const D_SMALL = { ndf: 8 } as const;
 
+/** One trainer step on the batch `idx` of (source, target). */
+function stepOn(trainer: SynthesisTrainer, source: tf.Tensor4D, target: tf.Tensor4D, idx: number[]) {
+  const [x, y] = [tf.gather(source, idx), tf.gather(target, idx)] as tf.Tensor4D[];
+  try {
+    return trainer.step(x!, y!);
+  } finally {
+    tf.dispose([x!, y!]);
+  }
+}
+
 function batches(n: number, batch: number, seed: number) {
   const rng = new data.Random(seed);
   return () => Array.from({ length: batch }, () => rng.int(0, n));
@@ -29,10 +39,7 @@ test('supervised U-Net (L1 only, no D): 60 steps cut the validation L1 at least 
   const before = valL1();
   const next = batches(32, 8, 3);
   let last = { g: NaN, parts: {} as Record<string, number> };
-  for (let s = 0; s < 60; s++) {
-    const idx = next();
-    last = tf.tidy(() => trainer.step(tf.gather(source, idx), tf.gather(target, idx)));
-  }
+  for (let s = 0; s < 60; s++) last = stepOn(trainer, source, target, next());
   const after = valL1();
   assert.ok(after < before / 2, `validation L1 ${before.toFixed(4)} → ${after.toFixed(4)}`);
   assert.deepEqual(Object.keys(last.parts), ['l1']);
@@ -65,10 +72,7 @@ test('D step: after some steps D scores real pairs above fake ones; step 1 repor
     assert.ok(Math.abs(first.d! - 0.5 * (want.real + want.fake)) < 1e-4);
     assert.ok(Math.abs(first.g - (100 * first.parts['l1']! + first.parts['adv']!)) < 1e-3 * first.g);
     const next = batches(16, 4, 5);
-    for (let s = 0; s < 15; s++) {
-      const idx = next();
-      tf.tidy(() => trainer.step(tf.gather(source, idx), tf.gather(target, idx)));
-    }
+    for (let s = 0; s < 15; s++) stepOn(trainer, source, target, next());
     const gap = tf.tidy(() => {
       const fake = trainer.generator.apply(x, { training: true }) as tf.Tensor;
       const real = tf.mean(d.apply(tf.concat([x, y], 3), { training: true }) as tf.Tensor).dataSync()[0]!;
@@ -89,10 +93,7 @@ test('two source channels (T1 + T2 → FLAIR style): D takes 3 channels, output 
   assert.equal(trainer.discriminator!.inputs[0]!.shape[3], 3);
   const next = batches(16, 4, 7);
   const l1s: number[] = [];
-  for (let s = 0; s < 30; s++) {
-    const idx = next();
-    l1s.push(tf.tidy(() => trainer.step(tf.gather(source, idx) as tf.Tensor4D, tf.gather(a.target, idx) as tf.Tensor4D)).parts['l1']!);
-  }
+  for (let s = 0; s < 30; s++) l1s.push(stepOn(trainer, source, a.target, next()).parts['l1']!);
   const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
   assert.ok(mean(l1s.slice(-5)) < 0.7 * mean(l1s.slice(0, 5)), `L1 ${mean(l1s.slice(0, 5))} → ${mean(l1s.slice(-5))}`);
   assert.deepEqual(tf.tidy(() => trainer.predict(tf.slice(source, 0, 2)).shape), [2, 32, 32, 1]);
