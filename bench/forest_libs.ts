@@ -6,7 +6,7 @@
  * and hyperparameters, then times our forest at the full size (100k samples, 30 trees) and
  * extrapolates ml-random-forest's time to it from its measured scaling.
  *
- *   npx tsx bench/forest_libs.ts            (about 2 minutes on one core)
+ *   npx tsx bench/forest_libs.ts            (2–3 minutes on one core)
  */
 import { RandomForestRegression } from 'ml-random-forest';
 import { data } from '@lacuna/core';
@@ -40,8 +40,8 @@ function boxBlur(img: Float32Array, r: number): Float32Array {
 /**
  * One synthetic axial slice: an elliptical head with a scalp rim and CSF / grey / white matter
  * from thresholding a random smooth field; source is T1-like with a smooth bias field, target
- * T2-like (tissue means after Jog et al.'s T1 → T2 setting, not measured values), both blurred
- * by partial volume and noisy.
+ * T2-like (illustrative tissue means, not measured values), both blurred by partial volume and
+ * noisy.
  */
 function headSlice(rng: data.Random): { t1: Float32Array; t2: Float32Array; mask: Uint8Array } {
   const blobs = Array.from({ length: 12 }, () => [rng.uniform(40, 216), rng.uniform(40, 216), rng.uniform(-1, 1), rng.uniform(8, 30)] as const);

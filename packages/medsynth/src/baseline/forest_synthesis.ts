@@ -2,8 +2,8 @@
  * The traditional baseline of cross-modality synthesis: a random forest maps each source
  * voxel's patch and context features to the target intensity at that voxel, in the manner of
  * REPLICA (Jog et al. 2017, Medical Image Analysis 35). Training draws up to `maxSamples`
- * voxels from the mask (REPLICA likewise trains on a subsample of brain voxels), and prediction
- * runs slice by slice over the masked voxels; voxels outside the mask get the mean target
+ * voxels uniformly from the mask (bounding time and memory), and prediction runs slice by
+ * slice over the masked voxels; voxels outside the mask get the mean target
  * outside the training mask (the background value, −1 after Lacuna's normalisation).
  *
  * Layouts: source stacks are [N, H, W, C] channels last (several source modalities, or a

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, ShapeError, data } from '@lacuna/core';
+import { ConfigError, ValueError, data } from '@lacuna/core';
 import { featureCount, featureNames, integralImages, resolveFeatureOptions, sliceFeatures, stackFeatures } from './patch_features.js';
 
 // A 5×6 slice (H = 5, W = 6) with value 10·y + x, one channel.
@@ -84,7 +84,7 @@ test('stackFeatures matches sliceFeatures slice by slice; bad voxel lists are re
   const n = featureCount(small, 1);
   assert.deepEqual([...f.subarray(n, 2 * n)], featuresAt(ramp, 1, 2, 5));
   assert.deepEqual([...f.subarray(2 * n, 3 * n)], featuresAt(ramp.map((v) => v * v), 1, 0, 5));
-  assert.throws(() => stackFeatures(stack, Int32Array.from([5, 3]), small), ShapeError);
+  assert.throws(() => stackFeatures(stack, Int32Array.from([5, 3]), small), ValueError);
   assert.throws(() => stackFeatures(stack, Int32Array.from([2 * H * W]), small), /outside/);
   assert.throws(() => stackFeatures({ data: new Float32Array(7), shape: [2, H, W, 1] }, voxels, small), /data has 7 values/);
 });

@@ -19,7 +19,7 @@
  *     half-width s centred at the voxel (clipped to the slice).
  * Box means come from an integral image (summed-area table, float64), O(1) each.
  */
-import { ConfigError, ShapeError } from '@lacuna/core';
+import { ConfigError, ShapeError, ValueError } from '@lacuna/core';
 import type { SliceStack } from '../data/slice_stack.js';
 
 export interface PatchFeatureOptions {
@@ -194,7 +194,7 @@ export function stackFeatures(source: SliceStack, voxels: Int32Array, options: R
   for (let i = 0; i < voxels.length; i++) {
     const v = voxels[i]!;
     if (v < 0 || v >= n * per) throw new ShapeError(`stackFeatures: voxel index ${v} is outside [0, ${n * per})`, [v], [n * per]);
-    if (i > 0 && v <= voxels[i - 1]!) throw new ShapeError(`stackFeatures: voxel indexes must be strictly increasing, got ${voxels[i - 1]} then ${v}`, [v], [`> ${voxels[i - 1]}`]);
+    if (i > 0 && v <= voxels[i - 1]!) throw new ValueError(`stackFeatures: voxel indexes must be strictly increasing, got ${voxels[i - 1]} then ${v}`);
   }
   let k = 0;
   while (k < voxels.length) {
