@@ -44,7 +44,10 @@ test('supervised U-Net (L1 only, no D): 60 steps cut the validation L1 at least 
   assert.ok(after < before / 2, `validation L1 ${before.toFixed(4)} → ${after.toFixed(4)}`);
   assert.deepEqual(Object.keys(last.parts), ['l1']);
   assert.equal(last.g, last.parts['l1']); // weight 1
-  trainer.dispose();
+  const g = trainer.generator;
+  trainer.dispose({ keepGenerator: true });
+  assert.ok(Math.abs(tf.tidy(() => l1Loss(g.predict(val.source) as tf.Tensor, val.target).dataSync()[0]!) - after) < 1e-6);
+  g.dispose();
 });
 
 test('D step: after some steps D scores real pairs above fake ones; step 1 reports the hand-computed D losses', () => {

@@ -9,6 +9,7 @@
  * 2. G step: weighted sum of GAN(D(fake pair), real) and the reconstruction terms (L1, MSE,
  *    1 − SSIM, 1 − MS-SSIM, over the mask when one is given), pix2pixHD feature matching on
  *    D's features of the real and fake pairs, and the perceptual loss of a fixed network.
+ *    The mask weights only the reconstruction terms; D and the perceptual net see whole images.
  *
  * G's output for the D step is computed with the same weights as in the G step (G has not
  * been updated yet), so recomputing it inside the G step's gradient tape changes nothing but
@@ -243,11 +244,14 @@ export class SynthesisTrainer {
     if (mask) checkMask(mask, target, 'SynthesisTrainer.step');
   }
 
-  /** Frees the optimisers and the models this trainer owns (not a perceptual net passed in). */
-  dispose(): void {
+  /**
+   * Frees the optimisers, D and G (not a perceptual net passed in). keepGenerator: leave G
+   * alive, e.g. to save or use it after training.
+   */
+  dispose(options: { readonly keepGenerator?: boolean } = {}): void {
     this.optG.dispose();
     this.optD?.dispose();
-    this.g.dispose();
     this.d?.dispose();
+    if (!options.keepGenerator) this.g.dispose();
   }
 }
