@@ -1,0 +1,26 @@
+/** The multi-modal brain phantom: anatomy, tissue properties, modality simulation, cohort writing. */
+export { TISSUES, TISSUE_LABEL, CT_HU, PET_UPTAKE, mrTissueProperties } from './tissues.js';
+export type { Tissue, FieldStrength, MrTissueProperties } from './tissues.js';
+export { DEFAULT_FOV_MM, phantomGrid, axisCoordinates } from './grid.js';
+export type { PhantomGrid } from './grid.js';
+export { deriveSeed, streamSeed } from './seeds.js';
+export type { PhantomStream } from './seeds.js';
+export { drawSubjectParams, isDiseased } from './subject_params.js';
+export type { SubjectParams } from './subject_params.js';
+export { buildAnatomy, labelsFromFractions } from './anatomy.js';
+export type { Anatomy } from './anatomy.js';
+export { addLesions } from './lesions.js';
+export type { Lesion, LesionOptions } from './lesions.js';
+export { mixTissues, mixTissuesMany } from './partial_volume.js';
+export { DEFAULT_MR_SEQUENCES, spinEchoSignal, inversionRecoverySignal, nullingInversionTime, mrTissueSignals } from './signal_mr.js';
+export type { MrModality, MrSequence, SpinEchoSequence, InversionRecoverySequence } from './signal_mr.js';
+export { ctImage, addCtNoise, correlatedNoise } from './signal_ct.js';
+export { petActivity, petImage, addGreyMatterUptake } from './signal_pet.js';
+export type { PetImaging } from './signal_pet.js';
+export { GaussianSource, addRicianNoise, poisson } from './noise.js';
+export { gaussianBlur, gaussianKernel, FWHM_PER_SIGMA } from './blur.js';
+export { biasField } from './bias_field.js';
+export { MODALITIES, MR_MODALITIES, generatePhantomSubject, resolvePhantomOptions, subjectId } from './phantom.js';
+export type { Modality, PhantomOptions, ResolvedPhantomOptions, PhantomSubject, SubjectMeta, SubjectParameterSummary } from './phantom.js';
+export { writePhantom, writePhantomSubject, phantomDescription, PHANTOM_FILES, MODALITY_UNITS } from './write_phantom.js';
+export type { PhantomCohortOptions, PhantomProgress } from './write_phantom.js';
