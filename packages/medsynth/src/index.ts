@@ -48,3 +48,6 @@ export type { PixelLossOptions, StructuralLossOptions, MsSsimLossOptions, GanLos
 export { buildGenerator, GENERATOR_ARCHS, buildDiscriminator, patchGanReceptiveField, buildPerceptualNet, trainPerceptualNet, denoisingLoss, PERCEPTUAL_LAYERS, validateLossConfig, PIX2PIX_LOSSES, SynthesisTrainer } from './synthesis/index.js';
 export type { GeneratorConfig, DiscriminatorConfig, PerceptualNetOptions, TrainPerceptualNetOptions, LossConfig, SynthesisTrainerOptions, SynthesisStepResult, AdamSettings } from './synthesis/index.js';
 export { blobImages, invertedPairs } from './synthesis/toy_pairs.js';
+// Multi-modal brain phantom (BrainWeb-like): anatomy, tissue properties, T1w/T2w/PD/FLAIR/CT/PET, cohort writing.
+export { TISSUES, TISSUE_LABEL, CT_HU, PET_UPTAKE, mrTissueProperties, DEFAULT_FOV_MM, phantomGrid, MODALITIES, MR_MODALITIES, DEFAULT_MR_SEQUENCES, generatePhantomSubject, resolvePhantomOptions, subjectId, writePhantom, writePhantomSubject, PHANTOM_FILES, MODALITY_UNITS } from './phantom/index.js';
+export type { Tissue, FieldStrength, MrTissueProperties, PhantomGrid, Modality, MrModality, MrSequence, PhantomOptions, ResolvedPhantomOptions, PhantomSubject, SubjectMeta, PhantomCohortOptions, PhantomProgress, Lesion } from './phantom/index.js';
