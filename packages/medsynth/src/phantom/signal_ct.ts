@@ -35,7 +35,8 @@ export function addCtNoise(hu: Float32Array, grid: PhantomGrid, noiseHu: number,
     const noise = correlatedNoise(grid, noiseHu, rng);
     for (let v = 0; v < hu.length; v++) hu[v]! += noise[v]!;
   }
-  for (let v = 0; v < hu.length; v++) hu[v] = Math.round(hu[v]!);
+  // + 0 turns −0 into 0, as an int16 file stores it.
+  for (let v = 0; v < hu.length; v++) hu[v] = Math.round(hu[v]!) + 0;
   return hu;
 }
 
