@@ -1,7 +1,7 @@
 /**
- * MR signal of each tissue from its relaxation times and proton density, and the partial-volume
- * mix over a voxel's tissue fractions (voxel signal = Σ fraction × tissue signal, as in
- * BrainWeb's simulator; Kwan et al., IEEE TMI 18:1085, 1999).
+ * MR signal of each tissue from its relaxation times and proton density (a voxel's signal is
+ * then the partial-volume mix Σ fraction × tissue signal, as in BrainWeb's simulator; Kwan et
+ * al., IEEE TMI 18:1085, 1999; see partial_volume.ts).
  *
  * Spin echo (T1w, T2w, PD):    S = PD (1 − e^{−TR/T1}) e^{−TE/T2}
  * Inversion recovery (FLAIR):  S = PD |1 − 2 e^{−TI/T1} + e^{−TR/T1}| e^{−TE/T2}
