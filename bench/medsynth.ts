@@ -1,0 +1,125 @@
+/**
+ * `npm run bench -- medsynth`: synthesis quality and training time of the random forest,
+ * U-Net (L1), U-Net (L1 + SSIM) and pix2pix (U-Net G + 70×70 PatchGAN, L1 × 100 + vanilla
+ * GAN) on three tasks:
+ *   real_t1_pd     the real T1/PD pair in ../shared/data/mri/chris: train on axial slices
+ *                  0–35, test on 36–53 (skipped, with a note, when the data are absent)
+ *   phantom_t1_t2  Lacuna's brain phantom, T1 → T2, split by subject
+ *   phantom_t1_ct  the phantom, T1 → CT
+ * Scores are on held-out slices/subjects inside the head mask, on the normalised target
+ * rescaled to [0, 1] (see workflow/train_synthesis.ts). The reference of each task is the
+ * random forest, measured in the same run: the table gives each model's PSNR gain over it.
+ *
+ * Options: --steps N (network steps, default 600), --patch N (training patch, default 96),
+ * --batch N (8), --base N (U-Net width, 16), --subjects N (phantom subjects, 12),
+ * --trees N (30), --only real|t2|ct (repeatable), --threads N, --json.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initBackend } from '@lacuna/core';
+import { loadTrainingSubjects, parseTrainConfig, trainSynthesis, writePhantom, type TrainConfig } from '@lacuna/medsynth';
+
+interface Args { steps: number; patch: number; batch: number; base: number; subjects: number; trees: number; only: string[]; threads?: number; json: boolean }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { steps: 600, patch: 96, batch: 8, base: 16, subjects: 12, trees: 30, only: [], json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i]!;
+    const num = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 1) throw new Error(`bench medsynth: ${k} needs a positive integer, got ${argv[i]}`);
+      return v;
+    };
+    if (k === '--steps') a.steps = num();
+    else if (k === '--patch') a.patch = num();
+    else if (k === '--batch') a.batch = num();
+    else if (k === '--base') a.base = num();
+    else if (k === '--subjects') a.subjects = num();
+    else if (k === '--trees') a.trees = num();
+    else if (k === '--threads') a.threads = num();
+    else if (k === '--only') a.only.push(argv[++i]!);
+    else if (k === '--json') a.json = true;
+    else throw new Error(`bench medsynth: unknown option ${k}`);
+  }
+  return a;
+}
+
+const MODELS = ['rf', 'unet_l1', 'unet_l1_ssim', 'pix2pix'] as const;
+type ModelKey = (typeof MODELS)[number];
+interface Score { mae: number; psnr: number; ssim: number; train_s: number }
+
+function modelConfig(key: ModelKey, a: Args): Pick<TrainConfig, 'model' | 'loss'> & { lr: number } {
+  const unet = { arch: 'unet' as const, base: a.base, depth: 4, norm: 'instance' as const };
+  if (key === 'rf') return { model: { arch: 'forest', trees: a.trees, maxDepth: 16, minLeaf: 5, samples: 100_000 }, loss: {} as TrainConfig['loss'], lr: 0 };
+  if (key === 'unet_l1') return { model: unet, loss: { l1: 1 } as TrainConfig['loss'], lr: 1e-3 };
+  if (key === 'unet_l1_ssim') return { model: unet, loss: { l1: 1, ssim: 1 } as TrainConfig['loss'], lr: 1e-3 };
+  return { model: unet, loss: { l1: 100, adversarial: { kind: 'vanilla', weight: 1 } } as TrainConfig['loss'], lr: 5e-4 };
+}
+
+async function runTask(name: string, dataSection: object, a: Args, out: string, log: (m: string) => void): Promise<Record<ModelKey, Score>> {
+  const base = (key: ModelKey) => {
+    const m = modelConfig(key, a);
+    return parseTrainConfig({ data: { ...dataSection, patchSize: a.patch }, model: m.model, loss: m.loss, train: { steps: a.steps, batchSize: a.batch, lr: m.lr || 1e-3, beta1: 0.5, seed: 1, checkpointEvery: a.steps, sampleEvery: a.steps }, out: join(out, name, key) });
+  };
+  const subjects = await loadTrainingSubjects(base('rf'));
+  const scores = {} as Record<ModelKey, Score>;
+  for (const key of MODELS) {
+    log(`${name}: ${key} ...`);
+    const r = await trainSynthesis(base(key), { subjects, progress: a.json ? 'none' : 'auto' });
+    scores[key] = { mae: r.test!.mae, psnr: r.test!.psnr, ssim: r.test!.ssim, train_s: r.seconds };
+    log(`${name}: ${key}: MAE ${r.test!.mae.toFixed(4)} PSNR ${r.test!.psnr.toFixed(2)} SSIM ${r.test!.ssim.toFixed(4)} (${r.seconds.toFixed(1)} s)`);
+  }
+  return scores;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const a = parseArgs(argv);
+  const info = await initBackend(a.threads ? { threads: a.threads } : {});
+  const log = (m: string) => (a.json ? process.stderr.write(`${m}\n`) : console.log(m));
+  const want = (k: string) => a.only.length === 0 || a.only.includes(k);
+  const work = await mkdtemp(join(tmpdir(), 'lacuna-bench-medsynth-'));
+  const results: Record<string, Record<ModelKey, Score> | { skipped: string }> = {};
+  const chris = fileURLToPath(new URL('../../shared/data/mri/chris/', import.meta.url));
+  try {
+    if (want('real')) {
+      const t1 = join(chris, 'chris_t1_reg2PD.nii.gz');
+      const pd = join(chris, 'chris_PD.nii.gz');
+      if (!existsSync(t1) || !existsSync(pd)) results.real_t1_pd = { skipped: `${chris} not found` };
+      else {
+        const subject = (id: string, slices: [number, number], role: string) => ({ id, source: [t1], target: pd, slices, role });
+        results.real_t1_pd = await runTask('real_t1_pd', { subjects: [subject('chris-k0-35', [0, 35], 'train'), subject('chris-k36-53', [36, 53], 'test')], source: ['t1'], target: 'pd' }, a, work, log);
+      }
+    }
+    if (want('t2') || want('ct')) {
+      const phantom = join(work, 'phantom');
+      const t0 = performance.now();
+      await writePhantom(phantom, { subjects: a.subjects, seed: 1, voxel: 2 });
+      log(`phantom: ${a.subjects} subjects in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const split = { val: 0, test: Math.max(2, Math.round(a.subjects / 4)), seed: 0 };
+      if (want('t2')) results.phantom_t1_t2 = await runTask('phantom_t1_t2', { phantom, source: ['t1'], target: 't2', split }, a, work, log);
+      if (want('ct')) results.phantom_t1_ct = await runTask('phantom_t1_ct', { phantom, source: ['t1'], target: 'ct', split }, a, work, log);
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  const setup = { backend: info.backend, threads: info.threads, steps: a.steps, patch: a.patch, batch: a.batch, unet_base: a.base, trees: a.trees, phantom_subjects: a.subjects };
+  if (a.json) {
+    console.log(JSON.stringify({ ...results, setup }));
+    return;
+  }
+  console.log(`\nmedsynth benchmark (${info.backend}, ${info.threads} thread(s); networks ${a.steps} steps of batch ${a.batch}; scores on held-out data inside the head mask, target scaled to [0, 1])`);
+  console.log(`${'task'.padEnd(15)} ${'model'.padEnd(13)} ${'MAE'.padStart(8)} ${'PSNR dB'.padStart(8)} ${'SSIM'.padStart(7)} ${'train s'.padStart(8)} ${'dPSNR vs RF'.padStart(12)}`);
+  for (const [task, r] of Object.entries(results)) {
+    if ('skipped' in r) {
+      console.log(`${task.padEnd(15)} skipped: ${r.skipped}`);
+      continue;
+    }
+    for (const key of MODELS) {
+      const s = r[key];
+      console.log(`${task.padEnd(15)} ${key.padEnd(13)} ${s.mae.toFixed(4).padStart(8)} ${s.psnr.toFixed(2).padStart(8)} ${s.ssim.toFixed(4).padStart(7)} ${s.train_s.toFixed(1).padStart(8)} ${(key === 'rf' ? '(reference)' : (s.psnr - r.rf.psnr >= 0 ? '+' : '') + (s.psnr - r.rf.psnr).toFixed(2)).padStart(12)}`);
+    }
+  }
+}
