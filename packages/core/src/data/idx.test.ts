@@ -95,5 +95,7 @@ test('encodeIdx validates its input', async () => {
   await writeIdx(p, images);
   await writeIdx(p, { dtype: 'int8', shape: [1], data: Int8Array.from([-5]) });
   assert.deepEqual([...(await readIdx(p)).data], [-5]);
-  await assert.rejects(writeIdx(join(dir, 'no', 'such', 'dir.idx'), images), (e: unknown) => e instanceof IOError && /^writeIdx: cannot write/.test(e.message));
+  // Missing folders are created; a path through a file cannot be written.
+  await writeIdx(join(dir, 'new', 'dir', 'made.idx'), images);
+  await assert.rejects(writeIdx(join(p, 'under-a-file.idx'), images), (e: unknown) => e instanceof IOError && /^writeIdx: cannot write/.test(e.message));
 });
