@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { data, ValueError } from '@lacuna/core';
-import { headMask, otsuThreshold, fillHolesAxial, keepLargestComponent } from './head_mask.js';
+import { headMask, otsuThreshold, fillHolesAxial, keepLargeComponents } from './head_mask.js';
 import { fitIntensityNorm, normalizeIntensity, denormalizeIntensity, maskedPercentile, medianNorm, modalityKind } from './intensity_norm.js';
 import { axialStack, cropSlices, concatStacks, stackRange } from './slice_stack.js';
 import { gatherSlices, samplePatches } from './patches.js';
@@ -37,12 +37,12 @@ test('headMask keeps the head, fills its hole, drops the speck', () => {
   assert.equal(mask[(2 * 10 + 4) * 12 + 5], 1);
 });
 
-test('keepLargestComponent and fillHolesAxial on a hand-made mask', () => {
-  // 5×5×1: a ring (hole at the centre) and a lone pixel.
+test('keepLargeComponents and fillHolesAxial on a hand-made mask', () => {
+  // 5×5×1: a ring (hole at the centre) and a lone pixel (under a fifth of the ring's 8).
   const m = new Uint8Array(25);
   for (const [i, j] of [[1, 1], [2, 1], [3, 1], [1, 2], [3, 2], [1, 3], [2, 3], [3, 3]]) m[j! * 5 + i!] = 1;
   m[4 * 5 + 4] = 1;
-  keepLargestComponent(m, [5, 5, 1]);
+  keepLargeComponents(m, [5, 5, 1], 0.2);
   assert.equal(m[24], 0);
   assert.equal(m[12], 0);
   fillHolesAxial(m, [5, 5, 1]);

@@ -1,8 +1,9 @@
 /**
  * Head masks: the voxels of the head (scalp inwards) as opposed to air. Threshold (Otsu for MR
- * and PET, −500 HU for CT), keep the largest 6-connected component (drops noise specks and
- * ghosting), then fill holes slice by slice so dark tissue inside the head (CSF, bone on MR,
- * sinuses) is kept.
+ * and PET, −500 HU for CT), keep the large 6-connected components (at least a tenth of the
+ * largest: on MR the scalp and the brain are separate components, split by dark bone; noise
+ * specks and ghosting are dropped), then fill holes slice by slice so dark tissue inside the
+ * head (CSF, bone on MR, sinuses) is kept.
  */
 import type { data } from '@lacuna/core';
 import type { ModalityKind } from './intensity_norm.js';
@@ -46,13 +47,12 @@ export function otsuThreshold(values: Float32Array): number {
   return lo + (best + 0.5) / scale;
 }
 
-/** Keeps the largest 6-connected component of a binary volume (in place). */
-export function keepLargestComponent(mask: Uint8Array, dims: readonly [number, number, number]): Uint8Array {
+/** Keeps the 6-connected components of at least `minFraction` of the largest one's size (in place). */
+export function keepLargeComponents(mask: Uint8Array, dims: readonly [number, number, number], minFraction = 0.1): Uint8Array {
   const [nx, ny, nz] = dims;
   const label = new Int32Array(mask.length);
   const queue = new Int32Array(mask.length);
-  let bestLabel = 0;
-  let bestSize = 0;
+  const sizes: number[] = [0];
   let next = 0;
   for (let seed = 0; seed < mask.length; seed++) {
     if (!mask[seed] || label[seed]) continue;
@@ -79,12 +79,10 @@ export function keepLargestComponent(mask: Uint8Array, dims: readonly [number, n
       if (k > 0) visit(v - nx * ny);
       if (k < nz - 1) visit(v + nx * ny);
     }
-    if (tail > bestSize) {
-      bestSize = tail;
-      bestLabel = next;
-    }
+    sizes.push(tail);
   }
-  for (let v = 0; v < mask.length; v++) mask[v] = label[v] === bestLabel && bestLabel > 0 ? 1 : 0;
+  const keep = Math.max(...sizes) * minFraction;
+  for (let v = 0; v < mask.length; v++) mask[v] = label[v]! > 0 && sizes[label[v]!]! >= keep ? 1 : 0;
   return mask;
 }
 
@@ -139,6 +137,6 @@ export function headMask(volume: data.Volume, options: HeadMaskOptions = {}): Ui
   const t = options.threshold ?? (kind === 'ct' ? -500 : otsuThreshold(volume.data));
   const mask = new Uint8Array(volume.data.length);
   for (let v = 0; v < mask.length; v++) mask[v] = volume.data[v]! > t ? 1 : 0;
-  keepLargestComponent(mask, volume.dims);
+  keepLargeComponents(mask, volume.dims);
   return fillHolesAxial(mask, volume.dims);
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const bin = fileURLToPath(new URL('../../bin/lacuna.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/lacuna.js', import.meta.url));
 const lacuna = (...args: string[]) => spawnSync(process.execPath, [bin, 'medsynth', 'phantom', ...args], { encoding: 'utf8', env: { ...process.env, LACUNA_QUIET: '1', LACUNA_THREADS: '1' } });
 
 test('lacuna medsynth phantom --help documents the options; medsynth --help lists phantom', () => {
