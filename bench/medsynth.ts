@@ -10,8 +10,9 @@
  * rescaled to [0, 1] (see workflow/train_synthesis.ts). The reference of each task is the
  * random forest, measured in the same run: the table gives each model's PSNR gain over it.
  *
- * Options: --steps N (network steps, default 600), --patch N (training patch, default 96),
- * --batch N (8), --base N (U-Net width, 16), --subjects N (phantom subjects, 12),
+ * Options: --steps N (network steps, default 400), --patch N (training patch, default 64),
+ * --batch N (8), --base N (U-Net width, 16), --ndf N (PatchGAN width, 32), --subjects N
+ * (phantom subjects, 12),
  * --trees N (30), --only real|t2|ct (repeatable), --threads N, --json.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,10 +23,10 @@ import { fileURLToPath } from 'node:url';
 import { initBackend } from '@lacuna/core';
 import { loadTrainingSubjects, parseTrainConfig, trainSynthesis, writePhantom, type TrainConfig } from '@lacuna/medsynth';
 
-interface Args { steps: number; patch: number; batch: number; base: number; subjects: number; trees: number; only: string[]; threads?: number; json: boolean }
+interface Args { steps: number; patch: number; batch: number; base: number; ndf: number; subjects: number; trees: number; only: string[]; threads?: number; json: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { steps: 600, patch: 96, batch: 8, base: 16, subjects: 12, trees: 30, only: [], json: false };
+  const a: Args = { steps: 400, patch: 64, batch: 8, base: 16, ndf: 32, subjects: 12, trees: 30, only: [], json: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
     const num = () => {
@@ -37,6 +38,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--patch') a.patch = num();
     else if (k === '--batch') a.batch = num();
     else if (k === '--base') a.base = num();
+    else if (k === '--ndf') a.ndf = num();
     else if (k === '--subjects') a.subjects = num();
     else if (k === '--trees') a.trees = num();
     else if (k === '--threads') a.threads = num();
@@ -62,7 +64,7 @@ function modelConfig(key: ModelKey, a: Args): Pick<TrainConfig, 'model' | 'loss'
 async function runTask(name: string, dataSection: object, a: Args, out: string, log: (m: string) => void): Promise<Record<ModelKey, Score>> {
   const base = (key: ModelKey) => {
     const m = modelConfig(key, a);
-    return parseTrainConfig({ data: { ...dataSection, patchSize: a.patch }, model: m.model, loss: m.loss, train: { steps: a.steps, batchSize: a.batch, lr: m.lr || 1e-3, beta1: 0.5, seed: 1, checkpointEvery: a.steps, sampleEvery: a.steps }, out: join(out, name, key) });
+    return parseTrainConfig({ data: { ...dataSection, patchSize: a.patch }, model: m.model, loss: m.loss, train: { steps: a.steps, batchSize: a.batch, lr: m.lr || 1e-3, beta1: 0.5, seed: 1, checkpointEvery: a.steps, sampleEvery: a.steps }, discriminator: { ndf: a.ndf }, out: join(out, name, key) });
   };
   const subjects = await loadTrainingSubjects(base('rf'));
   const scores = {} as Record<ModelKey, Score>;
@@ -105,7 +107,7 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const setup = { backend: info.backend, threads: info.threads, steps: a.steps, patch: a.patch, batch: a.batch, unet_base: a.base, trees: a.trees, phantom_subjects: a.subjects };
+  const setup = { backend: info.backend, threads: info.threads, steps: a.steps, patch: a.patch, batch: a.batch, unet_base: a.base, patchgan_ndf: a.ndf, trees: a.trees, phantom_subjects: a.subjects };
   if (a.json) {
     console.log(JSON.stringify({ ...results, setup }));
     return;

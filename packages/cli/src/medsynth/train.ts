@@ -26,6 +26,7 @@ Config (relative paths are resolved against the config file's folder):
              // or { "arch": "forest", "trees": 30, "maxDepth": 16, "minLeaf": 5, "samples": 100000 }
     "loss":  { "l1": 1, "mse": 0, "ssim": 0, "msSsim": 0, "featureMatching": 0, "perceptual": 0,
                "adversarial": { "kind": "vanilla" | "lsgan", "weight": 1 } },
+    "discriminator": { "ndf": 64, "nLayers": 3, "norm": "batch" },   // PatchGAN 70x70
     "train": { "steps": 2000, "batchSize": 8, "lr": 0.0002, "beta1": 0.5, "seed": 1,
                "checkpointEvery": 500, "sampleEvery": 250 },
     "out": "runs/t1_to_t2"

@@ -76,6 +76,13 @@ const lossSchema = z.strictObject({
   perceptual: weight.default(0),
 });
 
+/** The PatchGAN of adversarial / feature-matching losses (nLayers 3: 70×70 receptive field). */
+const discriminatorSchema = z.strictObject({
+  ndf: positiveInt.default(64),
+  nLayers: z.number().int().min(1).max(5).default(3),
+  norm: z.enum(['batch', 'instance', 'none']).default('batch'),
+});
+
 const trainSchema = z.strictObject({
   steps: positiveInt.default(2000),
   batchSize: positiveInt.default(8),
@@ -91,6 +98,7 @@ export const trainConfigSchema = z.strictObject({
   data: dataSchema,
   model: z.discriminatedUnion('arch', [unetSchema, resnetSchema, forestSchema]),
   loss: lossSchema.prefault({ l1: 1 }),
+  discriminator: discriminatorSchema.prefault({}),
   train: trainSchema.prefault({}),
   /** Output folder: the model, checkpoints, samples, logs. */
   out: z.string().min(1),

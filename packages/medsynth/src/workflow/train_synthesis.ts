@@ -149,6 +149,7 @@ async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, tra
   // Targets are normalised to [−1, 1]: SSIM's data range is 2.
   const trainer = new SynthesisTrainer({
     generator,
+    discriminator: { ...config.discriminator, seed: seed + 1 },
     losses: loss,
     optimizer: { lr, beta1 },
     dataRange: 2,
