@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { tf, initBackend, ConfigError } from '@lacuna/core';
-import { numericGrad, relMaxError } from '../../../core/src/testing/gradcheck.js';
+import { numericGrad, relMaxError } from '@lacuna/core/testing';
 import { ganLoss, type GanLossKind } from './adversarial.js';
 import { featureMatchingLoss } from './feature_matching.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { tf, initBackend, ShapeError } from '@lacuna/core';
-import { numericGrad, relMaxError, sampleIndices } from '../../../core/src/testing/gradcheck.js';
+import { numericGrad, relMaxError, sampleIndices } from '@lacuna/core/testing';
 import { l1Loss, mseLoss } from './reconstruction.js';
 
 before(async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { tf, initBackend, ValueError } from '@lacuna/core';
-import { numericGrad, relMaxError } from '../../../core/src/testing/gradcheck.js';
+import { numericGrad, relMaxError } from '@lacuna/core/testing';
 import { perceptualLoss } from '../losses/perceptual.js';
 import { buildPerceptualNet, denoisingLoss, PERCEPTUAL_LAYERS, trainPerceptualNet } from './perceptual_net.js';
 import { blobImages } from './toy_pairs.js';
