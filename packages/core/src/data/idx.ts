@@ -5,7 +5,8 @@
  * big-endian. Gzip is detected by its magic bytes 1f 8b, not by the file name.
  */
 import { readFile } from 'node:fs/promises';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
+import { gunzipIfGzipped } from './gzip.js';
 import { IOError, ValueError } from '../errors.js';
 import { writeFileAtomic } from './atomic_write.js';
 
@@ -96,14 +97,7 @@ function parse(input: Uint8Array, fn: string, source: string): IdxArray {
   const fail = (what: string): never => {
     throw new IOError(`${fn}: ${source}: ${what}`, source);
   };
-  let bytes = input;
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      fail(`corrupt or truncated gzip data (${(e as Error).message})`);
-    }
-  }
+  const bytes = gunzipIfGzipped(input, fail);
   if (bytes.length < 4) fail(`file is ${bytes.length} bytes, too short for an IDX header`);
   const entry = Object.entries(DTYPES).find(([, d]) => d.code === bytes[2]);
   if (bytes[0] !== 0 || bytes[1] !== 0 || !entry) {

@@ -13,7 +13,8 @@
  * datatypes pick scl_slope/scl_inter automatically unless given: see `autoScaling`.
  */
 import { readFile } from 'node:fs/promises';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
+import { gunzipIfGzipped } from './gzip.js';
 import { NIFTI1 } from 'nifti-reader-js';
 import { IOError, ValueError } from '../errors.js';
 import { writeFileAtomic } from './atomic_write.js';
@@ -101,14 +102,7 @@ function decode(input: Uint8Array, fn: string, source: string): NiftiImage {
   const fail = (what: string): never => {
     throw new IOError(`${fn}: ${source}: ${what}`, source);
   };
-  let bytes = input;
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      fail(`corrupt or truncated gzip data (${(e as Error).message})`);
-    }
-  }
+  const bytes = gunzipIfGzipped(input, fail);
   if (bytes.length < HEADER_BYTES) fail(`file is ${bytes.length} bytes, too short for a NIfTI-1 header (${HEADER_BYTES} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const sizeLE = view.getInt32(0, true);
