@@ -21,6 +21,8 @@ export interface SubjectFiles {
   readonly mask?: string;
   /** Inclusive axial slice range used from this subject. Default all. */
   readonly slices?: readonly [number, number];
+  /** A label volume for task-oriented training (e.g. the phantom's tissue labels). */
+  readonly labels?: string;
 }
 
 /** A loaded, normalised subject. */
@@ -34,6 +36,8 @@ export interface PairedSubject {
   readonly sourceNorms: IntensityNorm[];
   readonly targetNorm?: IntensityNorm;
   readonly slices: readonly [number, number];
+  /** Integer labels (when the files name a label volume). */
+  readonly labels?: Uint8Array;
 }
 
 export interface ModalityOptions {
@@ -75,6 +79,17 @@ export async function loadPairedSubject(files: SubjectFiles, options: ModalityOp
     mask = headMask(grid, { kind: modalityKind(options.sourceModalities[0]!) });
   }
   if (!mask.some((m) => m > 0)) throw new ValueError(`subject ${files.id}: the head mask of ${files.mask ?? gridName} is empty`);
+  let labels: Uint8Array | undefined;
+  if (files.labels) {
+    const l = await data.readNifti(files.labels);
+    data.assertSameGrid(grid, gridName, l, files.labels);
+    labels = new Uint8Array(l.data.length);
+    for (let v = 0; v < labels.length; v++) {
+      const x = l.data[v]!;
+      if (!(Number.isInteger(x) && x >= 0 && x < 256)) throw new ValueError(`${files.labels}: voxel ${v} is ${x}; labels must be integers in 0..255`);
+      labels[v] = x;
+    }
+  }
   const sourceNorms = sources.map((s, i) => fitIntensityNorm(modalityKind(options.sourceModalities[i]!), s.data, mask, options.norm));
   const targetNorm = target ? fitIntensityNorm(modalityKind(options.targetModality), target.data, mask, options.norm) : undefined;
   return {
@@ -85,6 +100,7 @@ export async function loadPairedSubject(files: SubjectFiles, options: ModalityOp
     mask,
     sourceNorms,
     slices: sliceRange(grid.dims[2], files.slices),
+    ...(labels ? { labels } : {}),
   };
 }
 
@@ -107,7 +123,9 @@ export async function phantomSubjectFiles(dir: string, sourceModalities: readonl
       const ok = await stat(path(m)).then((s) => s.isFile(), () => false);
       if (!ok) throw new IOError(`${path(m)}: missing (subject ${id} has no '${m}' volume)`, path(m));
     }
-    subjects.push({ id, source: sourceModalities.map(path), target: path(targetModality) });
+    const labels = join(dir, id, 'labels.nii.gz');
+    const hasLabels = await stat(labels).then((s) => s.isFile(), () => false);
+    subjects.push({ id, source: sourceModalities.map(path), target: path(targetModality), ...(hasLabels ? { labels } : {}) });
   }
   return subjects;
 }
@@ -117,6 +135,8 @@ export interface PairedStacks {
   readonly source: SliceStack; // [N, H, W, Cs·(2·context+1)]
   readonly target: SliceStack; // [N, H, W, 1]
   readonly mask: SliceStack; // [N, H, W, 1]
+  /** Labels as float class ids [N, H, W, 1] (padding 0), when every subject has labels. */
+  readonly labels?: SliceStack;
   readonly index: readonly { readonly subject: string; readonly slice: number }[];
 }
 
@@ -130,7 +150,8 @@ export interface StackOptions {
 
 /** Stacks the subjects' slices (with targets) for training or evaluation. */
 export function stackSubjects(subjects: readonly PairedSubject[], options: StackOptions = {}): PairedStacks {
-  const parts: { source: SliceStack; target: SliceStack; mask: SliceStack }[] = [];
+  const parts: { source: SliceStack; target: SliceStack; mask: SliceStack; labels?: SliceStack }[] = [];
+  const withLabels = subjects.every((s) => s.labels);
   const index: { subject: string; slice: number }[] = [];
   const minFraction = options.minMaskFraction ?? 0.05;
   for (const s of subjects) {
@@ -146,6 +167,7 @@ export function stackSubjects(subjects: readonly PairedSubject[], options: Stack
         source: axialStack(s.source, s.grid.dims, { ...one, context: options.context ?? 0 }),
         target: axialStack([s.target], s.grid.dims, one),
         mask: axialStack([Float32Array.from(s.mask)], s.grid.dims, { ...one, padValue: 0 }),
+        ...(withLabels ? { labels: axialStack([Float32Array.from(s.labels!)], s.grid.dims, { ...one, padValue: 0 }) } : {}),
       });
       index.push({ subject: s.id, slice: k });
     }
@@ -155,6 +177,7 @@ export function stackSubjects(subjects: readonly PairedSubject[], options: Stack
     source: concatStacks(parts.map((p) => p.source)),
     target: concatStacks(parts.map((p) => p.target)),
     mask: concatStacks(parts.map((p) => p.mask)),
+    ...(withLabels ? { labels: concatStacks(parts.map((p) => p.labels!)) } : {}),
     index,
   };
 }

@@ -30,14 +30,15 @@ export interface PairedBatch {
   readonly source: SliceStack;
   readonly target: SliceStack;
   readonly mask: SliceStack;
+  readonly labels?: SliceStack;
 }
 
 /**
  * Samples `batch` random patches of `size`×`size` whose centre is in the mask.
  * (Rejection sampling; after 1000 misses a patch is taken wherever it fell.) The mask stack
- * is [N, H, W, 1] with 1 inside the head. Returns matching source, target and mask windows.
+ * is [N, H, W, 1] with 1 inside the head. Returns matching source, target, mask (and label) windows.
  */
-export function samplePatches(source: SliceStack, target: SliceStack, mask: SliceStack, size: number, batch: number, rng: data.Random): PairedBatch {
+export function samplePatches(source: SliceStack, target: SliceStack, mask: SliceStack, size: number, batch: number, rng: data.Random, labels?: SliceStack): PairedBatch {
   const [n, h, w] = mask.shape;
   if (size > h || size > w) throw new ValueError(`samplePatches: patch size ${size} exceeds the slice size ${h}x${w}`);
   const slices: number[] = [];
@@ -62,5 +63,6 @@ export function samplePatches(source: SliceStack, target: SliceStack, mask: Slic
     source: gatherWindows(source, slices, ys, xs, size, size),
     target: gatherWindows(target, slices, ys, xs, size, size),
     mask: gatherWindows(mask, slices, ys, xs, size, size),
+    ...(labels ? { labels: gatherWindows(labels, slices, ys, xs, size, size) } : {}),
   };
 }
