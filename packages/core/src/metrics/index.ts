@@ -16,3 +16,4 @@ export { accuracy } from './accuracy.js';
 export { confusionMatrix } from './confusion_matrix.js';
 export { Cumulative } from './cumulative.js';
 export type { Reduction } from './cumulative.js';
+export { auc } from './auc.js';
