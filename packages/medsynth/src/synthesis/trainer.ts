@@ -9,7 +9,14 @@
  * 2. G step: weighted sum of GAN(D(fake pair), real) and the reconstruction terms (L1, MSE,
  *    1 − SSIM, 1 − MS-SSIM, over the mask when one is given), pix2pixHD feature matching on
  *    D's features of the real and fake pairs, and the perceptual loss of a fixed network.
- *    The mask weights only the reconstruction terms; D and the perceptual net see whole images.
+ *    The mask weights only the reconstruction terms; D, the perceptual net and F see whole images.
+ * 3. Task term (option `task`, issue 4; Cohen et al. MICCAI 2018): G's loss adds weight × D_t,
+ *    a task-oriented term built from a task model F (task/task_terms.ts), recorded unweighted
+ *    as 'task'. With `task.joint`, F is trained alongside, alternating as in the source
+ *    article: after D's step and before G's, each step updates F on min_F CE(F(G(X)), T) +
+ *    CE(F(Y), T) (G(X) held fixed, T the step's labels; + the term's soft Dice if configured),
+ *    recorded as 'task_f'; G's step then uses the updated F. Without `joint`, F is a fixed
+ *    loss network: only G's variables are differentiated, so F never changes.
  *
  * G's output for the D step is computed with the same weights as in the G step (G has not
  * been updated yet), so recomputing it inside the G step's gradient tape changes nothing but
@@ -30,6 +37,9 @@ import { buildDiscriminator, type DiscriminatorConfig } from './discriminator.js
 import { buildGenerator, type GeneratorConfig } from './generator.js';
 import { PIX2PIX_LOSSES, validateLossConfig, type LossConfig } from './loss_config.js';
 import { PERCEPTUAL_LAYERS } from './perceptual_net.js';
+import { labelIds } from '../task/seg_labels.js';
+import { segmentationLoss } from '../task/segmentation_loss.js';
+import { taskTerm, termNeedsNet, validateTaskTermConfig, type TaskTermConfig } from '../task/task_terms.js';
 
 export interface AdamSettings {
   /** Default 2e-4 (pix2pix). A schedule of the update index is allowed (e.g. train.linearDecayLr). */
@@ -61,6 +71,19 @@ export interface SynthesisTrainerOptions {
   readonly dataRange?: number;
   /** MS-SSIM scales. Default: the most that fit the image (see losses/structural.ts). */
   readonly msSsimScales?: number;
+  /**
+   * A task-oriented term for G (task/task_terms.ts). `net` is the task model F (input: the
+   * target's channels; needed by every kind but 'huThreshold'). `joint`: also train F each
+   * step with Adam (default lr 1e-3, β1 0.9, β2 0.999: the usual segmenter settings); F must
+   * have trainable weights. The caller keeps ownership of `net` (dispose does not free it).
+   */
+  readonly task?: TaskOptions;
+}
+
+export interface TaskOptions {
+  readonly term: TaskTermConfig;
+  readonly net?: tfl.LayersModel;
+  readonly joint?: AdamSettings;
 }
 
 export interface SynthesisStepResult {
@@ -70,7 +93,8 @@ export interface SynthesisStepResult {
   readonly d?: number;
   /**
    * Unweighted terms: l1, mse, ssim (= 1 − SSIM), msSsim (= 1 − MS-SSIM), adv (G's GAN
-   * loss), fm, perceptual, and D's d_real, d_fake; only those in use.
+   * loss), fm, perceptual, task (the task term D_t), and D's d_real, d_fake, F's task_f (joint
+   * F training); only those in use.
    */
   readonly parts: Record<string, number>;
 }
@@ -92,6 +116,10 @@ export class SynthesisTrainer {
   private readonly optG: train.Optimizer;
   private readonly optD: train.Optimizer | null;
   private readonly options: SynthesisTrainerOptions;
+  /** The task model F, when the task term has one. */
+  private readonly f: tfl.LayersModel | null;
+  /** F's optimiser with joint training. */
+  private readonly optF: train.Optimizer | null;
 
   constructor(options: SynthesisTrainerOptions) {
     this.options = options;
@@ -119,6 +147,31 @@ export class SynthesisTrainer {
       this.dFeatures = null;
       this.optD = null;
     }
+    const task = options.task;
+    this.f = task?.net ?? null;
+    this.optF = null;
+    if (task) {
+      validateTaskTermConfig(task.term, 'task.term');
+      if (termNeedsNet(task.term.kind) && !task.net) throw new ConfigError(`SynthesisTrainer: task term '${task.term.kind}' needs task.net (a task model F, e.g. buildSegmenter)`, 'task.net');
+      if (task.joint && !task.net) throw new ConfigError('SynthesisTrainer: task.joint needs task.net (the F to train)', 'task.joint');
+      if (task.net) {
+        const fIn = task.net.inputs[0]!.shape[3];
+        if (fIn !== this.targetChannels) throw new ConfigError(`SynthesisTrainer: task.net takes ${fIn} channels, expected the target's ${this.targetChannels}`, 'task.net', fIn);
+        if (task.joint && task.net.trainableWeights.length === 0) throw new ConfigError('SynthesisTrainer: task.joint needs a trainable task.net (it has no trainable weights)', 'task.joint');
+      }
+      if (task.joint) this.optF = new train.Optimizer({ kind: 'adam', lr: task.joint.lr ?? 1e-3, beta1: task.joint.beta1 ?? 0.9, beta2: task.joint.beta2 ?? 0.999 });
+    }
+  }
+
+  /** The task model F, if any. */
+  get taskNet(): tfl.LayersModel | null {
+    return this.f;
+  }
+
+  /** True when `step` needs labels (a 'supervised' term or joint F training). */
+  get needsLabels(): boolean {
+    const t = this.options.task;
+    return !!t && (t.term.kind === 'supervised' || !!t.joint);
   }
 
   get generator(): tfl.LayersModel {
@@ -129,14 +182,20 @@ export class SynthesisTrainer {
     return this.d;
   }
 
-  /** The trained models by name, for checkpoints: generator (and discriminator). */
+  /** The trained models by name, for checkpoints: generator (and discriminator, and task: F when trained jointly). */
   models(): Record<string, tfl.LayersModel> {
-    return this.d ? { generator: this.g, discriminator: this.d } : { generator: this.g };
+    const out: Record<string, tfl.LayersModel> = { generator: this.g };
+    if (this.d) out['discriminator'] = this.d;
+    if (this.optF) out['task'] = this.f!;
+    return out;
   }
 
   /** The optimisers by name (same names as models()), for checkpoints. */
   optimizers(): Record<string, train.Optimizer> {
-    return this.optD ? { generator: this.optG, discriminator: this.optD } : { generator: this.optG };
+    const out: Record<string, train.Optimizer> = { generator: this.optG };
+    if (this.optD) out['discriminator'] = this.optD;
+    if (this.optF) out['task'] = this.optF;
+    return out;
   }
 
   /** G's output in inference mode: [B, H, W, Cs] → [B, H, W, Ct]. */
@@ -145,11 +204,14 @@ export class SynthesisTrainer {
   }
 
   /**
-   * One D step (if any) then one G step. source [B, H, W, Cs], target [B, H, W, Ct], mask
-   * [B, H, W, 1] or [B, H, W, Ct] (weights of the reconstruction terms). Inputs are not disposed.
+   * One D step (if any), one F step (joint task training), then one G step. source [B, H, W,
+   * Cs], target [B, H, W, Ct], mask [B, H, W, 1] or [B, H, W, Ct] (weights of the
+   * reconstruction terms), labels: the task's class ids, int [B, H, W] or float [B, H, W, 1]
+   * (needed by a 'supervised' term and by joint F training). Inputs are not disposed.
    */
-  step(source: tf.Tensor4D, target: tf.Tensor4D, mask?: tf.Tensor4D): SynthesisStepResult {
+  step(source: tf.Tensor4D, target: tf.Tensor4D, mask?: tf.Tensor4D, labels?: tf.Tensor): SynthesisStepResult {
     this.checkBatch(source, target, mask);
+    const ids = this.taskLabels(labels, target);
     const kept: Record<string, tf.Scalar> = {};
     let dValue: tf.Scalar | null = null;
     let realFeats: tf.Tensor[] | null = null;
@@ -161,7 +223,8 @@ export class SynthesisTrainer {
           realFeats = tf.tidy(() => (dFeatures.apply(tf.concat([source, target], 3), { training: true }) as tf.Tensor[]).slice(0, -1));
         }
       }
-      const gValue = this.optG.minimize(() => this.generatorLoss(source, target, mask, realFeats, kept), this.g);
+      if (this.optF) this.taskNetStep(source, target, ids!, kept);
+      const gValue = this.optG.minimize(() => this.generatorLoss(source, target, mask, realFeats, kept, ids), this.g);
       kept['__g'] = gValue;
       if (dValue) kept['__d'] = dValue;
       const names = Object.keys(kept);
@@ -176,6 +239,32 @@ export class SynthesisTrainer {
       tf.dispose(Object.values(kept));
       if (dValue) dValue.dispose();
       if (realFeats) tf.dispose(realFeats);
+      if (ids) ids.dispose();
+    }
+  }
+
+  /** The step's labels as checked int32 [B, H, W] ids (caller disposes), or null when not needed. */
+  private taskLabels(labels: tf.Tensor | undefined, target: tf.Tensor4D): tf.Tensor3D | null {
+    if (!this.needsLabels) return null;
+    const t = this.options.task!;
+    if (!labels) throw new ConfigError(`SynthesisTrainer.step: ${t.joint ? 'joint task training' : `task term '${t.term.kind}'`} needs labels [B, H, W] (class ids)`, 'labels');
+    return labelIds(labels, this.f!.outputs[0]!.shape[3]!, 'SynthesisTrainer.step labels', target);
+  }
+
+  /** Updates F on CE(F(G(X)), T) + CE(F(Y), T) with G(X) fixed; records task_f in `kept`. */
+  private taskNetStep(source: tf.Tensor4D, target: tf.Tensor4D, ids: tf.Tensor3D, kept: Record<string, tf.Scalar>): void {
+    const f = this.f!;
+    const term = this.options.task!.term;
+    const options = { dice: term.dice, classWeights: term.classWeights };
+    const fake = tf.tidy(() => this.g.apply(source, { training: true }) as tf.Tensor4D); // G fixed here: only F's variables are updated
+    try {
+      kept['task_f'] = this.optF!.minimize(() => {
+        const onFake = segmentationLoss(f.apply(fake, { training: true }) as tf.Tensor4D, ids, options);
+        const onReal = segmentationLoss(f.apply(target, { training: true }) as tf.Tensor4D, ids, options);
+        return tf.add(onFake, onReal) as tf.Scalar;
+      }, f);
+    } finally {
+      fake.dispose();
     }
   }
 
@@ -201,7 +290,7 @@ export class SynthesisTrainer {
   }
 
   /** G's total loss (inside G's gradient tape); records each unweighted term in `kept`. */
-  private generatorLoss(source: tf.Tensor4D, target: tf.Tensor4D, mask: tf.Tensor4D | undefined, realFeats: tf.Tensor[] | null, kept: Record<string, tf.Scalar>): tf.Scalar {
+  private generatorLoss(source: tf.Tensor4D, target: tf.Tensor4D, mask: tf.Tensor4D | undefined, realFeats: tf.Tensor[] | null, kept: Record<string, tf.Scalar>, ids: tf.Tensor3D | null): tf.Scalar {
     const L = this.losses;
     const fake = this.g.apply(source, { training: true }) as tf.Tensor4D; // [B, H, W, Ct]
     const terms: tf.Scalar[] = [];
@@ -228,6 +317,8 @@ export class SynthesisTrainer {
       const p = this.options.perceptual!;
       add('perceptual', L.perceptual, perceptualLoss(p.net, fake, target, p.layers ?? PERCEPTUAL_LAYERS, p.weights));
     }
+    const task = this.options.task;
+    if (task) add('task', task.term.weight, taskTerm(task.term, { fake, real: target, labels: ids ?? undefined, net: task.net }));
     if (terms.length === 0) return tf.mul(tf.sum(fake), 0) as tf.Scalar; // validateLossConfig rules this out
     return tf.addN(terms) as tf.Scalar;
   }
@@ -245,12 +336,13 @@ export class SynthesisTrainer {
   }
 
   /**
-   * Frees the optimisers, D and G (not a perceptual net passed in). keepGenerator: leave G
-   * alive, e.g. to save or use it after training.
+   * Frees the optimisers, D and G (not a perceptual net or task net passed in). keepGenerator:
+   * leave G alive, e.g. to save or use it after training.
    */
   dispose(options: { readonly keepGenerator?: boolean } = {}): void {
     this.optG.dispose();
     this.optD?.dispose();
+    this.optF?.dispose();
     this.d?.dispose();
     if (!options.keepGenerator) this.g.dispose();
   }
