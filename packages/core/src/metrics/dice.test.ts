@@ -46,3 +46,15 @@ test('dice validates labels and shapes', () => {
   assert.throws(() => dice(tf.tensor2d([[0, 1, 1]], undefined, 'int32'), t, { numClasses: 2 }), ShapeError);
   assert.throws(() => dice(t, t, { numClasses: 0 }), /numClasses must be a positive integer/);
 });
+
+test('dice from label maps on the wasm backend (its float32 OneHot is broken in tfjs 4.22)', async () => {
+  const { initBackend } = await import('../backend/select.js');
+  await initBackend({ backend: 'wasm', threads: 1 });
+  try {
+    const pred = tf.tensor3d([[[0, 1, 1], [2, 2, 0]]], [1, 2, 3]);
+    const target = tf.tensor3d([[[0, 1, 0], [2, 1, 0]]], [1, 2, 3]);
+    assertClose(dice(pred, target, { numClasses: 3 }).dataSync(), [4 / 5, 2 / 4, 2 / 3], 1e-6);
+  } finally {
+    await tf.setBackend('cpu');
+  }
+});

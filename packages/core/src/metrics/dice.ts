@@ -56,6 +56,8 @@ export function oneHotLabels(labels: tf.Tensor, numClasses: number, what: string
     const values = flat.dataSync();
     const bad = values.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= numClasses);
     if (bad >= 0) throw new ValueError(`${what}: label ${values[bad]} at flat index ${bad} is not an integer in 0..${numClasses - 1}`);
-    return tf.oneHot(tf.cast(flat, 'int32'), numClasses, 1, 0, 'float32') as tf.Tensor3D;
+    // One-hot as int32 then cast: tfjs-backend-wasm 4.22's OneHot with dtype float32 writes
+    // int32 bit patterns (1 reads as 1.4e-45).
+    return tf.cast(tf.oneHot(tf.cast(flat, 'int32'), numClasses), 'float32') as tf.Tensor3D;
   });
 }
