@@ -53,7 +53,7 @@ test('dice from label maps on the wasm backend (its float32 OneHot is broken in 
   try {
     const pred = tf.tensor3d([[[0, 1, 1], [2, 2, 0]]], [1, 2, 3]);
     const target = tf.tensor3d([[[0, 1, 0], [2, 1, 0]]], [1, 2, 3]);
-    assertClose(dice(pred, target, { numClasses: 3 }).dataSync(), [4 / 5, 2 / 4, 2 / 3], 1e-6);
+    assertClose(dice(pred, target, { numClasses: 3 }).dataSync(), [4 / 5, 2 / 4, 2 / 3], 1e-6, 'wasm dice');
   } finally {
     await tf.setBackend('cpu');
   }
