@@ -55,3 +55,7 @@ export type { Tissue, FieldStrength, MrTissueProperties, PhantomGrid, Modality, 
 export { buildSegmenter, trainSegmenter, segmentationDice, predictSegmentation, segmenterFeatureLayer, SEGMENTER_FEATURE_SUFFIX, FEATURE_DEPTHS, softmaxCrossEntropy, softDiceLoss, segmentationLoss, softTargetDivergence, DIVERGENCES, labelIds, labelTensor, classCountOf, PHANTOM_SEG_CLASSES, SEG_CLASS_NAMES, phantomSegLabels, huSoftClasses, huThresholdLoss, normalisedToHu, HU_CLASSES, HU_THRESHOLDS, DEFAULT_CT_WINDOW, DEFAULT_HU_TAU, taskTerm, supervisedTaskLoss, labelFreeTaskLoss, featureTaskLoss, taskFeatureModel, validateTaskTermConfig, termNeedsNet, TASK_TERM_KINDS, FEATURE_DISTANCES } from './task/index.js';
 export type { SegmenterConfig, TrainSegmenterOptions, FeatureDepth, SegmentationLossOptions, Divergence, HuClassOptions, TaskTermConfig, TaskTermContext, TaskTermKind, FeatureDistance } from './task/index.js';
 export type { TaskOptions } from './synthesis/trainer.js';
+// Task side of training runs: the segmenter on real target slices and the task score.
+export { trainTaskSegmenter, taskDiceScore, segClassStack } from './workflow/task_models.js';
+export type { TaskDice } from './workflow/task_models.js';
+export type { TaskConfig, SegmenterSettings } from './workflow/train_config.js';

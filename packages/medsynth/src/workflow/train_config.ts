@@ -12,6 +12,7 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, loadConfig, parseConfig, z } from '@lacuna/core';
+import { modalityKind as modalityKindOf } from '../data/intensity_norm.js';
 
 const positiveInt = z.number().int().positive();
 const weight = z.number().nonnegative();
@@ -83,6 +84,37 @@ const discriminatorSchema = z.strictObject({
   norm: z.enum(['batch', 'instance', 'none']).default('batch'),
 });
 
+/** The segmenter F of task terms and of the task score (trained on real target slices). */
+const segmenterSchema = z.strictObject({
+  steps: positiveInt.default(300),
+  batchSize: positiveInt.default(8),
+  base: positiveInt.default(16),
+  depth: z.number().int().min(1).max(5).default(3),
+  lr: z.number().positive().default(1e-3),
+  seed: z.number().int().default(7),
+});
+
+/**
+ * A task term D_t added to G's loss (task-oriented synthesis): 'supervised' (F(G(X)) against
+ * the tissue labels), 'labelFree' (F(G(X)) against F(Y)), 'feature' (F's features of G(X) and
+ * Y at a 'shallow' or 'deep' layer), 'huThreshold' (soft HU classes, MR → CT; no F). F is
+ * frozen after pre-training on real target slices, or trained jointly with G (`joint`).
+ */
+const taskSchema = z.strictObject({
+  kind: z.enum(['supervised', 'labelFree', 'feature', 'huThreshold']),
+  weight: z.number().positive().default(1),
+  depth: z.enum(['shallow', 'deep']).default('deep'),
+  joint: z.boolean().default(false),
+  segmenter: segmenterSchema.prefault({}),
+});
+
+/** Extra scores of the test subjects. */
+const evaluationSchema = z.strictObject({
+  /** Dice of a segmenter trained on real target slices, applied to synthetic ones (needs labels). */
+  taskDice: z.boolean().default(false),
+  segmenter: segmenterSchema.prefault({ seed: 11 }),
+});
+
 const trainSchema = z.strictObject({
   steps: positiveInt.default(2000),
   batchSize: positiveInt.default(8),
@@ -99,6 +131,8 @@ export const trainConfigSchema = z.strictObject({
   model: z.discriminatedUnion('arch', [unetSchema, resnetSchema, forestSchema]),
   loss: lossSchema.prefault({ l1: 1 }),
   discriminator: discriminatorSchema.prefault({}),
+  task: taskSchema.optional(),
+  evaluation: evaluationSchema.prefault({}),
   train: trainSchema.prefault({}),
   /** Output folder: the model, checkpoints, samples, logs. */
   out: z.string().min(1),
@@ -107,6 +141,8 @@ export const trainConfigSchema = z.strictObject({
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type SubjectConfig = z.infer<typeof subjectSchema>;
 export type LossWeights = z.infer<typeof lossSchema>;
+export type TaskConfig = z.infer<typeof taskSchema>;
+export type SegmenterSettings = z.infer<typeof segmenterSchema>;
 export type GeneratorArch = z.infer<typeof unetSchema> | z.infer<typeof resnetSchema>;
 
 function resolvePaths(config: TrainConfig, base: string): TrainConfig {
@@ -127,6 +163,8 @@ function checkConsistency(config: TrainConfig, source: string): TrainConfig {
   const weights = config.loss;
   const anyLoss = weights.l1 + weights.mse + weights.ssim + weights.msSsim + weights.featureMatching + weights.perceptual + (weights.adversarial?.weight ?? 0);
   if (config.model.arch !== 'forest' && !(anyLoss > 0)) throw new ConfigError(`${source}: loss: every weight is 0; set e.g. "loss": { "l1": 1 }`, 'loss');
+  if (config.task && config.model.arch === 'forest') throw new ConfigError(`${source}: task: task terms train a generator network; model.arch 'forest' has none`, 'task');
+  if (config.task?.kind === 'huThreshold' && modalityKindOf(config.data.target) !== 'ct') throw new ConfigError(`${source}: task.kind 'huThreshold' needs a CT target (data.target is '${config.data.target}')`, 'task.kind');
   if (weights.featureMatching > 0 && !weights.adversarial) throw new ConfigError(`${source}: loss.featureMatching needs a discriminator; add "adversarial": { "kind": "vanilla", "weight": 1 }`, 'loss.featureMatching');
   for (const s of config.data.subjects ?? []) {
     if (s.source.length !== config.data.source.length) throw new ConfigError(`${source}: data.subjects (${s.id}).source has ${s.source.length} files but data.source names ${config.data.source.length} modalities`, 'data.subjects');

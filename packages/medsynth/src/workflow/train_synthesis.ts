@@ -9,7 +9,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { data, tf, train, type tfl } from '@lacuna/core';
+import { ValueError, data, tf, train, type tfl } from '@lacuna/core';
 import { fitForestSynthesis } from '../baseline/forest_synthesis.js';
 import { medianNorm } from '../data/intensity_norm.js';
 import { stackSubjects, type PairedStacks, type PairedSubject } from '../data/paired_volumes.js';
@@ -18,6 +18,8 @@ import { axialStack, cropSlices, type SliceStack } from '../data/slice_stack.js'
 import { synthesisMetrics, type SynthesisScores } from '../evaluation/synthesis_metrics.js';
 import { trainPerceptualNet } from '../synthesis/perceptual_net.js';
 import { SynthesisTrainer } from '../synthesis/trainer.js';
+import { termNeedsNet } from '../task/task_terms.js';
+import { segClassStack, taskDiceScore, trainTaskSegmenter, type TaskDice } from './task_models.js';
 import { forestSynthesizer, generatorFor, saveSynthesisModel } from './model_bundle.js';
 import type { SynthesisModelInfo } from './predict_volume.js';
 import { sliceGrid } from './slice_grid.js';
@@ -34,6 +36,8 @@ export interface TrainSynthesisOptions {
   readonly progress?: train.ProgressMode;
   /** Already loaded subjects (the benchmark reuses them across models). */
   readonly subjects?: SplitSubjects;
+  /** The segmenter of the task score (evaluation.taskDice); default: trained in the run. */
+  readonly evaluator?: tfl.LayersModel;
 }
 
 /** Mean scores over subjects. */
@@ -51,11 +55,17 @@ export interface TrainSynthesisResult {
   readonly testBySubject: Record<string, SynthesisScores>;
   readonly synthesizer: SliceSynthesizer;
   readonly info: SynthesisModelInfo;
+  /** The task score on the test subjects (evaluation.taskDice). */
+  readonly taskDice?: TaskDice;
 }
 
-/** Pads to this multiple so the network's poolings divide the slice. */
-function multipleFor(model: TrainConfig['model']): number {
-  return model.arch === 'unet' ? 2 ** model.depth : model.arch === 'resnet' ? 4 : 1;
+/** Pads to this multiple so the poolings of G (and of the task segmenters) divide the slice. */
+function multipleFor(config: TrainConfig): number {
+  const model = config.model;
+  let m = model.arch === 'unet' ? 2 ** model.depth : model.arch === 'resnet' ? 4 : 1;
+  if (config.task && termNeedsNet(config.task.kind)) m = Math.max(m, 2 ** config.task.segmenter.depth);
+  if (config.evaluation.taskDice) m = Math.max(m, 2 ** config.evaluation.segmenter.depth);
+  return m;
 }
 
 /** Scores a synthesiser on subjects' slices (normalised, rescaled to [0, 1]) inside their head masks. */
@@ -91,7 +101,7 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
   await mkdir(out, { recursive: true });
   const subjects = options.subjects ?? (await loadTrainingSubjects(config, (id, done, total) => log(`loaded ${id} (${done}/${total})`)));
   log(`subjects: ${subjects.train.length} train, ${subjects.val.length} validation, ${subjects.test.length} test`);
-  const multiple = multipleFor(config.model);
+  const multiple = multipleFor(config);
   const context = config.data.context;
   const info: SynthesisModelInfo = {
     sourceModalities: config.data.source,
@@ -131,9 +141,16 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
   }
   const seconds = (performance.now() - t0) / 1000;
   const test = scoreSubjects(synthesizer, subjects.test, info);
-  const summary = { seconds, steps, test: test.mean ?? null, testBySubject: test.bySubject, subjects: { train: subjects.train.map((s) => s.id), val: subjects.val.map((s) => s.id), test: subjects.test.map((s) => s.id) } };
+  let taskDice: TaskDice | undefined;
+  if (config.evaluation.taskDice && subjects.test.length > 0) {
+    const evaluator = options.evaluator ?? trainTaskSegmenter(trainSet, config.evaluation.segmenter, 'evaluation.taskDice');
+    taskDice = taskDiceScore(synthesizer, subjects.test, info, evaluator);
+    if (!options.evaluator) evaluator.dispose();
+    log(`task score: Dice of a segmenter trained on real ${config.data.target} applied to synthetic test slices: ${taskDice.mean.toFixed(4)}`);
+  }
+  const summary = { seconds, steps, test: test.mean ?? null, testBySubject: test.bySubject, taskDice: taskDice ?? null, subjects: { train: subjects.train.map((s) => s.id), val: subjects.val.map((s) => s.id), test: subjects.test.map((s) => s.id) } };
   await data.writeFileAtomic(join(out, 'metrics.json'), new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`), 'trainSynthesis');
-  return { modelDir, seconds, steps, interrupted, ...(test.mean ? { test: test.mean } : {}), testBySubject: test.bySubject, synthesizer, info };
+  return { modelDir, seconds, steps, interrupted, ...(test.mean ? { test: test.mean } : {}), ...(taskDice ? { taskDice } : {}), testBySubject: test.bySubject, synthesizer, info };
 }
 
 async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, trainSet: PairedStacks, val: readonly PairedSubject[], options: TrainSynthesisOptions): Promise<{ generator: tfl.LayersModel; steps: number; interrupted: boolean }> {
@@ -146,6 +163,9 @@ async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, tra
     perceptualNet = trainPerceptualNet(images, { seed: seed + 2 });
     images.dispose();
   }
+  const task = config.task;
+  const taskNet = task && termNeedsNet(task.kind) ? trainTaskSegmenter(trainSet, task.segmenter, 'task') : undefined;
+  const taskLabels = trainSet.labels ? segClassStack(trainSet.labels) : undefined;
   // Targets are normalised to [−1, 1]: SSIM's data range is 2.
   const trainer = new SynthesisTrainer({
     generator,
@@ -154,7 +174,9 @@ async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, tra
     optimizer: { lr, beta1 },
     dataRange: 2,
     ...(perceptualNet ? { perceptual: { net: perceptualNet } } : {}),
+    ...(task ? { task: { term: { kind: task.kind, weight: task.weight, depth: task.depth }, ...(taskNet ? { net: taskNet } : {}), ...(task.joint ? { joint: { lr: task.segmenter.lr } } : {}) } } : {}),
   });
+  if (trainer.needsLabels && !taskLabels) throw new ValueError(`task '${task!.kind}'${task!.joint ? ' (joint)' : ''} needs tissue labels: every subject must have a labels.nii.gz`);
   const rng = new data.Random(seed);
   const n = trainSet.source.shape[0];
   const valSet = val.length > 0 ? stackSubjects(val, { context: info.context, multiple: info.multiple }) : undefined;
@@ -187,19 +209,20 @@ async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, tra
     step: (ctx) => {
       say = (m) => ctx.log(m);
       const batch = config.data.patchSize
-        ? samplePatches(trainSet.source, trainSet.target, trainSet.mask, config.data.patchSize, batchSize, ctx.rng)
+        ? samplePatches(trainSet.source, trainSet.target, trainSet.mask, config.data.patchSize, batchSize, ctx.rng, taskLabels)
         : (() => {
             const idx = Array.from({ length: batchSize }, () => ctx.rng.int(0, n));
-            return { source: gatherSlices(trainSet.source, idx), target: gatherSlices(trainSet.target, idx), mask: gatherSlices(trainSet.mask, idx) };
+            return { source: gatherSlices(trainSet.source, idx), target: gatherSlices(trainSet.target, idx), mask: gatherSlices(trainSet.mask, idx), ...(taskLabels ? { labels: gatherSlices(taskLabels, idx) } : {}) };
           })();
       const x = toTensor(batch.source);
       const y = toTensor(batch.target);
       const m = toTensor(batch.mask);
+      const l = trainer.needsLabels && batch.labels ? toTensor(batch.labels) : undefined;
       try {
-        const r = trainer.step(x, y, m);
-        return { g: r.g, ...(r.d !== undefined ? { d: r.d } : {}) };
+        const r = trainer.step(x, y, m, l);
+        return { g: r.g, ...(r.d !== undefined ? { d: r.d } : {}), ...(r.parts.task !== undefined ? { task: r.parts.task } : {}) };
       } finally {
-        tf.dispose([x, y, m]);
+        tf.dispose(l ? [x, y, m, l] : [x, y, m]);
       }
     },
     onStep: async (completed) => {
@@ -207,6 +230,7 @@ async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, tra
     },
   });
   perceptualNet?.dispose();
+  taskNet?.dispose();
   trainer.discriminator?.dispose();
   return { generator, steps: result.completed, interrupted: result.interrupted };
 }
