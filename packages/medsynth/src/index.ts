@@ -56,6 +56,6 @@ export { buildSegmenter, trainSegmenter, segmentationDice, predictSegmentation, 
 export type { SegmenterConfig, TrainSegmenterOptions, FeatureDepth, SegmentationLossOptions, Divergence, HuClassOptions, TaskTermConfig, TaskTermContext, TaskTermKind, FeatureDistance } from './task/index.js';
 export type { TaskOptions } from './synthesis/trainer.js';
 // Task side of training runs: the segmenter on real target slices and the task score.
-export { trainTaskSegmenter, taskDiceScore, segClassStack } from './workflow/task_models.js';
-export type { TaskDice } from './workflow/task_models.js';
+export { trainTaskSegmenter, taskDiceScore, huClassScore, segClassStack } from './workflow/task_models.js';
+export type { TaskDice, HuClassScore } from './workflow/task_models.js';
 export type { TaskConfig, SegmenterSettings } from './workflow/train_config.js';

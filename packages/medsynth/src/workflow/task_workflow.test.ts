@@ -23,7 +23,7 @@ function config(target: string, task: object | undefined, out: string) {
       model: { arch: 'unet', base: 4, depth: 2, norm: 'batch' },
       loss: { l1: 1 },
       ...(task ? { task } : {}),
-      evaluation: { taskDice: target !== 'ct', segmenter: { steps: 30, base: 4, depth: 2 } },
+      evaluation: { taskDice: target !== 'ct', huClasses: target === 'ct', segmenter: { steps: 30, base: 4, depth: 2 } },
       train: { steps: 4, batchSize: 2, lr: 1e-3 },
       out,
     },
@@ -40,6 +40,8 @@ test('task terms in a training run: supervised (joint F) and huThreshold; the ta
   const ct = await trainSynthesis(config('ct', { kind: 'huThreshold', weight: 1 }, 'ct'), { progress: 'none' });
   assert.ok(Number.isFinite(ct.test!.mae));
   assert.equal(ct.taskDice, undefined);
+  assert.ok(ct.huClasses!.accuracy >= 0 && ct.huClasses!.accuracy <= 1);
+  assert.deepEqual(Object.keys(ct.huClasses!.perClass), ['air', 'fat', 'soft', 'bone']);
 });
 
 test('task config errors name the field', () => {

@@ -112,6 +112,8 @@ const taskSchema = z.strictObject({
 const evaluationSchema = z.strictObject({
   /** Dice of a segmenter trained on real target slices, applied to synthetic ones (needs labels). */
   taskDice: z.boolean().default(false),
+  /** MR → CT: agreement of hard HU classes (air, fat, soft tissue, bone) inside the head. */
+  huClasses: z.boolean().default(false),
   segmenter: segmenterSchema.prefault({ seed: 11 }),
 });
 

@@ -19,7 +19,7 @@ import { synthesisMetrics, type SynthesisScores } from '../evaluation/synthesis_
 import { trainPerceptualNet } from '../synthesis/perceptual_net.js';
 import { SynthesisTrainer } from '../synthesis/trainer.js';
 import { termNeedsNet } from '../task/task_terms.js';
-import { segClassStack, taskDiceScore, trainTaskSegmenter, type TaskDice } from './task_models.js';
+import { huClassScore, segClassStack, taskDiceScore, trainTaskSegmenter, type HuClassScore, type TaskDice } from './task_models.js';
 import { forestSynthesizer, generatorFor, saveSynthesisModel } from './model_bundle.js';
 import type { SynthesisModelInfo } from './predict_volume.js';
 import { sliceGrid } from './slice_grid.js';
@@ -57,6 +57,8 @@ export interface TrainSynthesisResult {
   readonly info: SynthesisModelInfo;
   /** The task score on the test subjects (evaluation.taskDice). */
   readonly taskDice?: TaskDice;
+  /** MR → CT task score (evaluation.huClasses). */
+  readonly huClasses?: HuClassScore;
 }
 
 /** Pads to this multiple so the poolings of G (and of the task segmenters) divide the slice. */
@@ -148,9 +150,11 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
     if (!options.evaluator) evaluator.dispose();
     log(`task score: Dice of a segmenter trained on real ${config.data.target} applied to synthetic test slices: ${taskDice.mean.toFixed(4)}`);
   }
-  const summary = { seconds, steps, test: test.mean ?? null, testBySubject: test.bySubject, taskDice: taskDice ?? null, subjects: { train: subjects.train.map((s) => s.id), val: subjects.val.map((s) => s.id), test: subjects.test.map((s) => s.id) } };
+  const huClasses = config.evaluation.huClasses && subjects.test.length > 0 ? huClassScore(synthesizer, subjects.test, info, config.data.norm.window) : undefined;
+  if (huClasses) log(`task score: HU-class agreement of synthetic and real CT in the head: ${huClasses.accuracy.toFixed(4)}`);
+  const summary = { seconds, steps, test: test.mean ?? null, testBySubject: test.bySubject, taskDice: taskDice ?? null, huClasses: huClasses ?? null, subjects: { train: subjects.train.map((s) => s.id), val: subjects.val.map((s) => s.id), test: subjects.test.map((s) => s.id) } };
   await data.writeFileAtomic(join(out, 'metrics.json'), new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`), 'trainSynthesis');
-  return { modelDir, seconds, steps, interrupted, ...(test.mean ? { test: test.mean } : {}), ...(taskDice ? { taskDice } : {}), testBySubject: test.bySubject, synthesizer, info };
+  return { modelDir, seconds, steps, interrupted, ...(test.mean ? { test: test.mean } : {}), ...(taskDice ? { taskDice } : {}), ...(huClasses ? { huClasses } : {}), testBySubject: test.bySubject, synthesizer, info };
 }
 
 async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, trainSet: PairedStacks, val: readonly PairedSubject[], options: TrainSynthesisOptions): Promise<{ generator: tfl.LayersModel; steps: number; interrupted: boolean }> {
