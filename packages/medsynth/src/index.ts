@@ -59,3 +59,6 @@ export type { TaskOptions } from './synthesis/trainer.js';
 export { trainTaskSegmenter, taskDiceScore, huClassScore, segClassStack } from './workflow/task_models.js';
 export type { TaskDice, HuClassScore } from './workflow/task_models.js';
 export type { TaskConfig, SegmenterSettings } from './workflow/train_config.js';
+// Missing-modality completion for diagnosis: MRI-only vs MRI+PET with missing PET completed by G (L1 or task-oriented).
+export { diagnosisConfigSchema, diagnosisSettingsSchema, DEFAULT_DIAGNOSIS_CONFIG, parseDiagnosisConfig, loadDiagnosisConfig, buildSlabCohort, slabSliceIndices, CohortCache, planAvailability, gatherSlabs, slabChannels, buildSlabClassifier, trainClassifier, diagnosisScores, buildCompletionGenerator, trainCompletionL1, completeWithGenerator, completeWithMean, jointClassifierLoss, jointGeneratorLoss, trainJointly, runMissingModalityExperiment, runDiagnosisExperiments, runDiagnosisSeed, hideMissingPet, DiagnosisCache, DIAGNOSIS_METHODS } from './diagnosis/index.js';
+export type { DiagnosisConfig, DiagnosisSettings, SlabCohort, SlabCohortOptions, AvailabilityPlan, Augmentation, SlabBatch, DiagnosisScores, DiagnosisMethod, MethodScores, SeedScores, Stat, MissingModalityResult, MissingModalityOptions, DiagnosisProgress, DiagnosisReport } from './diagnosis/index.js';
