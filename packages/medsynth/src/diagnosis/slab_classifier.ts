@@ -1,23 +1,37 @@
 /**
  * The subject-level classifier C: a slab [B, H, W, S·C] (slices as channels) → one logit
- * [B, 1] for "diseased". core's smallCnn: per stage one 3×3 conv → norm → ReLU, 2×2 max-pool
- * between stages, global average pooling, a dense head. Trained with binary cross-entropy on
- * logits and Adam; scored by accuracy (logit > 0) and ROC AUC.
+ * [B, 1] for "diseased". Stages of one 3×3 conv → norm → ReLU with 2×2 max-pooling between
+ * them (core convNormAct), global average pooling and a dense head. The last stage has no
+ * norm: instance norm right before global pooling would remove each feature map's mean —
+ * exactly the "how much of this pattern is there" a pooled classifier needs. Trained with
+ * binary cross-entropy on logits and Adam; scored by accuracy (logit > 0) and ROC AUC.
  */
-import { tf, nn, train, metrics, data, type tfl } from '@lacuna/core';
+import { tf, nn, train, metrics, data, tfl } from '@lacuna/core';
 import { bceWithLogits } from '../losses/adversarial.js';
 
 export interface SlabClassifierOptions {
   readonly inChannels: number;
   readonly height: number;
   readonly width: number;
+  /** Channels per stage. */
   readonly widths: readonly number[];
+  /** Norm of every stage but the last. */
   readonly norm: nn.NormKind;
   readonly seed: number;
 }
 
 export function buildSlabClassifier(o: SlabClassifierOptions): tfl.LayersModel {
-  return nn.smallCnn({ inputShape: [o.height, o.width, o.inChannels], numClasses: 1, widths: o.widths, convsPerStage: 1, norm: o.norm, init: { kind: 'glorot', seed: o.seed } });
+  const init = new nn.WeightInit({ kind: 'glorot', seed: o.seed });
+  const input = tfl.input({ shape: [o.height, o.width, o.inChannels] }); // [B, H, W, S·C]
+  let x = input;
+  o.widths.forEach((filters, s) => {
+    if (s > 0) x = nn.downsample(x, { mode: 'maxpool' });
+    const last = s === o.widths.length - 1;
+    x = nn.convNormAct(x, { filters, kernelSize: 3, padding: 'same', norm: last ? 'none' : o.norm, act: 'relu', init });
+  });
+  x = nn.applyLayer(tfl.layers.globalAveragePooling2d({}), x); // [B, widths.at(-1)]
+  const logit = nn.applyLayer(tfl.layers.dense({ units: 1, kernelInitializer: init.kernel() }), x); // [B, 1]
+  return tfl.model({ inputs: input, outputs: logit });
 }
 
 /** Mean BCE of C's logits on `input` [B, H, W, C] against labels [B, 1] (training mode). */
