@@ -3,9 +3,10 @@
  * the subject-level slab the networks see, the split, and how long each network trains.
  * Validated with zod; `lacuna medsynth diagnose --config FILE` reads the same schema.
  *
- * Example: { "ps": [0.3, 0.6], "seeds": [1, 2, 3], "subjects": 60, "voxel": 4 }
+ * Example: { "ps": [0.3, 0.6], "seeds": [1, 2, 3], "subjects": 60, "voxel": 8, "taskWeight": 0.5 }
  *
- * The defaults are sized so that both p values × 3 seeds run in a few minutes on 2 CPU cores.
+ * The defaults are sized so that both p values × 3 seeds run in a few minutes on 2 CPU cores
+ * (244 s on one wasm thread of a busy 2-core machine, 60 subjects at 8 mm).
  */
 import { loadConfig, parseConfig, z } from '@lacuna/core';
 
@@ -35,6 +36,7 @@ export const diagnosisSettingsSchema = z.strictObject({
   testFraction: fraction.default(0.3),
   /** Classifier: channels per stage (3×3 conv → norm → ReLU, 2×2 max-pool between stages). */
   classifierWidths: z.array(positiveInt).min(1).default([16, 32, 64]),
+  /** Norm of every classifier stage but the last (see slab_classifier.ts). */
   classifierNorm: z.enum(['batch', 'instance', 'none']).default('instance'),
   classifierSteps: positiveInt.default(300),
   /** Subjects per classifier (and joint) step. */
