@@ -102,7 +102,7 @@ Writes DIR/index.html (default lacuna-demo/), an HTML report with pictures and n
   default 300), and the held-out subject's T1, synthesised T2 and true T2 with the scores.
 - task: the same phantom, G trained with L1 vs with L1 + a task term (a frozen segmenter's
   cross-entropy), each synthetic T2 with its segmentation, and the task Dice.
-About two to three minutes on 2 cores.`,
+About four minutes on 2 cores.`,
   async run(argv) {
     const o = parseOptions('demo', argv, { out: { type: 'string' }, only: { type: 'string' }, steps: { type: 'string' }, 'synth-steps': { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' } });
     if (o.help) {
