@@ -22,6 +22,8 @@ export type { ReflectionPad2DArgs } from './reflection_pad.js';
 export { Crop2D } from './crop2d.js';
 export type { Crop2DArgs } from './crop2d.js';
 export { SeededDropout, dropoutMaskSeed } from './seeded_dropout.js';
+export { WeightNormDense } from './weight_norm_dense.js';
+export type { WeightNormDenseArgs } from './weight_norm_dense.js';
 export type { SeededDropoutArgs } from './seeded_dropout.js';
 export { featureModel, layersMatching } from './feature_model.js';
 export { paramCounts } from './param_count.js';

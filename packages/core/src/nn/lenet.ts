@@ -4,8 +4,8 @@
  * max-pool 2 → ReLU → flatten (800) → dense 256 → batch norm → dense numClasses.
  *
  * The dropout is a `SeededDropout` (reproducible masks that resume with checkpoints). The
- * classifier is a plain dense layer (the reference uses weight norm, which adds one gain per
- * class). Flattening is NHWC, so porting PyTorch's 800×256 weight needs a (C,H,W)→(H,W,C) row
+ * classifier is a plain dense layer by default; `weightNormClassifier` makes it the reference's
+ * weight-normalised one (`WeightNormDense`, one extra gain per class). Flattening is NHWC, so porting PyTorch's 800×256 weight needs a (C,H,W)→(H,W,C) row
  * permutation. Trainable parameters for 10 classes: 233,708 (+512 batch-norm statistics, +1
  * dropout counter).
  */
@@ -14,6 +14,7 @@ import { ValueError } from '../errors.js';
 import { applyLayer, normLayer } from './conv_norm_act.js';
 import { resolveInit, type WeightInit, type WeightInitOptions } from './init.js';
 import { SeededDropout } from './seeded_dropout.js';
+import { WeightNormDense } from './weight_norm_dense.js';
 
 export interface LenetDigitsOptions {
   /** Default 10. */
@@ -25,6 +26,8 @@ export interface LenetDigitsOptions {
   /** Seed of the dropout masks. Default: init seed + 1, else random. */
   readonly dropoutSeed?: number;
   readonly init?: WeightInit | WeightInitOptions;
+  /** Weight-normalised classifier, as SHOT/DINE's `feat_classifier(type='wn')`. Default false. */
+  readonly weightNormClassifier?: boolean;
   /** Layer-name prefix. Default 'lenet_<n>'. */
   readonly name?: string;
 }
@@ -53,6 +56,9 @@ export function lenetDigits(options: LenetDigitsOptions = {}): tfl.LayersModel {
   x = applyLayer(tfl.layers.flatten({ name: `${name}_flatten` }), x); // [B, 800]
   x = applyLayer(tfl.layers.dense({ units: dim, useBias: true, kernelInitializer: init.kernel(), name: `${name}_fc` }), x);
   x = applyLayer(normLayer('batch', { init, name: `${name}_bottleneck` })!, x); // [B, dim]
-  x = applyLayer(tfl.layers.dense({ units: numClasses, useBias: true, kernelInitializer: init.kernel(), name: `${name}_classifier` }), x);
+  const classifier = options.weightNormClassifier
+    ? new WeightNormDense({ units: numClasses, kernelInitializer: init.kernel(), name: `${name}_classifier` })
+    : tfl.layers.dense({ units: numClasses, useBias: true, kernelInitializer: init.kernel(), name: `${name}_classifier` });
+  x = applyLayer(classifier, x);
   return tfl.model({ inputs: input, outputs: x, name });
 }
