@@ -1,0 +1,107 @@
+/**
+ * Fine-tuning by information maximisation alone: DINE stage 2 (whole network, lr
+ * 0.01·(11 + 10·t/T)^−0.75 as DINE_ft.py) and SHOT-IM (classifier frozen, lr
+ * 0.01·(1 + 10·t/T)^−0.75, as the SHOT baselines use it). SGD with Nesterov momentum 0.9 and
+ * weight decay 1e-3 (DINE) / 5e-4 (SHOT).
+ *
+ * Early stopping: every `checkEvery` steps the network labels all target images; when fewer
+ * than `tolerance` of them changed since the last check, the predictions have stopped changing
+ * and the remaining steps are skipped. Resumable like distillation.
+ */
+import { join } from 'node:path';
+import { tf, train, type tfl } from '@lacuna/core';
+import { inputBatch, type ImageBatch } from '../data/digit_set.js';
+import { BatchSchedule } from '../data/batch_schedule.js';
+import { predictProbabilities } from '../black_box/model_black_box.js';
+import { informationMaximisation } from '../losses/entropy.js';
+import { argMaxRow } from './adaptive_smoothing.js';
+import type { StageResult } from './distill.js';
+
+export type FinetuneSchedule = 'dine' | 'shot';
+
+export interface FinetuneOptions {
+  readonly model: tfl.LayersModel;
+  readonly target: ImageBatch;
+  readonly iterations: number;
+  readonly seed: number;
+  /** 'dine' (default): lr·(11 + 10p)^−0.75, all layers; 'shot': lr·(1 + 10p)^−0.75, classifier frozen. */
+  readonly schedule?: FinetuneSchedule;
+  readonly batchSize?: number;
+  readonly lr?: number;
+  /** Default steps/10. */
+  readonly checkEvery?: number;
+  /** Fraction of changed labels under which to stop. Default 0.001; 0 never stops early. */
+  readonly tolerance?: number;
+  readonly checkpointDir?: string;
+  readonly resume?: boolean;
+  readonly progress?: train.ProgressMode;
+  readonly progressLabel?: string;
+  readonly log?: (message: string) => void;
+}
+
+export interface FinetuneResult extends StageResult {
+  /** Step after which the predictions stopped changing, or null. */
+  readonly stoppedAt: number | null;
+}
+
+function labelsOf(model: tfl.LayersModel, images: ImageBatch): Int32Array {
+  const probs = predictProbabilities(model, images);
+  const k = probs.length / images.count;
+  return Int32Array.from({ length: images.count }, (_, i) => argMaxRow(probs, k, i));
+}
+
+export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
+  const t0 = performance.now();
+  const schedule = o.schedule ?? 'dine';
+  const lr0 = o.lr ?? 0.01;
+  const T = o.iterations;
+  const offset = schedule === 'dine' ? 11 : 1;
+  const optimizer = new train.Optimizer({
+    kind: 'sgd',
+    lr: (t) => lr0 * (offset + (10 * t) / T) ** -0.75,
+    momentum: 0.9,
+    nesterov: true,
+    weightDecay: schedule === 'dine' ? 1e-3 : 5e-4,
+  });
+  // SHOT keeps the source hypothesis (classifier) fixed and adapts the features.
+  const vars = o.model.trainableWeights
+    .filter((w) => schedule === 'dine' || !w.originalName.includes('_classifier'))
+    .map((w) => w.read() as tf.Variable);
+  const batches = new BatchSchedule(o.target.count, o.batchSize ?? 64, o.seed);
+  const checkEvery = o.checkEvery ?? Math.max(1, Math.floor(T / 10));
+  const tolerance = o.tolerance ?? 0.001;
+  let state: { stoppedAt: number | null; labels: number[] | null } = { stoppedAt: null, labels: null };
+  const result = await train.runTraining({
+    steps: T,
+    models: { model: o.model },
+    optimizers: { sgd: optimizer },
+    state: { get: () => state, set: (v) => void (state = v as typeof state) },
+    ...(o.checkpointDir ? { checkpoint: { dir: join(o.checkpointDir), every: checkEvery, keep: 2 }, resume: o.resume ?? false } : {}),
+    progress: o.progress ?? 'none',
+    progressLabel: o.progressLabel ?? 'finetune',
+    step: ({ step }) => {
+      if (state.stoppedAt !== null) return;
+      if (tolerance > 0 && step % checkEvery === 0) {
+        const labels = labelsOf(o.model, o.target);
+        if (state.labels) {
+          let changed = 0;
+          labels.forEach((l, i) => void (changed += l !== state.labels![i] ? 1 : 0));
+          o.log?.(`finetune step ${step}: ${changed} of ${labels.length} target labels changed`);
+          if (changed / labels.length < tolerance) {
+            state = { stoppedAt: step, labels: null };
+            return;
+          }
+        }
+        state = { stoppedAt: null, labels: Array.from(labels) };
+      }
+      const idx = batches.indices(step);
+      const loss = tf.tidy(() => {
+        const x = inputBatch(o.target, idx);
+        return optimizer.minimize(() => informationMaximisation(tf.softmax(o.model.apply(x, { training: true }) as tf.Tensor2D)), vars);
+      });
+      return { im: loss };
+    },
+  });
+  optimizer.dispose();
+  return { completed: result.completed, seconds: (performance.now() - t0) / 1000, losses: result.losses, interrupted: result.interrupted, stoppedAt: state.stoppedAt };
+}

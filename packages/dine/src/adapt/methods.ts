@@ -1,0 +1,99 @@
+/**
+ * The adaptation methods compared in DINE's tables (Liang et al., CVPR 2022), all using only
+ * the black boxes' probabilities on the unlabelled target images:
+ *   no-adapt   the black box's own predictions (nothing is trained)
+ *   nll-kl     distillation from the adaptively smoothed teacher alone (fixed memory, no IM, no MixUp)
+ *   hd-shot    hard distillation (cross-entropy on the teacher's argmax), then SHOT-IM
+ *   sd-shot    soft distillation (KL to the raw teacher), then SHOT-IM
+ *   dine       stage 1: smoothed memory with EMA + IM + MixUp
+ *   dine-full  stage 1, then stage 2 (IM fine-tuning with early stopping)
+ * The student starts from its own random initialisation; its architecture may differ from
+ * the source's.
+ */
+import { join } from 'node:path';
+import { lookUpOption, type tfl, type train } from '@lacuna/core';
+import type { ImageBatch } from '../data/digit_set.js';
+import { digitsNet, type DigitsNetOptions } from '../model/digits_net.js';
+import { hardLabels } from './adaptive_smoothing.js';
+import { distill, type StageResult } from './distill.js';
+import { finetune, type FinetuneResult } from './finetune.js';
+import { initialMemory } from './teacher_memory.js';
+
+export type AdaptMethod = 'nll-kl' | 'hd-shot' | 'sd-shot' | 'dine' | 'dine-full';
+export const ADAPT_METHODS: readonly AdaptMethod[] = ['nll-kl', 'hd-shot', 'sd-shot', 'dine', 'dine-full'];
+
+export interface AdaptOptions {
+  readonly method: AdaptMethod;
+  /** Validated teacher probabilities [N, K] on the target images, one per black box (queryTeachers). */
+  readonly teacherProbs: readonly Float32Array[];
+  readonly numClasses: number;
+  readonly target: ImageBatch;
+  readonly seed: number;
+  /** Stage-1 (distillation) iterations. */
+  readonly distillIterations: number;
+  /** Stage-2 / SHOT-IM iterations. */
+  readonly finetuneIterations: number;
+  readonly arch?: DigitsNetOptions['arch'];
+  /** Adaptive smoothing's r. Default 1. */
+  readonly topR?: number;
+  readonly batchSize?: number;
+  /** An existing student to continue from (e.g. the DINE stage-1 result for dine-full). */
+  readonly student?: { model: tfl.LayersModel; netOptions: DigitsNetOptions };
+  /** Skip stage 1 (the given student already went through it). */
+  readonly skipDistill?: boolean;
+  /** Checkpoints under <dir>/distill and <dir>/finetune. */
+  readonly checkpointDir?: string;
+  readonly resume?: boolean;
+  readonly progress?: train.ProgressMode;
+  readonly log?: (message: string) => void;
+}
+
+export interface AdaptResult {
+  readonly model: tfl.LayersModel;
+  readonly netOptions: DigitsNetOptions;
+  readonly distill: StageResult | null;
+  readonly finetune: FinetuneResult | null;
+}
+
+export async function adapt(o: AdaptOptions): Promise<AdaptResult> {
+  const method = lookUpOption(o.method, ADAPT_METHODS, 'adapt.method');
+  const netOptions = o.student?.netOptions ?? { arch: o.arch ?? 'lenet', numClasses: o.numClasses, seed: o.seed };
+  const model = o.student?.model ?? digitsNet(netOptions);
+  const k = o.numClasses;
+  const common = { target: o.target, seed: o.seed, batchSize: o.batchSize, resume: o.resume, progress: o.progress };
+  const dir = (name: string) => (o.checkpointDir ? { checkpointDir: join(o.checkpointDir, name) } : {});
+  let d: StageResult | null = null;
+  if (!o.skipDistill) {
+    const memory =
+      method === 'hd-shot'
+        ? hardLabels(initialMemory(o.teacherProbs, k, null), k)
+        : initialMemory(o.teacherProbs, k, method === 'sd-shot' ? null : (o.topR ?? 1));
+    const dine = method === 'dine' || method === 'dine-full';
+    d = await distill({
+      ...common,
+      ...dir('distill'),
+      student: model,
+      memory,
+      iterations: o.distillIterations,
+      ema: dine ? 0.6 : null,
+      mixupWeight: dine ? 1 : 0,
+      imWeight: dine ? 1 : 0,
+      progressLabel: `${method} distill`,
+    });
+    if (d.interrupted) return { model, netOptions, distill: d, finetune: null };
+  }
+  let f: FinetuneResult | null = null;
+  if (method === 'dine-full' || method === 'hd-shot' || method === 'sd-shot') {
+    f = await finetune({
+      ...common,
+      ...dir('finetune'),
+      model,
+      iterations: o.finetuneIterations,
+      schedule: method === 'dine-full' ? 'dine' : 'shot',
+      tolerance: method === 'dine-full' ? 0.001 : 0,
+      progressLabel: `${method} finetune`,
+      log: o.log,
+    });
+  }
+  return { model, netOptions, distill: d, finetune: f };
+}

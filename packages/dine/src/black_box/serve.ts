@@ -1,0 +1,98 @@
+/**
+ * Serves a black box over HTTP on 127.0.0.1 (http_protocol.ts) with node:http, so a client
+ * can adapt against it without ever seeing the model. Port 0 picks a free port.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ValueError } from '@lacuna/core';
+import { decodePredictRequest, type BlackBoxInfo } from './http_protocol.js';
+import type { BlackBoxPredictor } from './predictor.js';
+
+export interface ServeOptions {
+  /** Default 0 (a free port). */
+  readonly port?: number;
+  /** Default '127.0.0.1'. */
+  readonly host?: string;
+  /** Input size the model takes. Default 28×28. */
+  readonly height?: number;
+  readonly width?: number;
+  /** Largest batch accepted in one request. Default 4096. */
+  readonly maxBatch?: number;
+  /** Called once per answered request. */
+  readonly onRequest?: (info: { path: string; status: number; count: number }) => void;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 64 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) reject(new Error(`body over ${MAX_BODY} bytes`));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export async function serveBlackBox(box: BlackBoxPredictor, options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const info: BlackBoxInfo = { name: box.name, numClasses: box.numClasses, height: options.height ?? 28, width: options.width ?? 28 };
+  const maxBatch = options.maxBatch ?? 4096;
+  const server = createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    let count = 0;
+    const answer = (status: number, body: unknown) => {
+      send(res, status, body);
+      options.onRequest?.({ path, status, count });
+    };
+    try {
+      if (req.method === 'GET' && path === '/info') return answer(200, info);
+      if (req.method !== 'POST' || path !== '/predict') return answer(404, { error: `no ${req.method} ${path}; use GET /info or POST /predict` });
+      let images;
+      try {
+        images = decodePredictRequest(await readBody(req));
+      } catch (e) {
+        return answer(400, { error: (e as Error).message });
+      }
+      count = images.count;
+      if (images.height !== info.height || images.width !== info.width) return answer(400, { error: `images must be ${info.height}x${info.width}, got ${images.height}x${images.width}` });
+      if (images.count > maxBatch) return answer(413, { error: `at most ${maxBatch} images per request, got ${images.count}` });
+      const probs = await box.predict(images);
+      const rows: number[][] = [];
+      for (let i = 0; i < images.count; i++) rows.push(Array.from(probs.subarray(i * info.numClasses, (i + 1) * info.numClasses)));
+      return answer(200, { probabilities: rows });
+    } catch (e) {
+      return answer(500, { error: (e as Error).message });
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (!port) throw new ValueError('serveBlackBox: the server got no port');
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

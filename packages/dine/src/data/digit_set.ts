@@ -1,0 +1,82 @@
+/**
+ * A set of grey-level digit images as the whole package passes them around: uint8 pixels
+ * (white ink on black, 0..255) so that an image's bytes identify it (the black-box cache keys
+ * on them), optional labels, and the conversion to a network input batch.
+ */
+import { tf, ShapeError, ValueError } from '@lacuna/core';
+
+/** Images as a black box receives them. */
+export interface ImageBatch {
+  /** [count, height, width] row-major, 0..255. */
+  readonly pixels: Uint8Array;
+  readonly count: number;
+  readonly height: number;
+  readonly width: number;
+}
+
+/** A labelled (or unlabelled) digit data set. */
+export interface DigitSet extends ImageBatch {
+  /** [count] class indices, or null for unlabelled data. */
+  readonly labels: Int32Array | null;
+  /** Where it came from, for messages. */
+  readonly name: string;
+}
+
+/** Checks that pixels and labels agree with count/height/width; returns the set. */
+export function checkDigitSet<T extends DigitSet>(set: T): T {
+  const need = set.count * set.height * set.width;
+  if (set.pixels.length !== need) {
+    throw new ShapeError(`digit set '${set.name}': ${set.pixels.length} pixels for ${set.count} images of ${set.height}x${set.width} (need ${need})`, [set.pixels.length], [need]);
+  }
+  if (set.labels && set.labels.length !== set.count) {
+    throw new ShapeError(`digit set '${set.name}': ${set.labels.length} labels for ${set.count} images`, [set.labels.length], [set.count]);
+  }
+  return set;
+}
+
+/** The images at `indices` (in that order), with their labels. */
+export function subset(set: DigitSet, indices: ArrayLike<number>, name = set.name): DigitSet {
+  const size = set.height * set.width;
+  const pixels = new Uint8Array(indices.length * size);
+  const labels = set.labels ? new Int32Array(indices.length) : null;
+  for (let i = 0; i < indices.length; i++) {
+    const j = indices[i]!;
+    if (!(Number.isInteger(j) && j >= 0 && j < set.count)) throw new ValueError(`subset of '${set.name}': index ${j} is outside 0..${set.count - 1}`);
+    pixels.set(set.pixels.subarray(j * size, (j + 1) * size), i * size);
+    if (labels) labels[i] = set.labels![j]!;
+  }
+  return { pixels, labels, count: indices.length, height: set.height, width: set.width, name };
+}
+
+/** The first `n` images (all when n >= count). */
+export function head(set: DigitSet, n: number, name = set.name): DigitSet {
+  const k = Math.min(n, set.count);
+  return subset(set, Int32Array.from({ length: k }, (_, i) => i), name);
+}
+
+/** The same images without labels (what an unsupervised target set is). */
+export function unlabelled(set: DigitSet): DigitSet {
+  return { ...set, labels: null };
+}
+
+/**
+ * Network input for images `indices` (default all): [B, H, W, 1] floats in [−1, 1], the
+ * (x − 0.5)/0.5 normalisation of SHOT's digits scripts.
+ */
+export function inputBatch(images: ImageBatch, indices?: ArrayLike<number>): tf.Tensor4D {
+  const size = images.height * images.width;
+  const n = indices ? indices.length : images.count;
+  const out = new Float32Array(n * size);
+  for (let i = 0; i < n; i++) {
+    const j = indices ? indices[i]! : i;
+    const src = images.pixels.subarray(j * size, (j + 1) * size);
+    for (let p = 0; p < size; p++) out[i * size + p] = src[p]! / 127.5 - 1;
+  }
+  return tf.tensor4d(out, [n, images.height, images.width, 1]);
+}
+
+/** The one-image batch at `index`, sharing the pixels. */
+export function imageAt(images: ImageBatch, index: number): ImageBatch {
+  const size = images.height * images.width;
+  return { pixels: images.pixels.subarray(index * size, (index + 1) * size), count: 1, height: images.height, width: images.width };
+}

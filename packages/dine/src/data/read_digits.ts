@@ -1,0 +1,73 @@
+/**
+ * Readers of digit data sets: IDX image/label file pairs (the MNIST format, plain or
+ * gzipped) and folders of PNGs, either `dir/<label>/*.png` (labelled) or `dir/*.png`.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { data, IOError, ShapeError } from '@lacuna/core';
+import { checkDigitSet, type DigitSet } from './digit_set.js';
+
+/** Images [N, H, W] uint8 (and labels [N] uint8 when a labels file is given). */
+export async function readIdxDigits(imagesPath: string, labelsPath?: string, name = imagesPath): Promise<DigitSet> {
+  const images = await data.readIdx(imagesPath);
+  if (images.dtype !== 'uint8' || images.shape.length !== 3) {
+    throw new IOError(`readIdxDigits: ${imagesPath} holds ${images.dtype} [${images.shape.join(', ')}]; expected uint8 [N, H, W]`, imagesPath);
+  }
+  const [count, height, width] = images.shape as [number, number, number];
+  let labels: Int32Array | null = null;
+  if (labelsPath) {
+    const l = await data.readIdx(labelsPath);
+    if (l.shape.length !== 1 || l.shape[0] !== count) {
+      throw new ShapeError(`readIdxDigits: ${labelsPath} has shape [${l.shape.join(', ')}], ${imagesPath} has ${count} images`, l.shape, [count]);
+    }
+    labels = Int32Array.from(l.data as ArrayLike<number>);
+  }
+  return checkDigitSet({ pixels: new Uint8Array(images.data as Uint8Array), labels, count, height, width, name });
+}
+
+const isPng = (f: string) => f.toLowerCase().endsWith('.png');
+
+/**
+ * A folder of grey PNGs of one size: `dir/<label>/*.png` with integer label folders gives a
+ * labelled set, `dir/*.png` an unlabelled one. Files are taken in name order; colour images
+ * are averaged over their RGB channels.
+ */
+export async function readPngDigits(dir: string, name = dir): Promise<DigitSet> {
+  let entries: string[];
+  try {
+    entries = (await readdir(dir)).sort();
+  } catch (e) {
+    throw new IOError(`readPngDigits: cannot read folder ${dir}: ${(e as Error).message}`, dir);
+  }
+  const files: { path: string; label: number | null }[] = [];
+  for (const e of entries) {
+    const path = join(dir, e);
+    if ((await stat(path)).isDirectory()) {
+      if (!/^\d+$/.test(e)) continue;
+      for (const f of (await readdir(path)).sort()) if (isPng(f)) files.push({ path: join(path, f), label: Number(e) });
+    } else if (isPng(e)) files.push({ path, label: null });
+  }
+  if (files.length === 0) throw new IOError(`readPngDigits: no .png files in ${dir} or its label folders`, dir);
+  const labelled = files.every((f) => f.label !== null);
+  if (!labelled && files.some((f) => f.label !== null)) throw new IOError(`readPngDigits: ${dir} mixes PNGs at the top with label folders`, dir);
+  let height = 0, width = 0;
+  let pixels = new Uint8Array(0);
+  for (let i = 0; i < files.length; i++) {
+    const img = await data.readPng(files[i]!.path);
+    const [h, w, c] = img.shape;
+    if (i === 0) {
+      height = h; width = w;
+      pixels = new Uint8Array(files.length * h * w);
+    } else if (h !== height || w !== width) {
+      throw new ShapeError(`readPngDigits: ${files[i]!.path} is ${h}x${w}, the first image is ${height}x${width}`, [h, w], [height, width]);
+    }
+    const channels = Math.min(c, 3);
+    for (let p = 0; p < h * w; p++) {
+      let s = 0;
+      for (let k = 0; k < channels; k++) s += img.data[p * c + k]!;
+      pixels[i * h * w + p] = Math.round((s / channels) * 255);
+    }
+  }
+  const labels = labelled ? Int32Array.from(files, (f) => f.label!) : null;
+  return checkDigitSet({ pixels, labels, count: files.length, height, width, name });
+}

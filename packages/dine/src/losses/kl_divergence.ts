@@ -1,0 +1,19 @@
+/**
+ * KL(target ‖ student) averaged over the batch, the distillation loss of DINE (PyTorch's
+ * `KLDivLoss(reduction='batchmean')` on the student's log-softmax): for each row,
+ * Σ_k t_k (log t_k − log softmax(z)_k), with 0·log 0 = 0. Gradients flow into the logits
+ * only; the target is a constant.
+ */
+import { tf } from '@lacuna/core';
+import { detach } from './detach.js';
+
+/** target [B, K] probabilities, logits [B, K] → scalar. */
+export function klDivergence(target: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const t = detach(target);
+    // t·log t with the 0·log 0 = 0 convention: log(max(t, 1e-30)) is finite where t = 0.
+    const tLogT = tf.mul(t, tf.log(tf.maximum(t, 1e-30)));
+    const crossTerm = tf.mul(t, tf.logSoftmax(logits));
+    return tf.div(tf.sum(tf.sub(tLogT, crossTerm)), logits.shape[0]) as tf.Scalar;
+  });
+}

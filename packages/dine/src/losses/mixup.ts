@@ -1,0 +1,24 @@
+/**
+ * MixUp (Zhang et al., ICLR 2018) as DINE regularises distillation with it: pairs each image
+ * with the one at `partner[i]` (a permutation of the batch), mixes inputs and targets with
+ * the same λ ~ Beta(0.3, 0.3), where the targets are the student's own (detached)
+ * predictions on the unmixed images; the loss is KL(mixed targets ‖ student(mixed inputs)).
+ */
+import { tf, ShapeError } from '@lacuna/core';
+import { detach } from './detach.js';
+
+export interface MixedBatch {
+  /** [B, H, W, C] λ·x + (1 − λ)·x[partner] */
+  readonly inputs: tf.Tensor4D;
+  /** [B, K] λ·p + (1 − λ)·p[partner], detached */
+  readonly targets: tf.Tensor2D;
+}
+
+export function mixBatch(inputs: tf.Tensor4D, probs: tf.Tensor2D, lambda: number, partner: Int32Array): MixedBatch {
+  if (partner.length !== inputs.shape[0]) throw new ShapeError(`mixBatch: partner has ${partner.length} entries for a batch of ${inputs.shape[0]}`, [partner.length], [inputs.shape[0]]);
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(partner, 'int32');
+    const mix = <T extends tf.Tensor>(a: T): T => tf.add(tf.mul(a, lambda), tf.mul(tf.gather(a, idx), 1 - lambda)) as T;
+    return { inputs: mix(inputs), targets: detach(mix(probs)) as tf.Tensor2D };
+  });
+}
