@@ -4,8 +4,9 @@ import type { Command } from './cli_args.js';
 import { infoCommand } from './commands/info.js';
 import { demoCommand } from './commands/demo.js';
 import { medsynthCommand } from './commands/medsynth.js';
+import { epropnpCommand } from './commands/epropnp.js';
 
-const COMMANDS: Command[] = [infoCommand, demoCommand, medsynthCommand];
+const COMMANDS: Command[] = [infoCommand, demoCommand, medsynthCommand, epropnpCommand];
 
 function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);

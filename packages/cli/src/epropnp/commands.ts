@@ -1,0 +1,5 @@
+/** The `lacuna epropnp` subcommands, in the order `--help` lists them (append new ones here). */
+import type { Command } from '../cli_args.js';
+import { renderCommand } from './render.js';
+
+export const EPROPNP_COMMANDS: Command[] = [renderCommand];

@@ -1,0 +1,9 @@
+/** The rendered LineMOD-style data set: samples, in-memory data sets, the file format, previews. */
+export { randomPose, randomQuaternion } from './random_pose.js';
+export type { PoseSamplingOptions } from './random_pose.js';
+export { renderSample } from './render_sample.js';
+export type { PoseSample, SampleOptions, ZoomInOptions } from './render_sample.js';
+export { renderDataset, sampleRandom } from './pose_dataset.js';
+export type { PoseDataset, RenderDatasetOptions } from './pose_dataset.js';
+export { decodeDataset, encodeDataset, readDataset, writeDataset } from './dataset_file.js';
+export { previewSheet } from './preview.js';
