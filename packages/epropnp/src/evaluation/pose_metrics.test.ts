@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { axisAngleMatrix, symmetryRotations } from '../render/mesh.js';
+import { addError, addSError, poseAccuracy, poseErrors, projectionError2d, rotationErrorDeg, translationErrorCm, type PoseErrors } from './pose_metrics.js';
+
+const close = (a: number, b: number, tol = 1e-9, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+const I = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
+// A square of half-side 0.05 in the xy plane plus a point on the z axis (symmetric under 90° about z).
+const square = Float64Array.of(0.05, 0.05, 0, -0.05, 0.05, 0, -0.05, -0.05, 0, 0.05, -0.05, 0, 0, 0, 0.02);
+
+test('ADD of a pure translation offset is that offset; ADD-S too', () => {
+  const gt = Float64Array.of(0.1, -0.05, 0.8, 1, 0, 0, 0);
+  const est = Float64Array.of(0.1 + 0.003, -0.05 - 0.004, 0.8, 1, 0, 0, 0);
+  close(addError(est, gt, square), 0.005, 1e-12, 'ADD');
+  // Closest estimated vertex to each true vertex is its own copy (offset 5 mm < spacing 10 cm).
+  close(addSError(est, gt, square), 0.005, 1e-12, 'ADD-S');
+  close(translationErrorCm(est, gt), 0.5, 1e-9, 'cm');
+  close(rotationErrorDeg(est, gt), 0, 1e-6, 'deg');
+});
+
+test('ADD-S is 0 under the symmetry rotation while ADD is not; symmetric rotation error is 0', () => {
+  const R = axisAngleMatrix([0, 0, 1], Math.PI / 2);
+  const t = [0, 0, 1];
+  const gt = { R: I, t }, est = { R, t };
+  close(addSError(est, gt, square), 0, 1e-12, 'ADD-S');
+  // Corners move to their neighbours (2 x 0.05 = 0.1 m), the axis point stays: mean 0.4 / 5.
+  close(addError(est, gt, square), 0.08, 1e-12, 'ADD');
+  close(rotationErrorDeg(est, gt), 90, 1e-9, 'deg');
+  close(rotationErrorDeg(est, gt, symmetryRotations({ kind: 'discrete', axis: [0, 0, 1], order: 4 })), 0, 1e-6, 'symmetric deg');
+});
+
+test('rotation error of a 30° turn, from quaternions and from matrices', () => {
+  const h = (30 * Math.PI) / 360;
+  const gt = Float64Array.of(0, 0, 1, 1, 0, 0, 0);
+  const est = Float64Array.of(0.03, 0.04, 1, Math.cos(h), Math.sin(h), 0, 0);
+  close(rotationErrorDeg(est, gt), 30, 1e-9, 'quaternion');
+  close(rotationErrorDeg({ R: axisAngleMatrix([0, 1, 0], -Math.PI / 6), t: [0, 0, 0] }, { R: I, t: [0, 0, 0] }), 30, 1e-9, 'matrix');
+  close(translationErrorCm(est, gt), 5, 1e-9, 'cm');
+});
+
+test('2D projection error of a sideways shift at two depths', () => {
+  // Points at depth 1 and 2 m, shifted 1 cm in x: shifts of 500·0.01/1 = 5 and 500·0.01/2 = 2.5 px.
+  const pts = Float64Array.of(0, 0, 0, 0, 0, 1);
+  const gt = { R: I, t: [0, 0, 1] }, est = { R: I, t: [0.01, 0, 1] };
+  close(projectionError2d(est, gt, pts, { fx: 500, fy: 400, cx: 320, cy: 240 }), 3.75, 1e-9, 'px');
+  close(projectionError2d(est, gt, pts, [500, 0, 320, 0, 400, 240, 0, 0, 1]), 3.75, 1e-9, 'px (matrix)');
+  // A shift in y uses fy.
+  close(projectionError2d({ R: I, t: [0, 0.01, 1] }, gt, pts, { fx: 500, fy: 400, cx: 320, cy: 240 }), 3, 1e-9, 'px (y)');
+});
+
+test('pass rates at the LineMOD thresholds', () => {
+  const d = 0.1;
+  const e = (add: number, rotationDeg: number, translationCm: number, projectionPx: number): PoseErrors => ({ add, addS: add / 2, rotationDeg, translationCm, projectionPx });
+  const errors = [e(0.001, 1, 1, 1), e(0.003, 3, 1, 4), e(0.007, 1, 6, 6), e(0.03, 10, 10, 20)];
+  const acc = poseAccuracy(errors, d, false);
+  assert.deepEqual(acc.add, { '0.02': 1 / 4, '0.05': 2 / 4, '0.1': 3 / 4 });
+  assert.deepEqual(acc.degCm, { '2deg2cm': 1 / 4, '5deg5cm': 2 / 4 });
+  assert.equal(acc.proj5px, 2 / 4);
+  close(acc.medianAddOverDiameter, 0.05, 1e-12, 'median');
+  close(acc.meanRotationDeg, 15 / 4, 1e-12, 'mean deg');
+  const sym = poseAccuracy(errors, d, true);
+  assert.equal(sym.addKind, 'ADD-S');
+  assert.deepEqual(sym.add, { '0.02': 2 / 4, '0.05': 3 / 4, '0.1': 3 / 4 });
+});
+
+test('poseErrors combines the metrics; bad poses are rejected', () => {
+  const gt = Float64Array.of(0, 0, 1, 1, 0, 0, 0);
+  const errs = poseErrors(Float64Array.of(0.01, 0, 1, 1, 0, 0, 0), gt, { vertices: square, diameter: 0.15 }, { fx: 500, fy: 500, cx: 0, cy: 0 });
+  close(errs.add, 0.01, 1e-12, 'add');
+  close(errs.translationCm, 1, 1e-9, 'cm');
+  assert.ok(errs.projectionPx > 4.9 && errs.projectionPx < 5);
+  assert.throws(() => addError([0, 0, 1], gt, square), /7 numbers/);
+  assert.throws(() => addError(gt, gt, [1, 2]), /\[V, 3\]/);
+});
