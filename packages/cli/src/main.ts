@@ -4,9 +4,10 @@ import type { Command } from './cli_args.js';
 import { infoCommand } from './commands/info.js';
 import { demoCommand } from './commands/demo.js';
 import { medsynthCommand } from './commands/medsynth.js';
+import { dineCommand } from './commands/dine.js';
 import { epropnpCommand } from './commands/epropnp.js';
 
-const COMMANDS: Command[] = [infoCommand, demoCommand, medsynthCommand, epropnpCommand];
+const COMMANDS: Command[] = [infoCommand, demoCommand, medsynthCommand, dineCommand, epropnpCommand];
 
 function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);

@@ -48,3 +48,6 @@ export { finetune } from './adapt/finetune.js';
 export type { FinetuneOptions, FinetuneResult, FinetuneSchedule } from './adapt/finetune.js';
 export { adapt, ADAPT_METHODS } from './adapt/methods.js';
 export type { AdaptMethod, AdaptOptions, AdaptResult } from './adapt/methods.js';
+export { loadDigits, demoDigits } from './data/digit_source.js';
+export type { DigitRole, DigitSplit } from './data/digit_source.js';
+export { openBlackBox } from './black_box/open_black_box.js';

@@ -17,8 +17,13 @@ export interface MixedBatch {
 export function mixBatch(inputs: tf.Tensor4D, probs: tf.Tensor2D, lambda: number, partner: Int32Array): MixedBatch {
   if (partner.length !== inputs.shape[0]) throw new ShapeError(`mixBatch: partner has ${partner.length} entries for a batch of ${inputs.shape[0]}`, [partner.length], [inputs.shape[0]]);
   return tf.tidy(() => {
-    const idx = tf.tensor1d(partner, 'int32');
-    const mix = <T extends tf.Tensor>(a: T): T => tf.add(tf.mul(a, lambda), tf.mul(tf.gather(a, idx), 1 - lambda)) as T;
-    return { inputs: mix(inputs), targets: detach(mix(probs)) as tf.Tensor2D };
+    // Rows are permuted by a 0/1 matrix product rather than tf.gather: gather's gradient
+    // (UnsortedSegmentSum) has no wasm kernel, and the tape differentiates through it even
+    // when the result is detached.
+    const b = partner.length;
+    const perm = tf.oneHot(tf.tensor1d(partner, 'int32'), b).toFloat() as tf.Tensor2D; // [B, B], row i picks partner[i]
+    const mix = (a: tf.Tensor2D): tf.Tensor2D => tf.add(tf.mul(a, lambda), tf.mul(tf.matMul(perm, a), 1 - lambda));
+    const flat = tf.reshape(inputs, [b, -1]) as tf.Tensor2D;
+    return { inputs: tf.reshape(mix(flat), inputs.shape) as tf.Tensor4D, targets: detach(mix(probs)) };
   });
 }

@@ -1,0 +1,101 @@
+/**
+ * `lacuna dine adapt`: adapts a target network to unlabelled target images from one or more
+ * black boxes' probabilities (DINE or a baseline), resumable, and reports target accuracy
+ * before (the black box's own) and after when the target has labels.
+ */
+import { join, resolve } from 'node:path';
+import { lookUpOption } from '@lacuna/core';
+import {
+  ADAPT_METHODS, DIGITS_ARCHS, accuracyOf, adapt, loadDigits, modelAccuracy, openBlackBox, queryTeachers, saveDigitsNet, unlabelled,
+  type AdaptMethod, type BlackBoxPredictor, type DigitsArch,
+} from '@lacuna/dine';
+import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+import { backendOptions, DATA_HELP, digitsRoot, pct, required, startBackend } from './common.js';
+
+export const adaptCommand: Command = {
+  name: 'adapt',
+  summary: 'adapt a target network from black-box predictions (DINE or a baseline)',
+  usage: `lacuna dine adapt --teacher T [--teacher T2 ...] --out DIR [--target demo|mnist|usps|idx:..|png:..]
+                  [--method dine-full|dine|nll-kl|sd-shot|hd-shot] [--distill-iters N] [--finetune-iters N]
+                  [--arch lenet|lenet-small] [--seed S] [--batch N] [--resume]
+                  [--timeout-ms N] [--retries N] [--query-batch N] [--cache DIR] [--data-root DIR]
+
+--teacher: http://127.0.0.1:PORT (a 'lacuna dine serve' endpoint), a predictions file (file:P.json),
+or a model folder from train-source. Several teachers: the memory starts from the mean of their
+smoothed predictions. Only class probabilities are used; each answer is validated.
+The target's train split is adapted on (labels unused); when its test split has labels, accuracy
+is reported before (the black box's own predictions, 'No Adapt') and after.
+DINE (Liang et al., CVPR 2022): stage 1 distils KL(memory || student) + information maximisation +
+MixUp (Beta(0.3, 0.3)), memory = top-1 adaptive label smoothing of the teacher, EMA 0.6 every
+iters/10, SGD Nesterov 0.9, wd 1e-3, lr 0.01 (1 + 10 p)^-1.5; stage 2 (dine-full) fine-tunes with IM
+only, lr 0.01 (11 + 10 p)^-0.75, stopping once fewer than 0.1 % of the target labels change.
+Defaults: --method dine-full, --distill-iters 500, --finetune-iters 300, --target demo, --seed 1.
+HTTP client: --timeout-ms 30000, --retries 3 (back-off 200 ms doubling), --query-batch 256,
+cache DIR/teacher-cache (each image is queried once, also across runs).
+Writes the adapted model to DIR (model.json, weights.bin, dine-model.json); checkpoints in
+DIR/checkpoints; --resume continues after an interruption (Ctrl-C saves a checkpoint).
+${DATA_HELP}`,
+  async run(argv) {
+    const o = parseOptions('dine adapt', argv, {
+      teacher: { type: 'string', multiple: true }, out: { type: 'string' }, target: { type: 'string' }, method: { type: 'string' },
+      'distill-iters': { type: 'string' }, 'finetune-iters': { type: 'string' }, arch: { type: 'string' }, seed: { type: 'string' },
+      batch: { type: 'string' }, resume: { type: 'boolean' }, 'timeout-ms': { type: 'string' }, retries: { type: 'string' },
+      'query-batch': { type: 'string' }, cache: { type: 'string' }, 'data-root': { type: 'string' }, ...backendOptions,
+    });
+    if (o.help) {
+      console.log(this.usage);
+      return 0;
+    }
+    const cmd = 'dine adapt';
+    const teachers = o.teacher ?? [];
+    required(cmd, teachers[0], 'teacher', 'URL|FILE|MODEL_DIR');
+    const out = resolve(required(cmd, o.out, 'out', 'DIR'));
+    const method = lookUpOption(o.method ?? 'dine-full', ADAPT_METHODS, 'dine adapt --method') as AdaptMethod;
+    const arch = lookUpOption(o.arch ?? 'lenet', DIGITS_ARCHS, 'dine adapt --arch') as DigitsArch;
+    const distillIterations = positiveInt(cmd, 'distill-iters', o['distill-iters'], 500);
+    const finetuneIterations = positiveInt(cmd, 'finetune-iters', o['finetune-iters'], 300);
+    const seed = positiveInt(cmd, 'seed', o.seed, 1);
+    const batchSize = positiveInt(cmd, 'batch', o.batch, 64);
+    const retries = o.retries === '0' ? 0 : positiveInt(cmd, 'retries', o.retries, 3);
+    const http = {
+      timeoutMs: positiveInt(cmd, 'timeout-ms', o['timeout-ms'], 30_000),
+      retries,
+      batchSize: positiveInt(cmd, 'query-batch', o['query-batch'], 256),
+      cacheDir: resolve(o.cache ?? join(out, 'teacher-cache')),
+      warn: (m: string) => console.warn(`warning: ${m}`),
+    };
+    const info = await startBackend(cmd, o);
+    const root = digitsRoot(o['data-root']);
+    const targetName = o.target ?? 'demo';
+    const trainSet = await loadDigits(targetName, 'target', 'train', root);
+    const testSet = ['demo', 'mnist', 'usps'].includes(targetName) ? await loadDigits(targetName, 'target', 'test', root) : null;
+    const boxes: BlackBoxPredictor[] = [];
+    for (const t of teachers) boxes.push(await openBlackBox(t, http));
+    console.log(`lacuna dine adapt: ${method} on ${trainSet.count} unlabelled images of ${trainSet.name}; ${boxes.length} black box(es); ${info.backend}, ${info.threads} thread(s)`);
+    const teacherProbs = await queryTeachers(boxes, unlabelled(trainSet), http.warn);
+    const k = boxes[0]!.numClasses;
+    let before: number | null = null;
+    if (testSet?.labels) {
+      // No Adapt: the mean of the black boxes' predictions on the labelled test images.
+      const testProbs = await queryTeachers(boxes, unlabelled(testSet), http.warn);
+      const mean = testProbs[0]!.map((_, j) => testProbs.reduce((s, p) => s + p[j]!, 0) / testProbs.length);
+      before = accuracyOf(mean, testSet.labels, k);
+      console.log(`no adapt (black box) accuracy on ${testSet.name}: ${pct(before)}`);
+    }
+    const r = await adapt({
+      method, teacherProbs, numClasses: k, target: unlabelled(trainSet), seed, arch, batchSize, distillIterations, finetuneIterations,
+      checkpointDir: join(out, 'checkpoints'), resume: o.resume ?? false, progress: 'auto', log: (m) => console.log(m),
+    });
+    if (r.distill?.interrupted || r.finetune?.interrupted) {
+      console.log(`interrupted; run again with --resume to continue`);
+      return 130;
+    }
+    if (r.finetune?.stoppedAt != null) console.log(`fine-tuning stopped at step ${r.finetune.stoppedAt}: the target labels stopped changing`);
+    const after = testSet?.labels ? modelAccuracy(r.model, testSet) : null;
+    await saveDigitsNet(out, r.model, r.netOptions, { method, teachers, target: trainSet.name, distillIterations, finetuneIterations, noAdaptAccuracy: before, accuracy: after });
+    if (after !== null) console.log(`${method} accuracy on ${testSet!.name}: ${pct(after)} (no adapt ${pct(before!)})`);
+    console.log(`adapted model -> ${out}`);
+    for (const b of boxes) await b.close?.();
+    return 0;
+  },
+};

