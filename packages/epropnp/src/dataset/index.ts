@@ -7,3 +7,5 @@ export { renderDataset, sampleRandom } from './pose_dataset.js';
 export type { PoseDataset, RenderDatasetOptions } from './pose_dataset.js';
 export { decodeDataset, encodeDataset, readDataset, writeDataset } from './dataset_file.js';
 export { previewSheet } from './preview.js';
+export { datasetBatch } from './batch.js';
+export type { PoseBatch } from './batch.js';
