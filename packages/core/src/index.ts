@@ -17,3 +17,4 @@ export * as data from './data/index.js';
 export * as metrics from './metrics/index.js';
 export * as train from './train/index.js';
 export { loadConfig, parseConfig, z } from './config/load_config.js';
+export { stopGradient } from './ops/stop_gradient.js';

@@ -3,7 +3,7 @@
  * `.detach()`, TF's `tf.stop_gradient`), which tfjs lacks. Used where a loss compares with
  * features that must act as constants (pix2pixHD's `pred_real[i][j].detach()`).
  */
-import { tf } from '@lacuna/core';
+import * as tf from '@tensorflow/tfjs-core';
 
 const detached = tf.customGrad((...args) => {
   const x = args[0] as tf.Tensor;

@@ -66,7 +66,7 @@ export function derivativeRegularisation(
     const [tx, ty, tz] = tf.split(t, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]; // [B, 1]
     const xc = tf.add(xrX, tx), yc = tf.add(xrY, ty), zRaw = tf.add(xrZ, tz);
     const z = tf.maximum(zRaw, zMin);
-    const zClamped = tf.lessEqual(zRaw, zMin);
+    const zClamped = tf.lessEqual(constant(zRaw), zMin);
     let u = tf.add(tf.div(tf.add(tf.mul(fx, xc), tf.mul(sk, yc)), z), cx);
     let v = tf.add(tf.div(tf.mul(fy, yc), z), cy);
     let keepU: tf.Tensor = tf.logicalNot(zClamped);
@@ -75,8 +75,9 @@ export function derivativeRegularisation(
       const lbx = col(batch.lb, 0, 0), lby = col(batch.lb, 1, 0), ubx = col(batch.ub, 0, 0), uby = col(batch.ub, 1, 0);
       u = tf.minimum(tf.maximum(u, lbx), ubx);
       v = tf.minimum(tf.maximum(v, lby), uby);
-      keepU = tf.logicalAnd(keepU, tf.logicalAnd(tf.greater(u, lbx), tf.less(u, ubx)));
-      keepV = tf.logicalAnd(keepV, tf.logicalAnd(tf.greater(v, lby), tf.less(v, uby)));
+      const uc = constant(u), vc = constant(v);
+      keepU = tf.logicalAnd(keepU, tf.logicalAnd(tf.greater(uc, lbx), tf.less(uc, ubx)));
+      keepV = tf.logicalAnd(keepV, tf.logicalAnd(tf.greater(vc, lby), tf.less(vc, uby)));
     }
     const mU = tf.cast(keepU, 'float32'), mV = tf.cast(keepV, 'float32');
     // Jacobian rows d(u, v)/d(step), zeroed where clipped (EPro-PnP's clip_jac).
@@ -110,7 +111,7 @@ export function derivativeRegularisation(
     const gt = tf.tensor2d(Float32Array.from({ length: B * len }, (_, i) => poseGt[i]!), [B, len]);
     const tPlus = tf.add(t, tf.slice(step, [0, 0], [B, 3]));
     const tErr = tf.norm(tf.sub(tPlus, tf.slice(gt, [0, 0], [B, 3])), 'euclidean', 1);
-    const lossTRaw = tf.where(tf.less(tErr, beta), tf.div(tf.mul(0.5, tf.square(tErr)), beta), tf.sub(tErr, 0.5 * beta));
+    const lossTRaw = tf.where(tf.less(constant(tErr), beta), tf.div(tf.mul(0.5, tf.square(tErr)), beta), tf.sub(tErr, 0.5 * beta));
     let rotPlus: tf.Tensor2D, lossRRaw: tf.Tensor1D;
     const q0 = tf.slice(tf.tensor2d(base, [B, len]), [0, 3], [B, len - 3]);
     if (dof === 6) {
@@ -130,6 +131,11 @@ export function derivativeRegularisation(
       posePlus: tf.concat([tPlus, rotPlus], 1) as tf.Tensor2D,
     };
   });
+}
+
+/** A copy of `t`'s values outside the gradient tape: masks and branch choices are constants. */
+function constant<T extends tf.Tensor>(t: T): T {
+  return tf.tensor(t.dataSync(), t.shape, t.dtype) as T;
 }
 
 /** The Huber delta [B, 1] as a tf expression of x2d and w2d (or the batch's fixed delta). */

@@ -6,7 +6,7 @@
  * 4/(nLayers + 1) each, i.e. 4 × this average, then multiplies by λ_feat = 10.
  */
 import { tf, ShapeError, ValueError } from '@lacuna/core';
-import { stopGradient } from './stop_gradient.js';
+import { stopGradient } from '@lacuna/core';
 
 /** mean over layers i of mean |fake_i − detach(real_i)|: a scalar. */
 export function featureMatchingLoss(realFeats: readonly tf.Tensor[], fakeFeats: readonly tf.Tensor[]): tf.Scalar {

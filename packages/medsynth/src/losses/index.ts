@@ -7,5 +7,5 @@ export { ganLoss, bceWithLogits, GAN_LOSS_KINDS } from './adversarial.js';
 export type { GanLossKind } from './adversarial.js';
 export { featureMatchingLoss } from './feature_matching.js';
 export { perceptualLoss } from './perceptual.js';
-export { stopGradient } from './stop_gradient.js';
+export { stopGradient } from '@lacuna/core';
 export { maskedMean } from './masked_mean.js';

@@ -8,7 +8,7 @@
  */
 import { tf, tfl, nn, ShapeError, ValueError } from '@lacuna/core';
 import { checkSameImages } from './image_pair.js';
-import { stopGradient } from './stop_gradient.js';
+import { stopGradient } from '@lacuna/core';
 
 // A feature model is a new graph over the same layers; build it once per (net, layers).
 const featureModels = new WeakMap<tfl.LayersModel, Map<string, tfl.LayersModel>>();

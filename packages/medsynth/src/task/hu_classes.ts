@@ -20,7 +20,7 @@
  * gradient only flows where G's HU is within a few τ of a threshold.
  */
 import { tf, ShapeError, ValueError } from '@lacuna/core';
-import { stopGradient } from '../losses/stop_gradient.js';
+import { stopGradient } from '@lacuna/core';
 
 export const HU_CLASSES = ['air', 'fat', 'soft', 'bone'] as const;
 /** Class boundaries in HU, ascending: air|fat, fat|soft tissue, soft tissue|bone. */

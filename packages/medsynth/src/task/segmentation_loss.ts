@@ -12,7 +12,7 @@
  *   averaged over pixels. Both have the same gradient w.r.t. the logits; KL is 0 at p = q.
  */
 import { tf, ShapeError, ValueError } from '@lacuna/core';
-import { stopGradient } from '../losses/stop_gradient.js';
+import { stopGradient } from '@lacuna/core';
 
 const DICE_SMOOTH = 1e-5;
 

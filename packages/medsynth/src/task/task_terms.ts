@@ -19,7 +19,7 @@
  * caller differentiates) are updated from these terms.
  */
 import { tf, nn, lookUpOption, ConfigError, ShapeError, type tfl } from '@lacuna/core';
-import { stopGradient } from '../losses/stop_gradient.js';
+import { stopGradient } from '@lacuna/core';
 import { huThresholdLoss, type HuClassOptions } from './hu_classes.js';
 import { FEATURE_DEPTHS, segmenterFeatureLayer, type FeatureDepth } from './segmenter.js';
 import { DIVERGENCES, segmentationLoss, softTargetDivergence, type Divergence } from './segmentation_loss.js';
