@@ -25,6 +25,12 @@ export interface LMOptions {
   eps?: number;
   /** Gauss-Newton without a trust region and without zeroing clipped Jacobian rows. */
   fastMode?: boolean;
+  /**
+   * Stop early once an accepted step is smaller than this (translation relative to ||t||,
+   * rotation in radians) or the predicted decrease is below tolerance^2 * cost: the answer
+   * would not change. 0 runs exactly numIter iterations, as the reference does. Default 1e-10.
+   */
+  tolerance?: number;
 }
 
 export const LM_DEFAULTS: Required<LMOptions> = {
@@ -36,6 +42,7 @@ export const LM_DEFAULTS: Required<LMOptions> = {
   maxTrustRegionRadius: 1e16,
   eps: 1e-5,
   fastMode: false,
+  tolerance: 1e-10,
 };
 
 /** Scratch buffers for one solve (reused across problems). */
@@ -96,14 +103,16 @@ export function levenbergMarquardt(
     let modelChange = 0;
     if (ok) {
       for (let i = 0; i < dof; i++) step[i] = -step[i]!;
-      addPoseStep(pose, po, step, 0, dof, poseNew, 0);
-      costNew = normalEquationsAt(batch, b, poseNew, 0, JtJNew, gNew, true, points, count);
       // Predicted decrease -(s^T (J^T J s / 2 + g)).
       for (let i = 0; i < dof; i++) {
         let js = 0;
         for (let j = 0; j < dof; j++) js += JtJ[i * dof + j]! * step[j]!;
         modelChange -= step[i]! * (js / 2 + g[i]!);
       }
+      // Converged: the quadratic model promises nothing measurable.
+      if (o.tolerance > 0 && modelChange <= o.tolerance * o.tolerance * cost) break;
+      addPoseStep(pose, po, step, 0, dof, poseNew, 0);
+      costNew = normalEquationsAt(batch, b, poseNew, 0, JtJNew, gNew, true, points, count);
       ok = Number.isFinite(costNew);
     }
     const relativeDecrease = (cost - costNew) / modelChange;
@@ -115,6 +124,7 @@ export function levenbergMarquardt(
       radius /= Math.max(1 / 3, 1 - Math.pow(2 * relativeDecrease - 1, 3));
       radius = Math.min(o.maxTrustRegionRadius, Math.max(o.eps, radius));
       decreaseFactor = 2;
+      if (o.tolerance > 0 && isTinyStep(step, pose, po, dof, o.tolerance)) break;
     } else {
       radius /= decreaseFactor;
       decreaseFactor *= 2;
@@ -122,6 +132,15 @@ export function levenbergMarquardt(
   }
   if (covOut) covariance(JtJ, dof, o.eps, covOut);
   return cost;
+}
+
+/** Whether a step changes the pose by less than `tol` (translation relative to ||t||). */
+function isTinyStep(step: Float64Array, pose: Float64Array, po: number, dof: number, tol: number): boolean {
+  const t = Math.hypot(pose[po]!, pose[po + 1]!, pose[po + 2]!);
+  const dt = Math.hypot(step[0]!, step[1]!, step[2]!);
+  let dr = 0;
+  for (let i = 3; i < dof; i++) dr += step[i]! * step[i]!;
+  return dt <= tol * Math.max(t, 1e-12) && Math.sqrt(dr) <= tol;
 }
 
 /** (J^T J + eps I)^-1; a singular system gives a large isotropic covariance. */
