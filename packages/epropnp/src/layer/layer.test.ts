@@ -9,6 +9,7 @@ import { addPoseStep } from '../geometry/pose_step.js';
 import { solvePnPBatch } from '../solver/solve_pnp.js';
 import { derivativeRegularisation } from './derivative_regularisation.js';
 import { EProPnP } from './epropnp.js';
+import { solveBatched } from './batched_solve.js';
 
 before(async () => {
   await initBackend({ backend: 'cpu' });
@@ -43,6 +44,31 @@ test('the layer passes the Monte Carlo gradient to its tensor inputs and zeroes 
     for (let k = 0; k < ref.length; k++) assert.ok(Math.abs(got[k]! - ref[k]!) <= 1e-5 * scale + 1e-6, `input ${i} entry ${k}: ${got[k]} vs ${ref[k]}`);
     for (let k = 2 * N * (i === 0 ? 3 : 2); k < ref.length; k++) assert.equal(got[k], 0, 'flagged problem has zero gradient');
   });
+});
+
+test('the batched solve op: A X = B, and its gradients match central differences', () => {
+  const a = tf.tensor3d([4, 1, 0, 1, 3, 1, 0, 1, 2, 2, 0, 0, 0, 1, 0, 0, 0, 5], [2, 3, 3]);
+  const b = tf.tensor3d([1, 2, 3, 4, 5, 6, 1, 1, 1, 2, 2, 2], [2, 3, 2]);
+  const x = solveBatched(a, b);
+  const ax = tf.matMul(a, x).dataSync();
+  b.dataSync().forEach((v, i) => assert.ok(Math.abs(ax[i]! - v) < 1e-5));
+  const weights = tf.tensor3d(Float32Array.from({ length: 12 }, (_, i) => Math.sin(i + 1)), [2, 3, 2]);
+  const f = (aa: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(solveBatched(aa as tf.Tensor3D, bb as tf.Tensor3D), weights));
+  const [ga, gb] = tf.grads(f)([a, b]);
+  for (const [which, base, got] of [[0, a, ga!], [1, b, gb!]] as const) {
+    const v0 = base.dataSync();
+    for (let i = 0; i < v0.length; i++) {
+      const h = 1e-2;
+      const at = (d: number) => {
+        const v = Float32Array.from(v0);
+        v[i] = v[i]! + d;
+        const t = tf.tensor3d(v, base.shape as [number, number, number]);
+        return (which === 0 ? f(t, b) : f(a, t)).dataSync()[0]!;
+      };
+      const fd = (at(h) - at(-h)) / (2 * h);
+      assert.ok(Math.abs(fd - got.dataSync()[i]!) < 2e-3 * Math.max(1, Math.abs(fd)), `input ${which} entry ${i}: ${fd} vs ${got.dataSync()[i]}`);
+    }
+  }
 });
 
 /** Derivative regularisation in float64 from the plain solver, for reference. */

@@ -11,6 +11,7 @@ import { logProbAcg, sampleAcg } from '../distributions/angular_central_gaussian
 import { logProbStudentT3 } from '../distributions/student_t.js';
 import { logProbVonMisesUniform, sampleVonMises } from '../distributions/von_mises_uniform.js';
 import { cholesky } from '../linalg/dense.js';
+import { projectPoints } from '../geometry/camera.js';
 
 test('special functions against tabulated values', () => {
   assert.ok(Math.abs(logGamma(0.5) - Math.log(Math.sqrt(Math.PI))) < 1e-14);
@@ -118,47 +119,52 @@ function softmaxOf(x: Float64Array): Float64Array {
 }
 
 /** The loss with the samples and proposal densities held fixed, as a function of the inputs. */
-function lossAtFixedSamples(batchOf: (x3d: Float64Array, x2d: Float64Array, w2d: Float64Array) => PnPBatch, gt: Float64Array, samples: Float64Array, logProposal: Float64Array) {
+function lossAtFixedSamples(batchOf: (x3d: Float64Array, x2d: Float64Array, w2d: Float64Array) => PnPBatch, gt: Float64Array, samples: Float64Array, logProposal: Float64Array, len = 7) {
   return (x3d: Float64Array, x2d: Float64Array, w2d: Float64Array) => {
     const batch = batchOf(x3d, x2d, w2d);
-    const lw = Float64Array.from(logProposal, (lq, j) => -costAt(batch, 0, samples, j * 7) - lq);
+    const lw = Float64Array.from(logProposal, (lq, j) => -costAt(batch, 0, samples, j * len) - lq);
     return costAt(batch, 0, gt, 0) + logMeanExp(lw);
   };
 }
 
-test('the Monte Carlo loss gradient matches central differences (samples fixed)', () => {
-  const N = 24;
-  const sp = syntheticProblems({ B: 1, N, seed: 31, noise: 2, outliers: 0.15 });
-  const rng = new data.Random(5);
-  const w2d = Float64Array.from({ length: N * 2 }, () => rng.uniform(0.2, 1.5));
-  const batchOf = (x3d: Float64Array, x2d: Float64Array, w: Float64Array) => makePnPBatch({ x3d, x2d, w2d: w, camera: sp.camera, N });
-  const batch = batchOf(sp.x3d, sp.x2d, w2d);
-  const fwd = monteCarloPoseLoss(batch, sp.poseGt, { seed: 3, amis: { mcSamples: 128 } });
-  // log q_j = logTarget_j - log w_j at the base point.
-  const samples = fwd.samples[0]!;
-  const logProposal = Float64Array.from(fwd.logWeights[0]!, (lw, j) => -costAt(batch, 0, samples, j * 7) - lw);
-  const f = lossAtFixedSamples(batchOf, sp.poseGt, samples, logProposal);
-  assert.ok(Math.abs(f(sp.x3d, sp.x2d, w2d) - fwd.loss[0]!) < 1e-12, 'the fixed-sample loss reproduces the forward');
-  const g = monteCarloPoseLossGradient(batch, sp.poseGt, fwd, [1]);
-  const inputs = { x3d: sp.x3d, x2d: sp.x2d, w2d };
-  for (const name of ['x3d', 'x2d', 'w2d'] as const) {
-    const base = inputs[name];
-    let worst = 0;
-    for (let i = 0; i < base.length; i += 3) {
-      const h = name === 'x3d' ? 1e-7 : 1e-6;
-      const at = (d: number) => {
-        const v = base.slice();
-        v[i] = v[i]! + d;
-        const args = { ...inputs, [name]: v };
-        return f(args.x3d, args.x2d, args.w2d);
-      };
-      const fd = (at(h) - at(-h)) / (2 * h);
-      const scale = Math.max(...g[name].map(Math.abs));
-      worst = Math.max(worst, Math.abs(fd - g[name][i]!) / scale);
+for (const dof of [6, 4] as const) {
+  test(`the Monte Carlo loss gradient matches central differences (samples fixed, ${dof}-DoF)`, () => {
+    const N = 24, len = dof === 6 ? 7 : 4;
+    const sp = syntheticProblems({ B: 1, N, seed: 31, noise: 2, outliers: 0.15 });
+    // 4-DoF: keep the translation and use the yaw of the same rotation; re-project exactly.
+    const gt = dof === 6 ? sp.poseGt : Float64Array.of(sp.poseGt[0]!, sp.poseGt[1]!, sp.poseGt[2]!, 0.7);
+    const x2d = dof === 6 ? sp.x2d : Float64Array.from(projectPoints(sp.x3d, gt, sp.camera, 4), (v, i) => v + (i % 5) - 2);
+    const rng = new data.Random(5);
+    const w2d = Float64Array.from({ length: N * 2 }, () => rng.uniform(0.2, 1.5));
+    const batchOf = (x3d: Float64Array, x: Float64Array, w: Float64Array) => makePnPBatch({ x3d, x2d: x, w2d: w, camera: sp.camera, N, dof });
+    const batch = batchOf(sp.x3d, x2d, w2d);
+    const fwd = monteCarloPoseLoss(batch, gt, { seed: 3, amis: { mcSamples: 128 } });
+    // log q_j = logTarget_j - log w_j at the base point.
+    const samples = fwd.samples[0]!;
+    const logProposal = Float64Array.from(fwd.logWeights[0]!, (lw, j) => -costAt(batch, 0, samples, j * len) - lw);
+    const f = lossAtFixedSamples(batchOf, gt, samples, logProposal, len);
+    assert.ok(Math.abs(f(sp.x3d, x2d, w2d) - fwd.loss[0]!) < 1e-12, 'the fixed-sample loss reproduces the forward');
+    const g = monteCarloPoseLossGradient(batch, gt, fwd, [1]);
+    const inputs = { x3d: sp.x3d, x2d, w2d };
+    for (const name of ['x3d', 'x2d', 'w2d'] as const) {
+      const base = inputs[name];
+      let worst = 0;
+      for (let i = 0; i < base.length; i += 3) {
+        const h = name === 'x3d' ? 1e-7 : 1e-6;
+        const at = (d: number) => {
+          const v = base.slice();
+          v[i] = v[i]! + d;
+          const args = { ...inputs, [name]: v };
+          return f(args.x3d, args.x2d, args.w2d);
+        };
+        const fd = (at(h) - at(-h)) / (2 * h);
+        const scale = Math.max(...g[name].map(Math.abs));
+        worst = Math.max(worst, Math.abs(fd - g[name][i]!) / scale);
+      }
+      assert.ok(worst < 1e-5, `${name}: worst relative error ${worst}`);
     }
-    assert.ok(worst < 1e-5, `${name}: worst relative error ${worst}`);
-  }
-});
+  });
+}
 
 test('the loss is a KL estimate: at the exact, well-determined solution it is near its floor', () => {
   // Zero-noise correspondences with unit weights: p is sharply peaked at y_gt, so the loss is
