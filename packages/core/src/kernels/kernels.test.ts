@@ -148,6 +148,39 @@ test('Sum and Mean on wasm match cpu over contiguous and non-contiguous axes', a
   }
 });
 
+test('BatchMatMul on wasm with transposed operands matches cpu, leaks nothing, and is not slower than transposing first', async () => {
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[64, 30], [64, 20], true, false], // x^T · dy (dense weight gradient)
+    [[64, 20], [30, 20], false, true], // dy · W^T (dense input gradient)
+    [[7, 5], [3, 7], true, true],
+    [[2, 6, 4], [2, 6, 3], true, false], // batched
+    [[5, 4], [4, 3], false, false],
+  ];
+  for (const [sa, sb, ta, tb] of cases) {
+    const av = tf.randomNormal(sa, 0, 1, 'float32', 3).dataSync();
+    const bv = tf.randomNormal(sb, 0, 1, 'float32', 4).dataSync();
+    const run = (b: string) => onBackend(b, () => tf.tidy(() => { const y = tf.matMul(tf.tensor(av, sa), tf.tensor(bv, sb), ta, tb); return { v: y.dataSync().slice(), s: y.shape }; }));
+    const before = tf.memory().numTensors;
+    const w = await run('wasm');
+    assert.equal(tf.memory().numTensors, before);
+    const c = await run('cpu');
+    assert.deepEqual(w.s, c.s);
+    assert.ok(relMaxError(w.v, c.v) < 1e-5, `matMul ${sa} ${sb} ${ta} ${tb}`);
+  }
+  const a = tf.randomUniform([64, 784]);
+  const dy = tf.randomUniform([64, 256]);
+  const time = (f: () => tf.Tensor) => {
+    f().dispose();
+    const t0 = performance.now();
+    for (let i = 0; i < 5; i++) tf.tidy(() => f().dataSync());
+    return performance.now() - t0;
+  };
+  const fused = time(() => tf.matMul(a, dy, true, false));
+  const explicit = time(() => tf.matMul(tf.transpose(a), dy));
+  assert.ok(fused < explicit * 2 + 5, `transposeA ${fused.toFixed(1)} ms vs transpose-then-multiply ${explicit.toFixed(1)} ms`);
+  tf.dispose([a, dy]);
+});
+
 test('the embedded kernel binary was built from the current C source', async () => {
   const { createHash } = await import('node:crypto');
   const { readFileSync } = await import('node:fs');

@@ -6,6 +6,7 @@ import { registerDilatedConv2DGradient } from './Conv2D_grad.js';
 import { registerAvgPoolGradient } from './AvgPool_grad.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { reduceConfigs } from './Reduce.js';
+import { batchMatMulConfig } from './BatchMatMul.js';
 
 const LACUNA_WASM_KERNELS: KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig, maxPoolGradConfig];
 const kernelNames: string[] = LACUNA_WASM_KERNELS.map((k) => k.kernelName);
@@ -16,11 +17,11 @@ export function registerLacunaWasmKernels(): void {
   registered = true;
   registerDilatedConv2DGradient();
   registerAvgPoolGradient();
-  for (const config of [...LACUNA_WASM_KERNELS, ...reduceConfigs()]) {
+  for (const config of [...LACUNA_WASM_KERNELS, ...reduceConfigs(), batchMatMulConfig()]) {
     if (getKernel(config.kernelName, config.backendName)) unregisterKernel(config.kernelName, config.backendName);
     registerKernel(config);
   }
 }
 
 /** Names of the kernels Lacuna provides for wasm. */
-export const lacunaWasmKernelNames = (): string[] => [...kernelNames, 'Sum', 'Mean'];
+export const lacunaWasmKernelNames = (): string[] => [...kernelNames, 'Sum', 'Mean', 'BatchMatMul'];
