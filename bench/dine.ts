@@ -14,13 +14,13 @@
  * batches and MixUp, so No Adapt has no spread.
  *
  * Budget (defaults, for ~35 min on a loaded 2-core machine with LACUNA_THREADS=1): source 600
- * steps of batch 64; distillation 300 iterations (batch 64); fine-tuning / SHOT-IM 150
+ * steps of batch 64; distillation 400 iterations (batch 64); fine-tuning / SHOT-IM 200
  * iterations. The reference code runs far longer (e.g. 30 source epochs); this is a reduced budget.
  * Published context (Liang et al., CVPR 2022 and SHOT): source-only LeNets reach about 79–82 %
  * on these pairs, black-box methods about 97 %.
  *
- * Options: --seeds N (3), --source-steps N (600), --distill-iters N (300), --finetune-iters N
- * (150), --usps-resize stretch|frame, --only mnist_usps|usps_mnist, --data-root DIR, --threads N,
+ * Options: --seeds N (3), --source-steps N (600), --distill-iters N (400), --finetune-iters N
+ * (200), --usps-resize stretch|frame, --only mnist_usps|usps_mnist, --data-root DIR, --threads N,
  * --json.
  */
 import { existsSync } from 'node:fs';
@@ -33,7 +33,7 @@ import {
 interface Args { seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; threads?: number; json: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seeds: 3, sourceSteps: 600, distillIters: 300, finetuneIters: 150, usps: 'stretch', only: [], root: '../shared/data/digits', json: false };
+  const a: Args = { seeds: 3, sourceSteps: 600, distillIters: 400, finetuneIters: 200, usps: 'stretch', only: [], root: '../shared/data/digits', json: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
     const num = () => {
