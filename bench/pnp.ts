@@ -38,16 +38,25 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Median batch time over `reps` runs after one warm-up, and the last run's poses. */
-function timeBatch(reps: number, run: () => (Float64Array | null)[]): { ms: number; poses: (Float64Array | null)[] } {
-  let poses = run();
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    poses = run();
-    times.push(performance.now() - t0);
+/**
+ * Median batch time of each method over `reps` rounds. The methods run round-robin within a
+ * round, so a busy machine slows them all alike and the ratios stay fair.
+ */
+function timeRoundRobin(reps: number, methods: Record<string, () => (Float64Array | null)[]>): Record<string, { ms: number; poses: (Float64Array | null)[] }> {
+  const times: Record<string, number[]> = {};
+  const poses: Record<string, (Float64Array | null)[]> = {};
+  for (const [k, run] of Object.entries(methods)) {
+    poses[k] = run();
+    times[k] = [];
   }
-  return { ms: median(times), poses };
+  for (let r = 0; r < reps; r++) {
+    for (const [k, run] of Object.entries(methods)) {
+      const t0 = performance.now();
+      poses[k] = run();
+      times[k]!.push(performance.now() - t0);
+    }
+  }
+  return Object.fromEntries(Object.keys(methods).map((k) => [k, { ms: median(times[k]!), poses: poses[k]! }]));
 }
 
 function score(sp: SyntheticProblems, poses: (Float64Array | null)[], batchMs: number): MethodResult {
@@ -104,14 +113,14 @@ function monteCarloTiming(reps: number): { forward: number; backward: number } {
   const sp = syntheticProblems({ B, N, seed: 77, noise: 1 });
   const w2d = new Float64Array(B * N * 2).fill(20 / N);
   const fwdTimes: number[] = [], bwdTimes: number[] = [];
-  for (let r = 0; r <= reps; r++) {
+  for (let r = 0; r <= reps + 1; r++) {
     const t0 = performance.now();
     const batch = makePnPBatch({ x3d: sp.x3d, x2d: sp.x2d, w2d, camera: sp.camera, N });
     const fwd = monteCarloPoseLoss(batch, sp.poseGt, { seed: r });
     const t1 = performance.now();
     monteCarloPoseLossGradient(batch, sp.poseGt, fwd, new Float64Array(B).fill(1 / B));
     const t2 = performance.now();
-    if (r > 0) {
+    if (r > 1) {
       fwdTimes.push(t1 - t0);
       bwdTimes.push(t2 - t1);
     }
@@ -133,17 +142,25 @@ export async function main(argv: string[]): Promise<void> {
   const native = nativeOpenCvAvailable();
   log(native ? `native OpenCV ${native} found (python3-opencv)` : 'native OpenCV: not installed (apt-get install python3-opencv to add it)');
   const result: Record<string, unknown> = {};
+  // Warm the JIT on every code path first: otherwise the first size measured pays for compilation.
+  {
+    const sp = syntheticProblems({ B, N: 64, seed: 1, noise: 1 });
+    for (let i = 0; i < 10; i++) {
+      lacuna(sp, 64, {})();
+      lacuna(sp, 64, { init: 'random-sample' })();
+      for (const m of OPENCV_METHODS) opencvJs(cv, sp, 64, m)();
+    }
+  }
   for (const N of SIZES) {
     const sp = syntheticProblems({ B, N, seed: N, noise: 1 });
-    const r = N >= 512 ? Math.max(1, Math.ceil(reps / 2)) : reps;
+    const r = N >= 512 ? Math.max(3, Math.ceil(reps / 2)) : reps;
     const row: Record<string, MethodResult> = {};
-    const measure = (run: () => (Float64Array | null)[]) => {
-      const t = timeBatch(r, run);
-      return score(sp, t.poses, t.ms);
+    const methods: Record<string, () => (Float64Array | null)[]> = {
+      lacuna_lm: lacuna(sp, N, {}),
+      lacuna_lm_rslm: lacuna(sp, N, { init: 'random-sample' }),
     };
-    row.lacuna_lm = measure(lacuna(sp, N, {}));
-    row.lacuna_lm_rslm = measure(lacuna(sp, N, { init: 'random-sample' }));
-    for (const m of OPENCV_METHODS) row[`opencv_${m.toLowerCase()}`] = measure(opencvJs(cv, sp, N, m));
+    for (const m of OPENCV_METHODS) methods[`opencv_${m.toLowerCase()}`] = opencvJs(cv, sp, N, m);
+    for (const [k, t] of Object.entries(timeRoundRobin(r, methods))) row[k] = score(sp, t.poses, t.ms);
     if (native) Object.assign(row, nativeOpenCv(sp, N, r));
     result[`n${N}`] = row;
     log(`N = ${N}: done`);

@@ -226,60 +226,85 @@ function normalEquations6(
 }
 
 /**
- * Adds `weight` * d(cost)/d(x3d, x2d, w2d) of problem b at the pose into the gradient
- * buffers (full [B, N, *] layouts), holding delta fixed, and returns weight * d(cost)/d(delta)
- * so the caller can apply the adaptive-delta chain rule once per problem.
+ * Adds sum_j weights[j] * d(cost at pose j)/d(x3d, x2d, w2d) of problem b into the gradient
+ * buffers (full [B, N, *] layouts), holding delta fixed, and returns
+ * sum_j weights[j] * d(cost at pose j)/d(delta) so the caller can apply the adaptive-delta
+ * chain rule once per problem. `poses` holds `count` poses of the batch's layout. The loop runs
+ * points outside and poses inside, so each point's seven gradient sums stay in registers.
  */
 export function accumulateCostGradient(
-  batch: PnPBatch, b: number, pose: ArrayLike<number>, po: number, weight: number,
+  batch: PnPBatch, b: number, poses: ArrayLike<number>, weights: ArrayLike<number>, count: number,
   gx3d: Float64Array, gx2d: Float64Array, gw2d: Float64Array,
 ): number {
   const { dof, x3d, x2d, w2d, K, zMin, lb, ub, N } = batch;
+  const len = dof === 6 ? 7 : 4;
   const delta = batch.delta[b]!;
-  loadRotation(pose, po, dof);
-  const r0 = R[0]!, r1 = R[1]!, r2 = R[2]!, r3 = R[3]!, r4 = R[4]!, r5 = R[5]!, r6 = R[6]!, r7 = R[7]!, r8 = R[8]!;
-  const tx = pose[po]!, ty = pose[po + 1]!, tz = pose[po + 2]!;
+  // Per pose: R (9), t (3) and the weight, packed for the inner loop.
+  const P = new Float64Array(count * 13);
+  for (let j = 0; j < count; j++) {
+    loadRotation(poses, j * len, dof);
+    P.set(R, j * 13);
+    P[j * 13 + 9] = poses[j * len]!;
+    P[j * 13 + 10] = poses[j * len + 1]!;
+    P[j * 13 + 11] = poses[j * len + 2]!;
+    P[j * 13 + 12] = weights[j]!;
+  }
   const k = b * 9;
   const fx = K[k]!, sk = K[k + 1]!, cx = K[k + 2]!, fy = K[k + 4]!, cy = K[k + 5]!;
   const lx = lb ? lb[b * 2]! : -Infinity, ly = lb ? lb[b * 2 + 1]! : -Infinity;
   const ux = ub ? ub[b * 2]! : Infinity, uy = ub ? ub[b * 2 + 1]! : Infinity;
+  const delta2 = delta * delta;
   let gDelta = 0;
   for (let p = b * N; p < (b + 1) * N; p++) {
     const X = x3d[p * 3]!, Y = x3d[p * 3 + 1]!, Z = x3d[p * 3 + 2]!;
-    const xc = r0 * X + r1 * Y + r2 * Z + tx, yc = r3 * X + r4 * Y + r5 * Z + ty;
-    let z = r6 * X + r7 * Y + r8 * Z + tz;
-    const zClamped = z <= zMin;
-    if (zClamped) z = zMin;
-    const iz = 1 / z;
-    let u = (fx * xc + sk * yc) * iz + cx;
-    let v = fy * yc * iz + cy;
-    let clipU = false, clipV = false;
-    if (u <= lx) { u = lx; clipU = true; } else if (u >= ux) { u = ux; clipU = true; }
-    if (v <= ly) { v = ly; clipV = true; } else if (v >= uy) { v = uy; clipV = true; }
     const wu = w2d[p * 2]!, wv = w2d[p * 2 + 1]!;
-    const eu = u - x2d[p * 2]!, ev = v - x2d[p * 2 + 1]!;
-    const rx = eu * wu, ry = ev * wv;
-    const s2 = rx * rx + ry * ry;
-    // d(rho/2)/dr = r for s <= delta, delta r / s beyond; d(rho/2)/d(delta) = s - delta beyond.
-    let f = weight;
-    if (s2 > delta * delta) {
-      const s = Math.sqrt(s2);
-      f = (weight * delta) / s;
-      gDelta += weight * (s - delta);
+    const pu = x2d[p * 2]!, pv = x2d[p * 2 + 1]!;
+    let gX = 0, gY = 0, gZ = 0, gPu = 0, gPv = 0, gWu = 0, gWv = 0;
+    for (let o = 0; o < count * 13; o += 13) {
+      const r0 = P[o]!, r1 = P[o + 1]!, r2 = P[o + 2]!, r3 = P[o + 3]!, r4 = P[o + 4]!, r5 = P[o + 5]!;
+      const r6 = P[o + 6]!, r7 = P[o + 7]!, r8 = P[o + 8]!;
+      const xc = r0 * X + r1 * Y + r2 * Z + P[o + 9]!, yc = r3 * X + r4 * Y + r5 * Z + P[o + 10]!;
+      let z = r6 * X + r7 * Y + r8 * Z + P[o + 11]!;
+      const zClamped = z <= zMin;
+      if (zClamped) z = zMin;
+      const iz = 1 / z;
+      let u = (fx * xc + sk * yc) * iz + cx;
+      let v = fy * yc * iz + cy;
+      let clipU = false, clipV = false;
+      if (u <= lx) { u = lx; clipU = true; } else if (u >= ux) { u = ux; clipU = true; }
+      if (v <= ly) { v = ly; clipV = true; } else if (v >= uy) { v = uy; clipV = true; }
+      const eu = u - pu, ev = v - pv;
+      const rx = eu * wu, ry = ev * wv;
+      const s2 = rx * rx + ry * ry;
+      // d(rho/2)/dr = r for s <= delta, delta r / s beyond; d(rho/2)/d(delta) = s - delta beyond.
+      const weight = P[o + 12]!;
+      let f = weight;
+      if (s2 > delta2) {
+        const s = Math.sqrt(s2);
+        f = (weight * delta) / s;
+        gDelta += weight * (s - delta);
+      }
+      const gru = f * rx, grv = f * ry;
+      gWu += gru * eu;
+      gWv += grv * ev;
+      gPu -= gru * wu;
+      gPv -= grv * wv;
+      // Exact d(u, v)/d(camera point): clipping zeroes an axis, the z clamp only the z column;
+      // then d/d(x3d) = d/d(camera point) R.
+      const gu = clipU ? 0 : gru * wu * iz, gv = clipV ? 0 : grv * wv * iz;
+      const c0 = gu * fx, c1 = gu * sk + gv * fy;
+      const c2 = zClamped ? 0 : gu * (cx - u) + gv * (cy - v);
+      gX += c0 * r0 + c1 * r3 + c2 * r6;
+      gY += c0 * r1 + c1 * r4 + c2 * r7;
+      gZ += c0 * r2 + c1 * r5 + c2 * r8;
     }
-    const gru = f * rx, grv = f * ry;
-    gw2d[p * 2] = gw2d[p * 2]! + gru * eu;
-    gw2d[p * 2 + 1] = gw2d[p * 2 + 1]! + grv * ev;
-    gx2d[p * 2] = gx2d[p * 2]! - gru * wu;
-    gx2d[p * 2 + 1] = gx2d[p * 2 + 1]! - grv * wv;
-    // Exact d(u, v)/d(camera point): clipping zeroes an axis, the z clamp only the z column.
-    const gu = clipU ? 0 : gru * wu * iz, gv = clipV ? 0 : grv * wv * iz;
-    const c0 = gu * fx, c1 = gu * sk + gv * fy;
-    const c2 = zClamped ? 0 : gu * (cx - u) + gv * (cy - v);
-    // d/d(x3d) = d/d(camera point) R.
-    gx3d[p * 3] = gx3d[p * 3]! + c0 * r0 + c1 * r3 + c2 * r6;
-    gx3d[p * 3 + 1] = gx3d[p * 3 + 1]! + c0 * r1 + c1 * r4 + c2 * r7;
-    gx3d[p * 3 + 2] = gx3d[p * 3 + 2]! + c0 * r2 + c1 * r5 + c2 * r8;
+    gx3d[p * 3] = gx3d[p * 3]! + gX;
+    gx3d[p * 3 + 1] = gx3d[p * 3 + 1]! + gY;
+    gx3d[p * 3 + 2] = gx3d[p * 3 + 2]! + gZ;
+    gx2d[p * 2] = gx2d[p * 2]! + gPu;
+    gx2d[p * 2 + 1] = gx2d[p * 2 + 1]! + gPv;
+    gw2d[p * 2] = gw2d[p * 2]! + gWu;
+    gw2d[p * 2 + 1] = gw2d[p * 2 + 1]! + gWv;
   }
   return gDelta;
 }

@@ -39,8 +39,11 @@ export function forwardSubstitute(L: ArrayLike<number>, n: number, b: Float64Arr
  * `a` and `b` are left untouched; returns false (and leaves `out` undefined) when A is
  * singular to working precision.
  */
+/** Scratch for solveLinear up to 12 x 12 (one JS thread, so one buffer is enough). */
+const SOLVE_SCRATCH = new Float64Array(12 * 13);
+
 export function solveLinear(a: ArrayLike<number>, b: ArrayLike<number>, n: number, out: Float64Array = new Float64Array(n)): boolean {
-  const m = new Float64Array(n * (n + 1));
+  const m = n <= 12 ? SOLVE_SCRATCH : new Float64Array(n * (n + 1));
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) m[i * (n + 1) + j] = a[i * n + j]!;
     m[i * (n + 1) + n] = b[i]!;

@@ -110,15 +110,23 @@ export function monteCarloPoseLossGradient(batch: PnPBatch, poseGt: ArrayLike<nu
   for (let b = 0; b < B; b++) {
     const d = dLoss[b]!;
     if (batch.status[b] !== 'ok' || d === 0) continue;
-    let gDelta = accumulateCostGradient(batch, b, poseGt, b * len, d, gx3d, gx2d, gw2d);
-    const lw = forward.logWeights[b]!;
-    const weights = softmax(lw);
-    const poses = forward.samples[b]!;
+    // y_gt with weight +d, then every sample of non-zero weight with -d softmax(log w)_j
+    // (samples of exactly zero weight contribute exactly nothing).
+    const weights = softmax(forward.logWeights[b]!);
+    const samples = forward.samples[b]!;
+    let count = 1;
+    for (let j = 0; j < weights.length; j++) if (weights[j] !== 0) count++;
+    const poses = new Float64Array(count * len);
+    const scale = new Float64Array(count);
+    for (let i = 0; i < len; i++) poses[i] = poseGt[b * len + i]!;
+    scale[0] = d;
+    let c = 1;
     for (let j = 0; j < weights.length; j++) {
-      // Samples of exactly zero weight contribute exactly nothing.
       if (weights[j] === 0) continue;
-      gDelta += accumulateCostGradient(batch, b, poses, j * len, -d * weights[j]!, gx3d, gx2d, gw2d);
+      poses.set(samples.subarray(j * len, (j + 1) * len), c * len);
+      scale[c++] = -d * weights[j]!;
     }
+    const gDelta = accumulateCostGradient(batch, b, poses, scale, count, gx3d, gx2d, gw2d);
     if (batch.adaptiveDelta && gDelta !== 0) {
       const stats = adaptiveDelta(batch.x2d, batch.w2d, b * N * 2, N, batch.relativeDelta);
       accumulateDeltaGradient(gDelta, batch.x2d, b * N * 2, N, batch.relativeDelta, stats, gx2d, gw2d);

@@ -6,7 +6,7 @@
  * camera points (Horn's quaternion method) with the lowest reprojection cost. Non-planar
  * point sets only: a planar set returns false and the caller falls back to random-sample LM.
  */
-import { solveLinear, symmetricEigen } from '../linalg/dense.js';
+import { invert, solveLinear, symmetricEigen } from '../linalg/dense.js';
 import { costAt } from '../cost/reprojection.js';
 import type { PnPBatch } from '../problem/pnp_batch.js';
 
@@ -58,51 +58,74 @@ export function epnpPose(batch: PnPBatch, b: number, points: Int32Array, count: 
   // Barycentric coordinates: [c1 - c0, c2 - c0, c3 - c0] a = X - c0.
   const C = new Float64Array(9);
   for (let d = 0; d < 3; d++) for (let j = 0; j < 3; j++) C[d * 3 + j] = ctrl[(j + 1) * 3 + d]! - c0[d]!;
+  const Cinv = new Float64Array(9);
+  if (!invert(C, 3, Cinv)) return false;
   const alphas = new Float64Array(count * 4);
-  const a3 = new Float64Array(3);
   for (let q = 0; q < count; q++) {
-    if (!solveLinear(C, [X[q * 3]! - c0[0]!, X[q * 3 + 1]! - c0[1]!, X[q * 3 + 2]! - c0[2]!], 3, a3)) return false;
-    alphas[q * 4] = 1 - a3[0]! - a3[1]! - a3[2]!;
-    alphas[q * 4 + 1] = a3[0]!;
-    alphas[q * 4 + 2] = a3[1]!;
-    alphas[q * 4 + 3] = a3[2]!;
+    const dx = X[q * 3]! - c0[0]!, dy = X[q * 3 + 1]! - c0[1]!, dz = X[q * 3 + 2]! - c0[2]!;
+    const a1 = Cinv[0]! * dx + Cinv[1]! * dy + Cinv[2]! * dz;
+    const a2 = Cinv[3]! * dx + Cinv[4]! * dy + Cinv[5]! * dz;
+    const a3 = Cinv[6]! * dx + Cinv[7]! * dy + Cinv[8]! * dz;
+    alphas[q * 4] = 1 - a1 - a2 - a3;
+    alphas[q * 4 + 1] = a1;
+    alphas[q * 4 + 2] = a2;
+    alphas[q * 4 + 3] = a3;
   }
-  // M^T M of the weighted rows [a_j, 0, -a_j x] and [0, a_j, -a_j y].
-  const MtM = new Float64Array(144);
-  const row = new Float64Array(12);
+  // M^T M of the weighted rows [a_j, 0, -a_j x] and [0, a_j, -a_j y]: block (i, j) is
+  // sum_p a_pi a_pj B_p with B_p = wu^2 [1 0 -x; 0 0 0; -x 0 x^2] + wv^2 [0 0 0; 0 1 -y; 0 -y y^2].
+  const S = new Float64Array(10 * 5); // 10 pairs (i <= j) x 5 entries of B: b00, b11, b02, b12, b22
   for (let q = 0; q < count; q++) {
-    for (let axis = 0; axis < 2; axis++) {
-      const w = wr[q * 2 + axis]!;
-      if (w === 0) continue;
-      row.fill(0);
-      for (let j = 0; j < 4; j++) {
-        const a = alphas[q * 4 + j]! * w;
-        row[j * 3 + axis] = a;
-        row[j * 3 + 2] = -a * xn[q * 2 + axis]!;
-      }
-      for (let r = 0; r < 12; r++) {
-        const v = row[r]!;
-        if (v === 0) continue;
-        for (let c = r; c < 12; c++) MtM[r * 12 + c] += v * row[c]!;
+    const wu = wr[q * 2]! * wr[q * 2]!, wv = wr[q * 2 + 1]! * wr[q * 2 + 1]!;
+    const x = xn[q * 2]!, y = xn[q * 2 + 1]!;
+    const B0 = wu, B1 = wv, B2 = -wu * x, B3 = -wv * y, B4 = wu * x * x + wv * y * y;
+    let pair = 0;
+    for (let i = 0; i < 4; i++) {
+      const ai = alphas[q * 4 + i]!;
+      for (let j = i; j < 4; j++, pair++) {
+        const aa = ai * alphas[q * 4 + j]!;
+        const o = pair * 5;
+        S[o] += aa * B0; S[o + 1] += aa * B1; S[o + 2] += aa * B2; S[o + 3] += aa * B3; S[o + 4] += aa * B4;
       }
     }
   }
-  for (let r = 0; r < 12; r++) for (let c = 0; c < r; c++) MtM[r * 12 + c] = MtM[c * 12 + r]!;
+  const MtM = new Float64Array(144);
+  let pair = 0;
+  for (let i = 0; i < 4; i++) {
+    for (let j = i; j < 4; j++, pair++) {
+      const o = pair * 5;
+      // 3x3 block [b00 0 b02; 0 b11 b12; b02 b12 b22] at (3i, 3j) and its transpose at (3j, 3i).
+      const blk = [S[o]!, 0, S[o + 2]!, 0, S[o + 1]!, S[o + 3]!, S[o + 2]!, S[o + 3]!, S[o + 4]!];
+      for (let a = 0; a < 3; a++) {
+        for (let c = 0; c < 3; c++) {
+          MtM[(3 * i + a) * 12 + 3 * j + c] = blk[a * 3 + c]!;
+          MtM[(3 * j + c) * 12 + 3 * i + a] = blk[a * 3 + c]!;
+        }
+      }
+    }
+  }
   const eig = symmetricEigen(MtM, 12);
   // v[k] = eigenvector of the k-th smallest eigenvalue, as 4 control points x 3.
-  const v = [0, 1, 2, 3].map((kk) => Float64Array.from({ length: 12 }, (_, r) => eig.vectors[r * 12 + kk]!));
+  const v: Float64Array[] = [];
+  for (let kk = 0; kk < 4; kk++) {
+    const vk = new Float64Array(12);
+    for (let r = 0; r < 12; r++) vk[r] = eig.vectors[r * 12 + kk]!;
+    v.push(vk);
+  }
   // L [6, 10] and rho [6]: the squared control-point distances must match the object's.
   const L = new Float64Array(60);
   const rho = new Float64Array(6);
-  PAIRS.forEach(([i, j], r) => {
-    const dv = v.map((vk) => [vk[i * 3]! - vk[j * 3]!, vk[i * 3 + 1]! - vk[j * 3 + 1]!, vk[i * 3 + 2]! - vk[j * 3 + 2]!]);
-    const dot = (a: number, bb: number) => dv[a]![0]! * dv[bb]![0]! + dv[a]![1]! * dv[bb]![1]! + dv[a]![2]! * dv[bb]![2]!;
-    const vals = [dot(0, 0), 2 * dot(0, 1), dot(1, 1), 2 * dot(0, 2), 2 * dot(1, 2), dot(2, 2), 2 * dot(0, 3), 2 * dot(1, 3), 2 * dot(2, 3), dot(3, 3)];
-    L.set(vals, r * 10);
+  const dv = new Float64Array(12); // [k][3]
+  for (let r = 0; r < 6; r++) {
+    const [i, j] = PAIRS[r]!;
+    for (let kk = 0; kk < 4; kk++) for (let d = 0; d < 3; d++) dv[kk * 3 + d] = v[kk]![i * 3 + d]! - v[kk]![j * 3 + d]!;
+    const dot = (a: number, bb: number) => dv[a * 3]! * dv[bb * 3]! + dv[a * 3 + 1]! * dv[bb * 3 + 1]! + dv[a * 3 + 2]! * dv[bb * 3 + 2]!;
+    const o = r * 10;
+    L[o] = dot(0, 0); L[o + 1] = 2 * dot(0, 1); L[o + 2] = dot(1, 1); L[o + 3] = 2 * dot(0, 2); L[o + 4] = 2 * dot(1, 2);
+    L[o + 5] = dot(2, 2); L[o + 6] = 2 * dot(0, 3); L[o + 7] = 2 * dot(1, 3); L[o + 8] = 2 * dot(2, 3); L[o + 9] = dot(3, 3);
     let d2 = 0;
     for (let d = 0; d < 3; d++) d2 += (ctrl[i * 3 + d]! - ctrl[j * 3 + d]!) ** 2;
     rho[r] = d2;
-  });
+  }
   const best = new Float64Array(7);
   let bestCost = Infinity;
   const candidate = new Float64Array(7);
@@ -257,24 +280,24 @@ function rigidFit(P: Float64Array, Q: Float64Array, count: number, wr: Float64Ar
     const w = wr[i * 2]! + wr[i * 2 + 1]!;
     for (let a = 0; a < 3; a++) for (let c = 0; c < 3; c++) S[a * 3 + c] += w * (P[i * 3 + a]! - pm[a]!) * (Q[i * 3 + c]! - qm[c]!);
   }
-  const [sxx, sxy, sxz, syx, syy, syz, szx, szy, szz] = S as unknown as number[];
+  const sxx = S[0]!, sxy = S[1]!, sxz = S[2]!, syx = S[3]!, syy = S[4]!, syz = S[5]!, szx = S[6]!, szy = S[7]!, szz = S[8]!;
   const Nm = Float64Array.of(
-    sxx! + syy! + szz!, syz! - szy!, szx! - sxz!, sxy! - syx!,
-    syz! - szy!, sxx! - syy! - szz!, sxy! + syx!, szx! + sxz!,
-    szx! - sxz!, sxy! + syx!, -sxx! + syy! - szz!, syz! + szy!,
-    sxy! - syx!, szx! + sxz!, syz! + szy!, -sxx! - syy! + szz!,
+    sxx + syy + szz, syz - szy, szx - sxz, sxy - syx,
+    syz - szy, sxx - syy - szz, sxy + syx, szx + sxz,
+    szx - sxz, sxy + syx, -sxx + syy - szz, syz + szy,
+    sxy - syx, szx + sxz, syz + szy, -sxx - syy + szz,
   );
   const { vectors } = symmetricEigen(Nm, 4);
-  const q = [vectors[3]!, vectors[7]!, vectors[11]!, vectors[15]!];
-  const n = Math.hypot(...q) * (q[0]! < 0 ? -1 : 1);
+  let w = vectors[3]!, i = vectors[7]!, j = vectors[11]!, k = vectors[15]!;
+  const n = Math.sqrt(w * w + i * i + j * j + k * k) * (w < 0 ? -1 : 1);
   if (!(Math.abs(n) > 0)) return false;
-  const [w, i, j, k] = q.map((x) => x / n) as [number, number, number, number];
-  const R = [
-    1 - 2 * (j * j + k * k), 2 * (i * j - k * w), 2 * (i * k + j * w),
-    2 * (i * j + k * w), 1 - 2 * (i * i + k * k), 2 * (j * k - i * w),
-    2 * (i * k - j * w), 2 * (j * k + i * w), 1 - 2 * (i * i + j * j),
-  ];
-  for (let r = 0; r < 3; r++) out[r] = qm[r]! - (R[r * 3]! * pm[0]! + R[r * 3 + 1]! * pm[1]! + R[r * 3 + 2]! * pm[2]!);
+  w /= n; i /= n; j /= n; k /= n;
+  const R0 = 1 - 2 * (j * j + k * k), R1 = 2 * (i * j - k * w), R2 = 2 * (i * k + j * w);
+  const R3 = 2 * (i * j + k * w), R4 = 1 - 2 * (i * i + k * k), R5 = 2 * (j * k - i * w);
+  const R6 = 2 * (i * k - j * w), R7 = 2 * (j * k + i * w), R8 = 1 - 2 * (i * i + j * j);
+  out[0] = qm[0]! - (R0 * pm[0]! + R1 * pm[1]! + R2 * pm[2]!);
+  out[1] = qm[1]! - (R3 * pm[0]! + R4 * pm[1]! + R5 * pm[2]!);
+  out[2] = qm[2]! - (R6 * pm[0]! + R7 * pm[1]! + R8 * pm[2]!);
   out[3] = w; out[4] = i; out[5] = j; out[6] = k;
   return Number.isFinite(out[0]! + out[1]! + out[2]!);
 }

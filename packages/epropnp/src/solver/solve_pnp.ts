@@ -114,10 +114,14 @@ export function initialPose(batch: PnPBatch, b: number, pose: Float64Array, po: 
 /** EPnP on the `count` points of highest weight, converted to the batch's DoF. */
 function epnpInit(batch: PnPBatch, b: number, out: Float64Array, count: number): boolean {
   const { N, w2d } = batch;
-  const order = Int32Array.from({ length: N }, (_, i) => i);
-  const w = (p: number) => w2d[(b * N + p) * 2]! + w2d[(b * N + p) * 2 + 1]!;
+  const order = new Int32Array(N);
+  for (let i = 0; i < N; i++) order[i] = i;
   const k = Math.min(count, N);
-  if (k < N) order.sort((p, q) => w(q) - w(p));
+  if (k < N) {
+    const w = new Float64Array(N);
+    for (let p = 0; p < N; p++) w[p] = w2d[(b * N + p) * 2]! + w2d[(b * N + p) * 2 + 1]!;
+    order.sort((p, q) => w[q]! - w[p]!);
+  }
   const pose7 = new Float64Array(7);
   if (!epnpPose(batch, b, order, k, pose7, 0)) return false;
   if (batch.dof === 6) {
