@@ -17,7 +17,7 @@ test('lacuna epropnp --help lists render; render --help documents its options', 
   assert.match(list.stdout, /render\s+render a LineMOD-style data set/);
   const r = lacuna('render', '--help');
   assert.equal(r.status, 0, r.stderr);
-  for (const flag of ['--object', '--count', '--out', '--seed', '--crop', '--centred', '--occlusion', '--preview']) assert.match(r.stdout, new RegExp(flag));
+  for (const flag of ['--object', '--count', '--out', '--seed', '--crop', '--centred', '--views', '--occlusion', '--preview']) assert.match(r.stdout, new RegExp(flag));
   assert.equal(lacuna('bogus').status, 2);
 });
 
@@ -28,6 +28,7 @@ test('bad options fail with exit 1 and a message naming the option', () => {
     [['--object', 'box', '--count', '2'], /--out FILE is required/],
     [['--object', 'box', '--count', '2', '--out', '/tmp/x', '--occlusion', '2'], /--occlusion must be in \[0, 1\], got '2'/],
     [['--object', 'box', '--count', '0', '--out', '/tmp/x'], /--count must be a positive integer/],
+    [['--object', 'box', '--count', '1', '--out', '/tmp/x', '--views', 'top'], /--views must be 'sphere' or 'upper', got 'top'/],
   ];
   for (const [args, message] of cases) {
     const r = lacuna('render', ...args);

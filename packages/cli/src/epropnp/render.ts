@@ -14,7 +14,7 @@ export const renderCommand: Command = {
   name: 'render',
   summary: 'render a LineMOD-style data set of one object (crops, coordinate maps, masks, poses)',
   usage: `lacuna epropnp render --object ${OBJECT_NAMES.join('|')} --count N --out FILE [--seed S] [--crop PX]
-                       [--centred] [--occlusion P] [--max-occlusion F] [--noise SIGMA]
+                       [--views sphere|upper] [--centred] [--occlusion P] [--max-occlusion F] [--noise SIGMA]
                        [--preview PNG] [--preview-count K]
 
 Renders N samples of the object at random poses 0.5-1.0 m in front of a camera with LineMOD's
@@ -34,6 +34,8 @@ Sample i depends only on (S, i).
   --out FILE           data set file to write (required; written atomically)
   --seed S             seed, integer >= 0 (default 0)
   --crop PX            crop side in pixels (default 64)
+  --views V            'sphere' (default): uniformly random rotations; 'upper': only views from
+                       above the object's equator, as LineMOD's captures (an easier task)
   --centred            test-time crops: centred on the object's box, no zoom-in jitter
   --occlusion P        share of samples with occluders (default 0.5)
   --max-occlusion F    max occluded fraction of the silhouette (default 0.3)
@@ -48,6 +50,7 @@ Sample i depends only on (S, i).
       out: { type: 'string' },
       seed: { type: 'string' },
       crop: { type: 'string' },
+      views: { type: 'string' },
       centred: { type: 'boolean' },
       occlusion: { type: 'string' },
       'max-occlusion': { type: 'string' },
@@ -67,12 +70,14 @@ Sample i depends only on (S, i).
     const cropSize = positiveInt(NAME, 'crop', o.crop, 64);
     if (cropSize < 8) throw new ConfigError(`lacuna ${NAME}: --crop must be at least 8, got ${cropSize}`, 'crop', o.crop);
     const seed = o.seed === undefined ? 0 : number('seed', o.seed, (v) => Number.isSafeInteger(v) && v >= 0, 'an integer >= 0');
+    if (o.views !== undefined && o.views !== 'sphere' && o.views !== 'upper') throw new ConfigError(`lacuna ${NAME}: --views must be 'sphere' or 'upper', got '${o.views}'`, 'views', o.views);
     const previewCount = positiveInt(NAME, 'preview-count', o['preview-count'], 16);
     const options = {
       object: o.object as ObjectName,
       count,
       seed,
       cropSize,
+      ...(o.views ? { views: o.views as 'sphere' | 'upper' } : {}),
       ...(o.centred ? { zoomIn: { shift: 0, scale: 0 } } : {}),
       ...(o.occlusion === undefined ? {} : { occlusionProbability: number('occlusion', o.occlusion, (v) => v >= 0 && v <= 1, 'in [0, 1]') }),
       ...(o['max-occlusion'] === undefined ? {} : { maxOcclusion: number('max-occlusion', o['max-occlusion'], (v) => v >= 0 && v < 1, 'in [0, 1)') }),

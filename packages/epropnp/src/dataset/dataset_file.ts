@@ -5,7 +5,7 @@
  *   bytes 0..8    magic "LCNEPNP1"
  *   bytes 8..12   uint32 LE: header length H
  *   bytes 12..    H bytes of UTF-8 JSON: { format, version, count, cropSize, seed, intrinsics,
- *                 object: {name, diameter, halfExtent, symmetry}, fields: {name: {dtype, shape,
+ *                 object: {name, diameter, halfExtent, symmetry, up}, fields: {name: {dtype, shape,
  *                 offset, byteLength}} }
  *   then zero padding to a multiple of 8, then the blobs (little-endian, each at its `offset`
  *   from the start of the blob area, 8-byte aligned):

@@ -11,7 +11,7 @@ import { renderSample, type SampleOptions } from './render_sample.js';
 
 /** N samples of S x S crops. */
 export interface PoseDataset {
-  /** Object metadata (name, diameter, halfExtent, symmetry). */
+  /** Object metadata (name, diameter, halfExtent, symmetry, up). */
   readonly object: ObjectInfo;
   /** [V, 3] the object's model vertices, metres (for ADD / ADD-S / projection metrics). */
   readonly vertices: Float32Array;
@@ -60,7 +60,7 @@ export function renderDataset(options: RenderDatasetOptions): PoseDataset {
   const S = options.cropSize ?? 64;
   const px = S * S;
   const ds = {
-    object: { name: model.name, diameter: model.diameter, halfExtent: model.halfExtent, symmetry: model.symmetry },
+    object: { name: model.name, diameter: model.diameter, halfExtent: model.halfExtent, symmetry: model.symmetry, up: model.up },
     vertices: model.mesh.vertices,
     intrinsics: options.intrinsics ?? LINEMOD_INTRINSICS,
     cropSize: S,

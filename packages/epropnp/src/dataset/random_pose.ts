@@ -12,6 +12,11 @@ export interface PoseSamplingOptions {
   readonly distance?: readonly [number, number];
   /** Max |offset| of the object's projected origin from the principal point, pixels [x, y]. Default [100, 80]. */
   readonly jitterPx?: readonly [number, number];
+  /**
+   * Object-frame "up" axis: when given, only rotations that show the object from above its
+   * equator (the camera on the up side, as in LineMOD's captures) are drawn, by rejection.
+   */
+  readonly upperHemisphere?: readonly [number, number, number];
 }
 
 /** A uniformly random unit quaternion [w, i, j, k] with w >= 0. */
@@ -23,11 +28,20 @@ export function randomQuaternion(rng: data.Random): Float64Array {
   return q;
 }
 
+/** Entry (2, c) of the rotation matrix of q = [w, i, j, k]. */
+function rowZ(q: Float64Array, c: number): number {
+  const [w, i, j, k] = q as unknown as [number, number, number, number];
+  return c === 0 ? 2 * (i * k - j * w) : c === 1 ? 2 * (j * k + i * w) : 1 - 2 * (i * i + j * j);
+}
+
 /** A random pose [x, y, z, w, i, j, k] (x_cam = R x_obj + t). */
 export function randomPose(rng: data.Random, intrinsics: Intrinsics, options: PoseSamplingOptions = {}): Float64Array {
   const [zMin, zMax] = options.distance ?? [0.5, 1.0];
   const [jx, jy] = options.jitterPx ?? [100, 80];
-  const q = randomQuaternion(rng);
+  let q = randomQuaternion(rng);
+  const up = options.upperHemisphere;
+  // The direction from the object to the camera is −e_z in the camera frame, −R^T e_z = −(row 3 of R) in the object frame.
+  while (up && -(up[0] * rowZ(q, 0) + up[1] * rowZ(q, 1) + up[2] * rowZ(q, 2)) <= 0) q = randomQuaternion(rng);
   const z = rng.uniform(zMin, zMax);
   const du = rng.uniform(-jx, jx), dv = rng.uniform(-jy, jy);
   const y = (dv * z) / intrinsics.fy;

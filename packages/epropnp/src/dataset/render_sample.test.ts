@@ -96,3 +96,21 @@ test('same seed gives identical bytes, another seed different ones', () => {
   const big = renderDataset({ object: 'vase', count: 6, seed: 11 });
   assert.deepEqual(small.images, big.images.subarray(0, small.images.length));
 });
+
+test("views 'upper' keeps the camera above the object's equator; 'sphere' does not", () => {
+  for (const name of ['bunny', 'vase'] as const) {
+    const object = loadObject(name);
+    const side = (views: 'sphere' | 'upper') => {
+      const ds = renderDataset({ object: name, count: 40, seed: 8, cropSize: 16, views });
+      return Array.from({ length: ds.count }, (_, i) => {
+        const R = quaternionToMatrix(ds.poses, undefined, i * 7 + 3);
+        // Object-frame direction to the camera: −(row 3 of R).
+        return -(object.up[0] * R[6]! + object.up[1] * R[7]! + object.up[2] * R[8]!);
+      });
+    };
+    assert.ok(side('upper').every((d) => d > 0), `${name}: a view from below`);
+    const sphere = side('sphere');
+    assert.ok(sphere.some((d) => d < 0) && sphere.some((d) => d > 0), `${name}: sphere views all on one side`);
+  }
+  assert.throws(() => renderDataset({ object: 'box', count: 1, seed: 0, views: 'top' as 'upper' }), /views must be/);
+});

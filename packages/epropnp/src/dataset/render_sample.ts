@@ -38,6 +38,8 @@ export interface SampleOptions extends PoseSamplingOptions {
   readonly maxOcclusion?: number;
   /** Std of the Gaussian pixel noise. Default 0.02. */
   readonly noise?: number;
+  /** 'sphere' (default): uniformly random rotations; 'upper': views from above the object's equator (its `up` axis) only. */
+  readonly views?: 'sphere' | 'upper';
 }
 
 /** A rendered crop with its ground truth. S = cropSize. */
@@ -66,7 +68,8 @@ export function renderSample(object: ObjectModel, rng: data.Random, options: Sam
   const zoom = { shift: 0.25, scale: 0.25, pad: 1.5, ...options.zoomIn };
   const { vertices, faces } = object.mesh;
 
-  const pose = randomPose(rng, intrinsics, options);
+  if (options.views !== undefined && options.views !== 'sphere' && options.views !== 'upper') throw new ValueError(`renderSample: views must be 'sphere' or 'upper', got '${options.views}'`);
+  const pose = randomPose(rng, intrinsics, options.views === 'upper' ? { ...options, upperHemisphere: object.up } : options);
   const R = quaternionToMatrix(pose, undefined, 3);
   const cam = transformPoints(vertices, R, pose);
   const box = zoomInBox(cam, intrinsics, zoom, rng);

@@ -29,6 +29,8 @@ export interface ObjectInfo {
   /** Per-axis max |coordinate| of the vertices, metres: x3d / halfExtent lies in [-1, 1]. */
   readonly halfExtent: readonly [number, number, number];
   readonly symmetry: Symmetry;
+  /** Object-frame axis pointing "up" (for sampling LineMOD-like upper-hemisphere views). */
+  readonly up: readonly [number, number, number];
 }
 
 /** A textured object: mesh + per-vertex colours + metadata. */

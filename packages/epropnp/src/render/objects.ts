@@ -21,6 +21,8 @@ export const OBJECT_NAMES: readonly ObjectName[] = ['bunny', 'box', 'vase'];
 
 const BUNNY_DIAMETER_M = 0.15;
 const TEXTURE_SEEDS: Record<ObjectName, number> = { bunny: 101, box: 202, vase: 303 };
+/** The bunny scan stands on its y axis; box and vase are built along z. */
+const UP_AXES: Record<ObjectName, [number, number, number]> = { bunny: [0, 1, 0], box: [0, 0, 1], vase: [0, 0, 1] };
 
 const cache = new Map<ObjectName, ObjectModel>();
 
@@ -38,11 +40,11 @@ export function loadObject(name: ObjectName): ObjectModel {
 function buildObject(name: ObjectName): ObjectModel {
   const [mesh, symmetry] = name === 'bunny' ? bunnyMesh() : name === 'box' ? boxMesh(0.12, 0.08, 0.06, 8) : vaseMesh(0.14, 48, 24);
   checkMesh(mesh, `object '${name}'`);
-  return texturedModel(name, mesh, symmetry, TEXTURE_SEEDS[name]);
+  return texturedModel(name, mesh, symmetry, TEXTURE_SEEDS[name], UP_AXES[name]);
 }
 
 /** Attaches metadata and a procedural texture (invariant under `symmetry`) to a mesh. */
-export function texturedModel(name: string, mesh: Mesh, symmetry: Symmetry, textureSeed: number): ObjectModel {
+export function texturedModel(name: string, mesh: Mesh, symmetry: Symmetry, textureSeed: number, up: readonly [number, number, number] = [0, 0, 1]): ObjectModel {
   const diameter = meshDiameter(mesh.vertices);
   return {
     name,
@@ -50,6 +52,7 @@ export function texturedModel(name: string, mesh: Mesh, symmetry: Symmetry, text
     diameter,
     halfExtent: meshHalfExtent(mesh.vertices),
     symmetry,
+    up,
     colors: proceduralColors(mesh.vertices, symmetry, diameter, textureSeed),
   };
 }
