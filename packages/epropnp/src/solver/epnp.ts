@@ -170,10 +170,8 @@ function betasApprox1(L: Float64Array, rho: Float64Array): Float64Array | null {
   return Float64Array.of(b1, (sign * s[1]!) / b1, (sign * s[2]!) / b1, (sign * s[3]!) / b1);
 }
 
-/** N = 2 approximation: betas from [b11, b12, b22]. */
-function betasApprox2(L: Float64Array, rho: Float64Array): Float64Array | null {
-  const s = leastSquares(L, rho, [0, 1, 2]);
-  if (!s) return null;
+/** beta1, beta2 from the solved [b11, b12, b22] (shared by the N = 2 and N = 3 approximations). */
+function firstTwoBetas(s: Float64Array): [number, number] {
   let b1: number, b2: number;
   if (s[0]! < 0) {
     b1 = Math.sqrt(-s[0]!);
@@ -182,7 +180,14 @@ function betasApprox2(L: Float64Array, rho: Float64Array): Float64Array | null {
     b1 = Math.sqrt(s[0]!);
     b2 = s[2]! > 0 ? Math.sqrt(s[2]!) : 0;
   }
-  if (s[1]! < 0) b1 = -b1;
+  return [s[1]! < 0 ? -b1 : b1, b2];
+}
+
+/** N = 2 approximation: betas from [b11, b12, b22]. */
+function betasApprox2(L: Float64Array, rho: Float64Array): Float64Array | null {
+  const s = leastSquares(L, rho, [0, 1, 2]);
+  if (!s) return null;
+  const [b1, b2] = firstTwoBetas(s);
   return Float64Array.of(b1, b2, 0, 0);
 }
 
@@ -190,15 +195,7 @@ function betasApprox2(L: Float64Array, rho: Float64Array): Float64Array | null {
 function betasApprox3(L: Float64Array, rho: Float64Array): Float64Array | null {
   const s = leastSquares(L, rho, [0, 1, 2, 3, 4]);
   if (!s) return null;
-  let b1: number, b2: number;
-  if (s[0]! < 0) {
-    b1 = Math.sqrt(-s[0]!);
-    b2 = s[2]! < 0 ? Math.sqrt(-s[2]!) : 0;
-  } else {
-    b1 = Math.sqrt(s[0]!);
-    b2 = s[2]! > 0 ? Math.sqrt(s[2]!) : 0;
-  }
-  if (s[1]! < 0) b1 = -b1;
+  const [b1, b2] = firstTwoBetas(s);
   if (b1 === 0) return null;
   return Float64Array.of(b1, b2, s[3]! / b1, 0);
 }
