@@ -9,7 +9,7 @@ import { renderDataset } from './pose_dataset.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'epropnp-ds-'));
 after(() => rm(dir, { recursive: true, force: true }));
-const ds = renderDataset({ object: 'bunny', count: 5, seed: 3 });
+const ds = renderDataset({ object: 'bunny', count: 5, seed: 3, views: 'upper', zoomIn: { shift: 0.1 } });
 
 test('write then read gives the same data set (x3d to its quantisation step)', async () => {
   const path = join(dir, 'a.bin');
@@ -19,6 +19,7 @@ test('write then read gives the same data set (x3d to its quantisation step)', a
   assert.equal(back.cropSize, 64);
   assert.equal(back.seed, 3);
   assert.deepEqual(back.object, ds.object);
+  assert.deepEqual(back.renderOptions, { views: 'upper', zoomIn: { shift: 0.1 } });
   assert.deepEqual(back.intrinsics, ds.intrinsics);
   assert.deepEqual(back.images, ds.images);
   assert.deepEqual(back.masks, ds.masks);

@@ -4,7 +4,7 @@
  *
  *   bytes 0..8    magic "LCNEPNP1"
  *   bytes 8..12   uint32 LE: header length H
- *   bytes 12..    H bytes of UTF-8 JSON: { format, version, count, cropSize, seed, intrinsics,
+ *   bytes 12..    H bytes of UTF-8 JSON: { format, version, count, cropSize, seed, renderOptions, intrinsics,
  *                 object: {name, diameter, halfExtent, symmetry, up}, fields: {name: {dtype, shape,
  *                 offset, byteLength}} }
  *   then zero padding to a multiple of 8, then the blobs (little-endian, each at its `offset`
@@ -70,6 +70,7 @@ export function encodeDataset(ds: PoseDataset): Uint8Array {
     count: N,
     cropSize: S,
     seed: ds.seed,
+    renderOptions: ds.renderOptions,
     intrinsics: ds.intrinsics,
     object: ds.object,
     fields,
@@ -167,6 +168,7 @@ export function decodeDataset(bytes: Uint8Array, source = '<bytes>'): PoseDatase
     cropSize: S,
     count: N,
     seed: header.seed,
+    renderOptions: header.renderOptions ?? {},
     images,
     x3d,
     masks,

@@ -1,5 +1,5 @@
 /** The rendered LineMOD-style data set: samples, in-memory data sets, the file format, previews. */
-export { randomPose, randomQuaternion } from './random_pose.js';
+export { randomPose } from './random_pose.js';
 export type { PoseSamplingOptions } from './random_pose.js';
 export { renderSample } from './render_sample.js';
 export type { PoseSample, SampleOptions, ZoomInOptions } from './render_sample.js';

@@ -20,6 +20,8 @@ export interface PoseDataset {
   readonly count: number;
   /** The seed it was rendered with. */
   readonly seed: number;
+  /** The sample options it was rendered with (JSON; provenance only). */
+  readonly renderOptions: Readonly<Record<string, unknown>>;
   /** [N, S, S, 3] RGB, 0..255. */
   readonly images: Uint8Array;
   /** [N, S, S, 3] object coordinates, metres; 0 off the object. */
@@ -59,7 +61,9 @@ export function renderDataset(options: RenderDatasetOptions): PoseDataset {
   const model = typeof options.object === 'string' ? loadObject(options.object) : options.object;
   const S = options.cropSize ?? 64;
   const px = S * S;
+  const { object: _object, count: _count, seed: _seed, onProgress: _onProgress, intrinsics: _intrinsics, cropSize: _cropSize, ...renderOptions } = options;
   const ds = {
+    renderOptions: JSON.parse(JSON.stringify(renderOptions)) as Record<string, unknown>,
     object: { name: model.name, diameter: model.diameter, halfExtent: model.halfExtent, symmetry: model.symmetry, up: model.up },
     vertices: model.mesh.vertices,
     intrinsics: options.intrinsics ?? LINEMOD_INTRINSICS,
