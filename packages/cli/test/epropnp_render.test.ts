@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { data } from '@lacuna/core';
-import { readDataset, renderDataset } from '../../epropnp/src/dataset/index.js';
+import { readDataset, renderDataset } from '@lacuna/epropnp';
 
 const bin = fileURLToPath(new URL('../bin/lacuna.js', import.meta.url));
 const lacuna = (...args: string[]) => spawnSync(process.execPath, [bin, 'epropnp', ...args], { encoding: 'utf8', env: { ...process.env, LACUNA_QUIET: '1', LACUNA_THREADS: '1' } });

@@ -35,3 +35,21 @@ export type { EProPnPOptions, MonteCarloOutputs } from './layer/epropnp.js';
 export { derivativeRegularisation } from './layer/derivative_regularisation.js';
 export type { DerivativeRegularisation, DerivativeRegularisationOptions } from './layer/derivative_regularisation.js';
 export { solveBatched } from './layer/batched_solve.js';
+// Rendered LineMOD-style data: renderer, data sets, the correspondence network, metrics.
+export * from './render/index.js';
+export * from './dataset/index.js';
+export * from './network/index.js';
+export * from './evaluation/index.js';
+// Training and evaluation workflow.
+export { poseTrainConfigSchema, parsePoseTrainConfig, loadPoseTrainConfig, variantTerms, VARIANTS } from './workflow/pose_train_config.js';
+export type { PoseTrainConfig, Variant } from './workflow/pose_train_config.js';
+export { trainPose, trainingData } from './workflow/train_pose.js';
+export type { TrainPoseOptions, TrainPoseResult } from './workflow/train_pose.js';
+export { evaluatePoseNet } from './workflow/evaluate_pose.js';
+export type { PoseScores } from './workflow/evaluate_pose.js';
+export { estimatePoses, cropCameras } from './workflow/estimate_pose.js';
+export type { EstimateOptions, PoseEstimates } from './workflow/estimate_pose.js';
+export { savePoseModel, loadPoseModel, POSE_MODEL_FORMAT } from './workflow/pose_model.js';
+export type { PoseModelMeta, LoadedPoseModel } from './workflow/pose_model.js';
+export { poseDistribution } from './workflow/pose_distribution.js';
+export type { PoseDistribution } from './workflow/pose_distribution.js';

@@ -9,7 +9,7 @@ function usage(): string {
 
 export const epropnpCommand: Command = {
   name: 'epropnp',
-  summary: 'end-to-end probabilistic PnP for 6-DoF object pose (render, ...)',
+  summary: 'end-to-end probabilistic PnP for 6-DoF object pose (render, train, eval, predict)',
   get usage() {
     return usage();
   },

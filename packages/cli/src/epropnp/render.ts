@@ -3,9 +3,7 @@
  * masks, poses, crop boxes) of one object to a data set file, with an optional preview PNG.
  */
 import { ConfigError, data } from '@lacuna/core';
-// TODO(lead): import from '@lacuna/epropnp' once its index exports the data set API.
-import { previewSheet, renderDataset, writeDataset } from '../../../epropnp/src/dataset/index.js';
-import { OBJECT_NAMES, type ObjectName } from '../../../epropnp/src/render/index.js';
+import { previewSheet, renderDataset, writeDataset, OBJECT_NAMES, type ObjectName } from '@lacuna/epropnp';
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp render';

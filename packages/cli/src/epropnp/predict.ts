@@ -1,0 +1,76 @@
+/** `lacuna epropnp predict`: the pose of one crop, with its uncertainty. */
+import { resolve } from 'node:path';
+import { ConfigError, data, initBackend, tf } from '@lacuna/core';
+import { estimatePoses, loadPoseModel, poseDistribution, poseToRvecTvec, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
+import { parseOptions, type Command } from '../cli_args.js';
+
+const NAME = 'epropnp predict';
+
+function numbers(name: string, value: string, count: number): number[] {
+  const v = value.split(',').map(Number);
+  if (v.length !== count || v.some((x) => !Number.isFinite(x))) throw new ConfigError(`lacuna ${NAME}: --${name} needs ${count} comma-separated numbers, got '${value}'`, name, value);
+  return v;
+}
+
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'estimate the pose of one image crop, with its uncertainty',
+  usage: `lacuna epropnp predict --model DIR --image CROP.png --box CX,CY,SIZE [--intrinsics FX,FY,CX,CY] [--json FILE]
+
+Runs the network on the crop (a square PNG of the model's input size, cut from the image at
+the box: centre CX,CY and side SIZE in image pixels), solves the weighted PnP problem and
+prints the pose as a quaternion, a rotation vector and a translation (metres), with its
+uncertainty: the standard deviations of the Laplace approximation (J^T J)^-1 at the solution
+and the spread of 512 AMIS samples of the pose distribution p(y | X).
+
+  --model DIR         a model folder from 'lacuna epropnp train' (DIR/model)
+  --image FILE        the crop, RGB or grey PNG
+  --box CX,CY,SIZE    the crop's box in image pixels
+  --intrinsics F,F,C,C  fx,fy,cx,cy (default: the model's, LineMOD's)
+  --json FILE         also write the result as JSON (atomically)`,
+  async run(argv) {
+    const o = parseOptions(NAME, argv, { model: { type: 'string' }, image: { type: 'string' }, box: { type: 'string' }, intrinsics: { type: 'string' }, json: { type: 'string' } });
+    if (o.help) {
+      console.log(this.usage);
+      return 0;
+    }
+    for (const k of ['model', 'image', 'box'] as const) {
+      if (!o[k]) {
+        console.error(`lacuna ${NAME}: --${k} is required\n\n${this.usage}`);
+        return 2;
+      }
+    }
+    await initBackend();
+    const { meta, net } = await loadPoseModel(resolve(o.model!));
+    const png = await data.readPng(resolve(o.image!));
+    const [h, w, c] = png.shape;
+    if (h !== meta.inputSize || w !== meta.inputSize) throw new ConfigError(`lacuna ${NAME}: ${o.image} is ${w}x${h}, the model takes ${meta.inputSize}x${meta.inputSize} crops`, 'image');
+    const rgb = new Float32Array(h * w * 3);
+    for (let i = 0; i < h * w; i++) for (let k = 0; k < 3; k++) rgb[i * 3 + k] = png.data[i * c + Math.min(k, c - 1)]!;
+    const box = numbers('box', o.box!, 3);
+    if (!(box[2]! > 0)) throw new ConfigError(`lacuna ${NAME}: the box size must be positive, got ${box[2]}`, 'box');
+    const intrinsics: Intrinsics = o.intrinsics ? (([fx, fy, cx, cy]) => ({ fx: fx!, fy: fy!, cx: cx!, cy: cy! }))(numbers('intrinsics', o.intrinsics, 4)) : meta.intrinsics ?? LINEMOD_INTRINSICS;
+    const images = tf.tensor4d(rgb, [1, h, w, 3]);
+    const est = estimatePoses(net, images, box, { variant: meta.variant, halfExtent: meta.object.halfExtent, intrinsics });
+    images.dispose();
+    net.dispose();
+    if (est.status[0] !== 'ok') throw new ConfigError(`lacuna ${NAME}: no pose: the network's correspondences are degenerate (${est.status[0]})`, 'image');
+    const pose = est.pose.subarray(0, 7);
+    const { rvec, tvec } = poseToRvecTvec(pose);
+    const cov = est.covariance;
+    const laplace = { t: [0, 1, 2].map((i) => Math.sqrt(cov[i * 7]!)), rotDeg: [3, 4, 5].map((i) => (2 * Math.sqrt(cov[i * 7]!) * 180) / Math.PI) };
+    const dist = poseDistribution(est, 0);
+    const f = (v: ArrayLike<number>, d = 4) => Array.from(v, (x) => x.toFixed(d)).join(', ');
+    console.log(`pose (x_cam = R x_obj + t), ${meta.object.name}, model variant ${meta.variant}`);
+    console.log(`  t (m)            [${f(tvec)}]`);
+    console.log(`  q [w, i, j, k]   [${f(pose.subarray(3))}]`);
+    console.log(`  rvec (rad)       [${f(rvec)}]`);
+    console.log('uncertainty');
+    console.log(`  Laplace std: t [${laplace.t.map((x) => (1000 * x).toFixed(1)).join(', ')}] mm, rotation [${laplace.rotDeg.map((x) => x.toFixed(2)).join(', ')}] deg about the camera axes`);
+    console.log(`  AMIS (512 samples, ESS ${dist.ess.toFixed(0)}): t std [${dist.translationStd.map((x) => (1000 * x).toFixed(1)).join(', ')}] mm, rotation RMS ${dist.rotationRmsDeg.toFixed(2)} deg`);
+    if (o.json) {
+      await data.writeFileAtomic(resolve(o.json), new TextEncoder().encode(`${JSON.stringify({ pose: Array.from(pose), rvec: Array.from(rvec), tvec: Array.from(tvec), covariance: Array.from(cov.subarray(0, 36)), amis: { translationStd: dist.translationStd, rotationRmsDeg: dist.rotationRmsDeg, ess: dist.ess } }, null, 2)}\n`), `lacuna epropnp predict --json`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,68 @@
+/** `lacuna epropnp train`: trains the correspondence network (variants A-D) on a rendered set. */
+import { resolve } from 'node:path';
+import { initBackend } from '@lacuna/core';
+import { loadPoseTrainConfig, parsePoseTrainConfig, trainPose, type PoseTrainConfig } from '@lacuna/epropnp';
+import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+
+const NAME = 'epropnp train';
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train the correspondence network end to end through EPro-PnP (variants A-D)',
+  usage: `lacuna epropnp train (--config FILE | --out DIR) [--variant A|B|C|D] [--object NAME]
+                      [--data FILE] [--steps N] [--resume] [--threads N]
+
+Trains a CDPN-style network that predicts object coordinates (x3d) and weights (w2d) per
+pixel of a crop, and writes under the output folder: model/ (for 'lacuna epropnp eval' and
+'predict'), checkpoints/ (--resume continues from the latest; Ctrl-C saves one) and
+train.jsonl (losses per step). Variants (EPro-PnP, CVPR 2022, Table 1):
+  A  coordinate regression + mask (surrogate losses), PnP only at test time
+  B  Monte Carlo pose loss only          C  B + derivative regularisation
+  D  C + coordinate regression (default C)
+Without --data, the training set is rendered in memory (data.train samples, data.seed).
+
+Config (JSON; every field has a default except "out"):
+  { "object": "bunny", "variant": "C",
+    "data":  { "file": null, "train": 2000, "seed": 1, "views": "upper" },
+    "model": { "width": 16, "outputSize": 32 },
+    "train": { "steps": 1500, "batchSize": 16, "lr": 0.001, "points": 128, "seed": 1, "checkpointEvery": 250 },
+    "loss":  { "coord": 1, "mask": 1, "mc": 0.02, "t": 0.1, "r": 0.1 },
+    "mcSamples": 512, "out": "runs/bunny_C" }
+
+  --config FILE   the config (flags below override it)
+  --out DIR       output folder (instead of a config)
+  --variant V     A, B, C or D
+  --object NAME   bunny, box or vase
+  --data FILE     a data set from 'lacuna epropnp render' (its crop size sets the network input)
+  --steps N       training steps
+  --resume        continue from the latest checkpoint in DIR/checkpoints
+  --threads N     wasm threads`,
+  async run(argv) {
+    const o = parseOptions(NAME, argv, {
+      config: { type: 'string' }, out: { type: 'string' }, variant: { type: 'string' }, object: { type: 'string' },
+      data: { type: 'string' }, steps: { type: 'string' }, resume: { type: 'boolean' }, threads: { type: 'string' },
+    });
+    if (o.help) {
+      console.log(this.usage);
+      return 0;
+    }
+    if (!o.config && !o.out) {
+      console.error(`lacuna ${NAME}: give --config FILE or --out DIR\n\n${this.usage}`);
+      return 2;
+    }
+    const base: PoseTrainConfig = o.config ? await loadPoseTrainConfig(resolve(o.config)) : parsePoseTrainConfig({ out: o.out }, 'command line');
+    const config = parsePoseTrainConfig({
+      ...base,
+      ...(o.out ? { out: o.out } : {}),
+      ...(o.variant ? { variant: o.variant } : {}),
+      ...(o.object ? { object: o.object } : {}),
+      data: { ...base.data, ...(o.data ? { file: resolve(o.data) } : {}) },
+      train: { ...base.train, ...(o.steps ? { steps: positiveInt(NAME, 'steps', o.steps, 1) } : {}) },
+    }, o.config ?? 'command line');
+    const info = await initBackend(o.threads ? { threads: positiveInt(NAME, 'threads', o.threads, 1) } : {});
+    console.log(`lacuna ${NAME}: ${config.object}, variant ${config.variant}, ${config.train.steps} steps, ${info.backend} backend (${info.threads} thread(s)); out ${config.out}`);
+    const r = await trainPose(config, { resume: o.resume ?? false });
+    console.log(`model: ${r.modelDir}  (${r.seconds.toFixed(1)} s)`);
+    return r.interrupted ? 130 : 0;
+  },
+};

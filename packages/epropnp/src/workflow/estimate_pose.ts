@@ -1,0 +1,75 @@
+/**
+ * Test-time pose estimation with a trained correspondence network: the network's dense
+ * object coordinates and weights over the whole output map become one weighted PnP problem
+ * per crop, initialised by EPnP on the most confident points and by random-sample LM, then
+ * refined by LM. Variant A (trained without weights) uses its predicted mask as 0/1 weights.
+ * The pose covariance (J^T J)^-1 at the solution is the uncertainty.
+ */
+import { tf, type tfl } from '@lacuna/core';
+import { makeCamera, type Camera, type Intrinsics } from '../geometry/camera.js';
+import { makePnPBatch, type ProblemStatus } from '../problem/pnp_batch.js';
+import { solvePnPBatch, type SolveOptions } from '../solver/solve_pnp.js';
+import { cdpnForward } from '../network/cdpn_net.js';
+import { cropBounds, pixelGridX2d } from '../network/pnp_inputs.js';
+import type { Variant } from './pose_train_config.js';
+
+export interface EstimateOptions {
+  readonly variant: Variant;
+  /** The object's half-extent per axis, metres (the network's coordinate scale). */
+  readonly halfExtent: readonly number[];
+  readonly intrinsics: Intrinsics;
+  readonly solve?: SolveOptions;
+}
+
+export interface PoseEstimates {
+  /** [B, 7] poses [x, y, z, w, i, j, k] (NaN where status is not 'ok'). */
+  readonly pose: Float64Array;
+  /** [B, 6, 6] covariance of [dt, dtheta]. */
+  readonly covariance: Float64Array;
+  readonly status: ProblemStatus[];
+  /** [B, H, W] the weight map (mean of the u and v weights), for pictures. */
+  readonly weights: Float32Array;
+  /** [B, H, W, 3] predicted object coordinates, metres. */
+  readonly x3d: Float32Array;
+  readonly outputSize: number;
+  /** The PnP inputs, for the Monte Carlo pose distribution. */
+  readonly problems: { x3d: Float32Array; x2d: Float32Array; w2d: Float32Array; cameras: Camera[]; N: number };
+}
+
+/** The cameras of crops `boxes` [B, 3]: full-image intrinsics, bounds around each crop. */
+export function cropCameras(boxes: ArrayLike<number>, outputSize: number, intrinsics: Intrinsics): Camera[] {
+  const cams: Camera[] = [];
+  for (let b = 0; b < boxes.length / 3; b++) {
+    const [lx, ly, ux, uy] = cropBounds([boxes[b * 3]!, boxes[b * 3 + 1]!, boxes[b * 3 + 2]!], outputSize);
+    cams.push(makeCamera(intrinsics, { lb: [lx, ly], ub: [ux, uy] }));
+  }
+  return cams;
+}
+
+/** Estimates the pose of each crop; images [B, S, S, 3] in [0, 1], boxes [B, 3] (cx, cy, size). */
+export function estimatePoses(net: tfl.LayersModel, images: tf.Tensor4D, boxes: ArrayLike<number>, options: EstimateOptions): PoseEstimates {
+  const B = images.shape[0];
+  const { x3d, w2d, H, W } = tf.tidy(() => {
+    const out = cdpnForward(net, images, options.halfExtent, false);
+    const [, h, w] = out.x3d.shape;
+    const logits = tf.reshape(out.w2dLogits, [B, h * w, 2]);
+    let weights: tf.Tensor;
+    if (options.variant === 'A') {
+      // The mask head (channel 0): 0/1 weights on the predicted silhouette.
+      const fg = tf.cast(tf.greater(tf.slice(logits, [0, 0, 0], [B, h * w, 1]), 0), 'float32');
+      weights = tf.concat([fg, fg], 2);
+    } else {
+      const soft = tf.transpose(tf.softmax(tf.transpose(logits, [0, 2, 1])), [0, 2, 1]);
+      weights = tf.mul(soft, tf.expandDims(out.scale, 1));
+    }
+    return { x3d: out.x3d.dataSync() as Float32Array, w2d: weights.dataSync() as Float32Array, H: h, W: w };
+  });
+  const N = H * W;
+  const x2d = pixelGridX2d(boxes, H, W);
+  const cameras = cropCameras(boxes, H, options.intrinsics);
+  const batch = makePnPBatch({ x3d, x2d, w2d, camera: cameras, N, B });
+  const sol = solvePnPBatch(batch, { init: 'both', withCovariance: true, onDegenerate: 'flag', seed: 0, ...options.solve });
+  const weights = new Float32Array(B * N);
+  for (let i = 0; i < B * N; i++) weights[i] = (w2d[i * 2]! + w2d[i * 2 + 1]!) / 2;
+  return { pose: sol.pose, covariance: sol.covariance!, status: sol.status, weights, x3d, outputSize: H, problems: { x3d, x2d, w2d, cameras, N } };
+}

@@ -1,0 +1,86 @@
+/**
+ * The config of `lacuna epropnp train`: which object and data, which training variant, how
+ * long. Validated with zod; every problem is reported with its field path.
+ *
+ * Variants (EPro-PnP's Table 1 ablation, on our rendered set):
+ *   A  coordinate regression + mask (a CDPN-style surrogate loss); PnP only at test time
+ *   B  the Monte Carlo pose loss alone
+ *   C  B + derivative regularisation
+ *   D  C + coordinate regression
+ *
+ * Example: { "object": "bunny", "variant": "C", "train": { "steps": 1500 }, "out": "runs/bunny_C" }
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { loadConfig, parseConfig, z } from '@lacuna/core';
+import { OBJECT_NAMES } from '../render/objects.js';
+
+export const VARIANTS = ['A', 'B', 'C', 'D'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+const positiveInt = z.number().int().positive();
+const weight = z.number().nonnegative();
+
+export const poseTrainConfigSchema = z.strictObject({
+  object: z.enum(OBJECT_NAMES as unknown as [string, ...string[]]).default('bunny'),
+  variant: z.enum(VARIANTS).default('C'),
+  data: z.strictObject({
+    /** A data set file written by `lacuna epropnp render`; otherwise samples are rendered in memory. */
+    file: z.string().min(1).optional(),
+    /** Samples rendered for training when no file is given. */
+    train: positiveInt.default(2000),
+    seed: z.number().int().nonnegative().default(1),
+    /** 'sphere': any orientation; 'upper': views from above the object's equator (LineMOD-like). */
+    views: z.enum(['sphere', 'upper']).default('upper'),
+  }).prefault({}),
+  model: z.strictObject({
+    /** Channels of the first block. */
+    width: positiveInt.default(16),
+    /** Output map side: the crop size or half of it. */
+    outputSize: positiveInt.default(32),
+  }).prefault({}),
+  train: z.strictObject({
+    steps: positiveInt.default(1500),
+    batchSize: positiveInt.default(16),
+    lr: z.number().positive().default(1e-3),
+    /** Correspondences per sample for the Monte Carlo loss (EPro-PnP: 1/8 of the pixels). */
+    points: positiveInt.default(128),
+    seed: z.number().int().nonnegative().default(1),
+    checkpointEvery: positiveInt.default(250),
+  }).prefault({}),
+  /** Loss weights; the variant decides which terms are on (EPro-PnP's values). */
+  loss: z.strictObject({
+    coord: weight.default(1),
+    mask: weight.default(1),
+    mc: weight.default(0.02),
+    t: weight.default(0.1),
+    r: weight.default(0.1),
+  }).prefault({}),
+  /** Monte Carlo samples of the pose loss during training. */
+  mcSamples: positiveInt.default(512),
+  out: z.string().min(1),
+});
+
+export type PoseTrainConfig = z.infer<typeof poseTrainConfigSchema>;
+
+/** Which loss terms a variant trains with. */
+export function variantTerms(variant: Variant): { coord: boolean; mask: boolean; mc: boolean; derivReg: boolean } {
+  return {
+    coord: variant === 'A' || variant === 'D',
+    mask: variant === 'A',
+    mc: variant !== 'A',
+    derivReg: variant === 'C' || variant === 'D',
+  };
+}
+
+/** Validates a config object; relative paths resolve against `baseDir`. */
+export function parsePoseTrainConfig(value: unknown, source = 'config', baseDir = process.cwd()): PoseTrainConfig {
+  const c = parseConfig(poseTrainConfigSchema, value, source);
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  return { ...c, out: abs(c.out), data: { ...c.data, ...(c.data.file ? { file: abs(c.data.file) } : {}) } };
+}
+
+/** Reads and validates a config file. */
+export async function loadPoseTrainConfig(path: string): Promise<PoseTrainConfig> {
+  const raw = await loadConfig(z.unknown(), path);
+  return parsePoseTrainConfig(raw, path, dirname(resolve(path)));
+}

@@ -1,0 +1,135 @@
+/**
+ * Trains the correspondence network end to end through the EPro-PnP layer (or, for variant A,
+ * with the coordinate and mask surrogate losses only), with the core training loop: progress,
+ * train.jsonl, checkpoints, resume. The Monte Carlo loss is divided by a running mean of the
+ * predicted weight scale and weighted 0.02, as EPro-PnP's LineMOD training does (its raw scale
+ * is large); the sampler's state and that running mean are checkpointed, so a resumed run
+ * repeats an uninterrupted one.
+ */
+import { join } from 'node:path';
+import { data, tf, train } from '@lacuna/core';
+import { buildCdpnNet, cdpnForward } from '../network/cdpn_net.js';
+import { pnpInputs } from '../network/pnp_inputs.js';
+import { datasetBatch } from '../dataset/batch.js';
+import { renderDataset, type PoseDataset } from '../dataset/pose_dataset.js';
+import { readDataset } from '../dataset/dataset_file.js';
+import type { ObjectName } from '../render/objects.js';
+import { EProPnP } from '../layer/epropnp.js';
+import { cropCameras } from './estimate_pose.js';
+import { coordinateL1, maskBce, targetsAtOutput } from './pose_losses.js';
+import { variantTerms, type PoseTrainConfig } from './pose_train_config.js';
+import { savePoseModel } from './pose_model.js';
+
+export interface TrainPoseOptions {
+  /** Use this data set instead of the config's file or rendering. */
+  dataset?: PoseDataset;
+  resume?: boolean;
+  progress?: train.ProgressMode;
+  /** Called with each step's losses. */
+  onStep?: (completed: number, losses: Readonly<Record<string, number>>) => void;
+}
+
+export interface TrainPoseResult {
+  steps: number;
+  seconds: number;
+  losses: Readonly<Record<string, number>>;
+  interrupted: boolean;
+  modelDir: string;
+}
+
+/** The training data of a config: its file, or rendered in memory. */
+export async function trainingData(config: PoseTrainConfig): Promise<PoseDataset> {
+  if (config.data.file) return readDataset(config.data.file);
+  return renderDataset({ object: config.object as ObjectName, count: config.data.train, seed: config.data.seed, views: config.data.views });
+}
+
+export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptions = {}): Promise<TrainPoseResult> {
+  const ds = options.dataset ?? (await trainingData(config));
+  const terms = variantTerms(config.variant);
+  const S = ds.cropSize;
+  const net = buildCdpnNet({ inputSize: S, outputSize: config.model.outputSize, width: config.model.width, seed: config.train.seed });
+  const optimizer = new train.Optimizer({ kind: 'adam', lr: config.train.lr });
+  const layer = new EProPnP({ seed: config.train.seed, amis: { mcSamples: config.mcSamples } });
+  const rng = new data.Random(config.train.seed);
+  const halfExtent = ds.object.halfExtent;
+  const { batchSize, points } = config.train;
+  const H = config.model.outputSize;
+  let normFactor = 1;
+  const started = performance.now();
+  const result = await train.runTraining({
+    steps: config.train.steps,
+    rng,
+    models: { net },
+    optimizers: { net: optimizer },
+    state: {
+      get: () => ({ normFactor, sampler: layer.getRandomState() }),
+      set: (v) => {
+        const s = v as { normFactor: number; sampler: data.RandomState };
+        normFactor = s.normFactor;
+        layer.setRandomState(s.sampler);
+      },
+    },
+    checkpoint: { dir: join(config.out, 'checkpoints'), every: config.train.checkpointEvery },
+    resume: options.resume ?? false,
+    logFile: join(config.out, 'train.jsonl'),
+    progress: options.progress ?? 'auto',
+    progressLabel: `epropnp ${config.variant}`,
+    onStep: options.onStep,
+    step: (ctx) => {
+      const idx = Array.from({ length: batchSize }, () => ctx.rng.int(0, ds.count));
+      const batch = datasetBatch(ds, idx);
+      const parts: Record<string, number> = {};
+      try {
+        const targets = targetsAtOutput(batch.x3d, batch.masks, H);
+        const cameras = cropCameras(batch.boxes, H, ds.intrinsics);
+        const loss = optimizer.minimize(() => {
+          const out = cdpnForward(net, batch.images, halfExtent, true);
+          const total: tf.Scalar[] = [];
+          if (terms.coord) {
+            const l = coordinateL1(out.x3d, targets.x3d, targets.mask, halfExtent);
+            parts.coord = l.dataSync()[0]!;
+            total.push(tf.mul(l, config.loss.coord) as tf.Scalar);
+          }
+          if (terms.mask) {
+            const l = maskBce(tf.slice(out.w2dLogits, [0, 0, 0, 0], [-1, -1, -1, 1]) as tf.Tensor4D, targets.mask);
+            parts.mask = l.dataSync()[0]!;
+            total.push(tf.mul(l, config.loss.mask) as tf.Scalar);
+          }
+          if (terms.mc) {
+            const inputs = pnpInputs(out, batch.boxes, { points: Math.min(points, H * H), rng: ctx.rng });
+            const mc = layer.monteCarloForward(inputs.x3d, inputs.x2d, inputs.w2d, cameras, batch.poses, { derivativeRegularisation: terms.derivReg });
+            // EPro-PnP's MonteCarloPoseLoss: a running mean of the weight scale normalises the loss.
+            normFactor = 0.99 * normFactor + 0.01 * tf.mean(out.scale).dataSync()[0]!;
+            const lossMc = tf.div(tf.mean(mc.lossMc), normFactor) as tf.Scalar;
+            parts.mc = lossMc.dataSync()[0]!;
+            total.push(tf.mul(lossMc, config.loss.mc) as tf.Scalar);
+            if (terms.derivReg) {
+              const lt = tf.mean(mc.lossT!) as tf.Scalar, lr = tf.mean(mc.lossR!) as tf.Scalar;
+              parts.t = lt.dataSync()[0]!;
+              parts.r = lr.dataSync()[0]!;
+              total.push(tf.mul(lt, config.loss.t) as tf.Scalar, tf.mul(lr, config.loss.r) as tf.Scalar);
+            }
+          }
+          return tf.addN(total) as tf.Scalar;
+        }, net);
+        tf.dispose([targets.x3d, targets.mask]);
+        return { loss, ...parts };
+      } finally {
+        tf.dispose([batch.images, batch.x3d, batch.masks, batch.objectMasks]);
+      }
+    },
+  });
+  const modelDir = join(config.out, 'model');
+  await savePoseModel(modelDir, {
+    object: ds.object,
+    variant: config.variant,
+    inputSize: S,
+    outputSize: H,
+    width: config.model.width,
+    intrinsics: ds.intrinsics,
+    trainedSteps: result.completed,
+  }, net);
+  net.dispose();
+  optimizer.dispose();
+  return { steps: result.completed, seconds: (performance.now() - started) / 1000, losses: result.losses, interrupted: result.interrupted, modelDir };
+}
