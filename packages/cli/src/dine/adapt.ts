@@ -32,7 +32,7 @@ only, lr 0.01 (11 + 10 p)^-0.75, stopping once fewer than 0.1 % of the target la
 Defaults: --method dine-full, --distill-iters 500, --finetune-iters 300, --target demo, --seed 1.
 HTTP client: --timeout-ms 30000, --retries 3 (back-off 200 ms doubling), --query-batch 256,
 cache DIR/teacher-cache (each image is queried once, also across runs).
-Writes the adapted model to DIR (model.json, weights.bin, dine-model.json); checkpoints in
+Writes the adapted model to DIR/model (model.json, weights.bin, dine-model.json); checkpoints in
 DIR/checkpoints; --resume continues after an interruption (Ctrl-C saves a checkpoint).
 ${DATA_HELP}`,
   async run(argv) {
@@ -92,9 +92,9 @@ ${DATA_HELP}`,
     }
     if (r.finetune?.stoppedAt != null) console.log(`fine-tuning stopped at step ${r.finetune.stoppedAt}: the target labels stopped changing`);
     const after = testSet?.labels ? modelAccuracy(r.model, testSet) : null;
-    await saveDigitsNet(out, r.model, r.netOptions, { method, teachers, target: trainSet.name, distillIterations, finetuneIterations, noAdaptAccuracy: before, accuracy: after });
+    await saveDigitsNet(join(out, 'model'), r.model, r.netOptions, { method, teachers, target: trainSet.name, distillIterations, finetuneIterations, noAdaptAccuracy: before, accuracy: after });
     if (after !== null) console.log(`${method} accuracy on ${testSet!.name}: ${pct(after)} (no adapt ${pct(before!)})`);
-    console.log(`adapted model -> ${out}`);
+    console.log(`adapted model -> ${join(out, 'model')}`);
     for (const b of boxes) await b.close?.();
     return 0;
   },

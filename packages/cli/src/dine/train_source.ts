@@ -16,8 +16,9 @@ Trains SHOT's digits LeNet (conv 20 k5, pool, conv 50 k5, dropout, pool, 256-d b
 batch norm, weight-normalised classifier) on the source's train split: cross-entropy with label
 smoothing 0.1, SGD with Nesterov momentum 0.9, weight decay 5e-4, lr 0.01 (1 + 10 p)^-0.75,
 batch 64 (--batch). 10 % of the images (a seeded draw) are held out; the weights with the best
-held-out accuracy are written to DIR (a TF.js model folder with dine-model.json). Checkpoints go to
-DIR/train/; --resume continues an interrupted run. Defaults: --source demo, --steps 600, --seed 1.
+held-out accuracy are written to DIR/model (a TF.js model folder with dine-model.json; serve,
+adapt --teacher and eval take DIR or DIR/model). Checkpoints go to DIR/train/; --resume continues
+an interrupted run. Defaults: --source demo, --steps 600, --seed 1.
 ${DATA_HELP}`,
   async run(argv) {
     const o = parseOptions('dine train-source', argv, {
@@ -44,8 +45,8 @@ ${DATA_HELP}`,
       train: trainSet, heldOut, steps, seed, arch, batchSize, checkpointDir: join(out, 'train'), resume: o.resume ?? false, progress: 'auto',
       log: (m) => console.log(m),
     });
-    await saveDigitsNet(out, r.model, r.netOptions, { heldOutAccuracy: r.heldOutAccuracy, bestStep: r.bestStep, steps, source: all.name });
-    console.log(`best held-out accuracy ${pct(r.heldOutAccuracy)} at step ${r.bestStep}; model -> ${out}`);
+    await saveDigitsNet(join(out, 'model'), r.model, r.netOptions, { heldOutAccuracy: r.heldOutAccuracy, bestStep: r.bestStep, steps, source: all.name });
+    console.log(`best held-out accuracy ${pct(r.heldOutAccuracy)} at step ${r.bestStep}; model -> ${join(out, 'model')}`);
     return 0;
   },
 };

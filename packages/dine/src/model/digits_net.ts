@@ -6,6 +6,7 @@
  * TF.js model folder plus `dine-model.json` naming the architecture, so loading rebuilds the
  * network and sets its weights.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { data, IOError, lookUpOption, nn, tfl, train } from '@lacuna/core';
@@ -61,7 +62,7 @@ interface SavedConfig {
   readonly info?: Record<string, unknown>;
 }
 
-/** Writes the model folder (model.json, weights.bin, dine-model.json; each file atomically). */
+/** Writes the model folder (model.json, weights.bin, dine-model.json). The folder is replaced as a whole: keep nothing else in it. */
 export async function saveDigitsNet(dir: string, model: tfl.LayersModel, options: DigitsNetOptions, info: Record<string, unknown> = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   await model.save(train.fileIOHandler(dir));
@@ -69,8 +70,12 @@ export async function saveDigitsNet(dir: string, model: tfl.LayersModel, options
   await data.writeFileAtomic(join(dir, CONFIG), new TextEncoder().encode(JSON.stringify(config, null, 2)), 'saveDigitsNet');
 }
 
-/** Loads a folder written by {@link saveDigitsNet}. */
+/**
+ * Loads a folder written by {@link saveDigitsNet}; `dir` may also be a run folder of
+ * `lacuna dine train-source` / `adapt`, whose model is in `dir/model`.
+ */
 export async function loadDigitsNet(dir: string): Promise<{ model: tfl.LayersModel; options: DigitsNetOptions; info: Record<string, unknown> }> {
+  if (!existsSync(join(dir, CONFIG)) && existsSync(join(dir, 'model', CONFIG))) dir = join(dir, 'model');
   let config: SavedConfig;
   try {
     config = JSON.parse(await readFile(join(dir, CONFIG), 'utf8')) as SavedConfig;
