@@ -11,6 +11,7 @@ import type { BlackBoxPredictor } from '../black_box/predictor.js';
 import { queryTeachers } from './teacher_memory.js';
 import { adapt } from './methods.js';
 import { distill } from './distill.js';
+import { finetune } from './finetune.js';
 import { initialMemory } from './teacher_memory.js';
 import { digitsNet } from '../model/digits_net.js';
 
@@ -88,4 +89,12 @@ test('distillation resumed from its last periodic checkpoint ends with the same 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('fine-tuning stops once the target labels stop changing (lr 0: only batch-norm statistics move)', async () => {
+  const target = unlabelled(head(demoDigits('target', 'train'), 128));
+  const still = await finetune({ model: digitsNet({ arch: 'mlp', seed: 3 }), target, iterations: 60, seed: 1, lr: 0, checkEvery: 10, tolerance: 0.02 });
+  assert.ok(still.stoppedAt !== null && still.stoppedAt % 10 === 0 && still.stoppedAt < 60, `stopped at ${still.stoppedAt}`);
+  const moving = await finetune({ model: digitsNet({ arch: 'mlp', seed: 3 }), target, iterations: 8, seed: 1, lr: 0.5, checkEvery: 4, tolerance: 1e-9 });
+  assert.equal(moving.stoppedAt, null);
 });
