@@ -46,6 +46,11 @@ export const poseTrainConfigSchema = z.strictObject({
     points: positiveInt.default(128),
     seed: z.number().int().nonnegative().default(1),
     checkpointEvery: positiveInt.default(250),
+    /**
+     * Start from the weights of this model folder (e.g. a coordinate-regression run), as
+     * EPro-PnP's epropnp_cdpn_init config starts from a trained CDPN.
+     */
+    init: z.string().min(1).optional(),
   }).prefault({}),
   /** Loss weights; the variant decides which terms are on (EPro-PnP's values). */
   loss: z.strictObject({
@@ -76,7 +81,12 @@ export function variantTerms(variant: Variant): { coord: boolean; mask: boolean;
 export function parsePoseTrainConfig(value: unknown, source = 'config', baseDir = process.cwd()): PoseTrainConfig {
   const c = parseConfig(poseTrainConfigSchema, value, source);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  return { ...c, out: abs(c.out), data: { ...c.data, ...(c.data.file ? { file: abs(c.data.file) } : {}) } };
+  return {
+    ...c,
+    out: abs(c.out),
+    data: { ...c.data, ...(c.data.file ? { file: abs(c.data.file) } : {}) },
+    train: { ...c.train, ...(c.train.init ? { init: abs(c.train.init) } : {}) },
+  };
 }
 
 /** Reads and validates a config file. */

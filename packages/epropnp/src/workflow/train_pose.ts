@@ -7,7 +7,7 @@
  * repeats an uninterrupted one.
  */
 import { join } from 'node:path';
-import { data, tf, train } from '@lacuna/core';
+import { ConfigError, data, tf, train, type tfl } from '@lacuna/core';
 import { buildCdpnNet, cdpnForward } from '../network/cdpn_net.js';
 import { pnpInputs } from '../network/pnp_inputs.js';
 import { datasetBatch } from '../dataset/batch.js';
@@ -18,7 +18,7 @@ import { EProPnP } from '../layer/epropnp.js';
 import { cropCameras } from './estimate_pose.js';
 import { coordinateL1, maskBce, targetsAtOutput } from './pose_losses.js';
 import { variantTerms, type PoseTrainConfig } from './pose_train_config.js';
-import { savePoseModel } from './pose_model.js';
+import { loadPoseModel, savePoseModel } from './pose_model.js';
 
 export interface TrainPoseOptions {
   /** Use this data set instead of the config's file or rendering. */
@@ -48,6 +48,7 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
   const terms = variantTerms(config.variant);
   const S = ds.cropSize;
   const net = buildCdpnNet({ inputSize: S, outputSize: config.model.outputSize, width: config.model.width, seed: config.train.seed });
+  if (config.train.init) await initialiseFrom(net, config.train.init);
   const optimizer = new train.Optimizer({ kind: 'adam', lr: config.train.lr });
   const layer = new EProPnP({ seed: config.train.seed, amis: { mcSamples: config.mcSamples } });
   const rng = new data.Random(config.train.seed);
@@ -132,4 +133,19 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
   net.dispose();
   optimizer.dispose();
   return { steps: result.completed, seconds: (performance.now() - started) / 1000, losses: result.losses, interrupted: result.interrupted, modelDir };
+}
+
+/** Copies the weights of a saved model folder into `net` (same architecture required). */
+async function initialiseFrom(net: tfl.LayersModel, dir: string): Promise<void> {
+  const { net: source } = await loadPoseModel(dir);
+  try {
+    const from = source.getWeights();
+    const to = net.getWeights();
+    if (from.length !== to.length || from.some((w, i) => w.shape.join() !== to[i]!.shape.join())) {
+      throw new ConfigError(`train.init: ${dir} holds a network of another shape (width or output size differ from this config's)`, 'train.init', dir);
+    }
+    net.setWeights(from);
+  } finally {
+    source.dispose();
+  }
 }
