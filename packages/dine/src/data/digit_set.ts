@@ -75,8 +75,3 @@ export function inputBatch(images: ImageBatch, indices?: ArrayLike<number>): tf.
   return tf.tensor4d(out, [n, images.height, images.width, 1]);
 }
 
-/** The one-image batch at `index`, sharing the pixels. */
-export function imageAt(images: ImageBatch, index: number): ImageBatch {
-  const size = images.height * images.width;
-  return { pixels: images.pixels.subarray(index * size, (index + 1) * size), count: 1, height: images.height, width: images.width };
-}
