@@ -14,7 +14,7 @@ test('WeightNormDense: w_j = g_j v_j / ‖v_j‖, hand-computed output; starts e
   layer.apply(x); // builds
   const [v0, g0] = layer.getWeights();
   // Initially g = ‖v_j‖, so the output is x·v + 0.
-  const plain = tf.matMul(x, v0!).arraySync()[0]!;
+  const plain = (tf.matMul(x, v0!).arraySync() as number[][])[0]!;
   const out0 = (layer.apply(x) as tf.Tensor).arraySync() as number[][];
   out0[0]!.forEach((o, j) => assert.ok(Math.abs(o - plain[j]!) < 1e-5));
   // g starts at the column norms of v.
