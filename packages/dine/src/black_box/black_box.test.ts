@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -177,5 +177,34 @@ test('precomputed predictions file: written from a black box, read back by sha1 
     await assert.rejects(FileBlackBox.open(join(dir, 'missing.json')), /cannot read/);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('serve: malformed requests get 4xx answers with a message, and only 127.0.0.1 is bound', async () => {
+  const server = await serveBlackBox(new FakeBox(), { height: 2, width: 2, maxBatch: 2 });
+  const post = (path: string, body: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${server.url}${path}`, { method: 'POST' }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += String(c)));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  try {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:/);
+    const notJson = await post('/predict', '{');
+    assert.deepEqual([notJson.status, JSON.parse(notJson.body).error], [400, 'body is not JSON']);
+    const short = await post('/predict', JSON.stringify({ count: 2, height: 2, width: 2, pixels: Buffer.from([1, 2, 3]).toString('base64') }));
+    assert.equal(short.status, 400);
+    assert.match(JSON.parse(short.body).error, /holds 3 bytes, 2x2x2 needs 8/);
+    const size = await post('/predict', JSON.stringify({ count: 1, height: 3, width: 3, pixels: Buffer.alloc(9).toString('base64') }));
+    assert.match(JSON.parse(size.body).error, /images must be 2x2, got 3x3/);
+    const big = await post('/predict', JSON.stringify({ count: 3, height: 2, width: 2, pixels: Buffer.alloc(12).toString('base64') }));
+    assert.equal(big.status, 413);
+    assert.equal((await post('/nope', '{}')).status, 404);
+  } finally {
+    await server.close();
   }
 });
