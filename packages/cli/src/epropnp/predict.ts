@@ -1,7 +1,7 @@
 /** `lacuna epropnp predict`: the pose of one crop, with its uncertainty. */
 import { resolve } from 'node:path';
 import { ConfigError, data, initBackend, tf } from '@lacuna/core';
-import { estimatePoses, loadPoseModel, poseDistribution, poseToRvecTvec, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
+import { correspondencePicture, estimatePoses, loadPoseModel, poseDistribution, poseSamplesPicture, poseToRvecTvec, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
 import { parseOptions, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp predict';
@@ -15,7 +15,8 @@ function numbers(name: string, value: string, count: number): number[] {
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'estimate the pose of one image crop, with its uncertainty',
-  usage: `lacuna epropnp predict --model DIR --image CROP.png --box CX,CY,SIZE [--intrinsics FX,FY,CX,CY] [--json FILE]
+  usage: `lacuna epropnp predict --model DIR --image CROP.png --box CX,CY,SIZE [--intrinsics FX,FY,CX,CY]
+                        [--json FILE] [--picture PNG]
 
 Runs the network on the crop (a square PNG of the model's input size, cut from the image at
 the box: centre CX,CY and side SIZE in image pixels), solves the weighted PnP problem and
@@ -27,9 +28,12 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
   --image FILE        the crop, RGB or grey PNG
   --box CX,CY,SIZE    the crop's box in image pixels
   --intrinsics F,F,C,C  fx,fy,cx,cy (default: the model's, LineMOD's)
-  --json FILE         also write the result as JSON (atomically)`,
+  --json FILE         also write the result as JSON (atomically)
+  --picture PNG       also write a picture: crop | weight map w2d | object coordinates x3d, and
+                      the crop with the AMIS pose samples (projected object origin, white, and
+                      +x end of the object's box, cyan)`,
   async run(argv) {
-    const o = parseOptions(NAME, argv, { model: { type: 'string' }, image: { type: 'string' }, box: { type: 'string' }, intrinsics: { type: 'string' }, json: { type: 'string' } });
+    const o = parseOptions(NAME, argv, { model: { type: 'string' }, image: { type: 'string' }, box: { type: 'string' }, intrinsics: { type: 'string' }, json: { type: 'string' }, picture: { type: 'string' } });
     if (o.help) {
       console.log(this.usage);
       return 0;
@@ -68,6 +72,18 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
     console.log('uncertainty');
     console.log(`  Laplace std: t [${laplace.t.map((x) => (1000 * x).toFixed(1)).join(', ')}] mm, rotation [${laplace.rotDeg.map((x) => x.toFixed(2)).join(', ')}] deg about the camera axes`);
     console.log(`  AMIS (512 samples, ESS ${dist.ess.toFixed(0)}): t std [${dist.translationStd.map((x) => (1000 * x).toFixed(1)).join(', ')}] mm, rotation RMS ${dist.rotationRmsDeg.toFixed(2)} deg`);
+    if (o.picture) {
+      const S = meta.inputSize, H = est.outputSize;
+      const left = correspondencePicture(rgb, S, est.weights, est.x3d, H, meta.object.halfExtent);
+      const right = poseSamplesPicture(rgb, S, box, intrinsics, dist.samples, dist.weights, [meta.object.halfExtent[0]!, 0, 0], 1);
+      const W = left.shape[1] + 4 + S;
+      const sheet = new Float32Array(S * W * 3).fill(1);
+      for (let r = 0; r < S; r++) {
+        sheet.set(left.data.subarray(r * left.shape[1] * 3, (r + 1) * left.shape[1] * 3), r * W * 3);
+        sheet.set(right.data.subarray(r * S * 3, (r + 1) * S * 3), (r * W + left.shape[1] + 4) * 3);
+      }
+      await data.writePng(resolve(o.picture), { data: sheet, shape: [S, W, 3] });
+    }
     if (o.json) {
       await data.writeFileAtomic(resolve(o.json), new TextEncoder().encode(`${JSON.stringify({ pose: Array.from(pose), rvec: Array.from(rvec), tvec: Array.from(tvec), covariance: Array.from(cov.subarray(0, 36)), amis: { translationStd: dist.translationStd, rotationRmsDeg: dist.rotationRmsDeg, ess: dist.ess } }, null, 2)}\n`), `lacuna epropnp predict --json`);
     }
