@@ -53,6 +53,6 @@ export { savePoseModel, loadPoseModel, POSE_MODEL_FORMAT } from './workflow/pose
 export type { PoseModelMeta, LoadedPoseModel } from './workflow/pose_model.js';
 export { poseDistribution } from './workflow/pose_distribution.js';
 export type { PoseDistribution } from './workflow/pose_distribution.js';
-export { correspondencePicture, poseSamplesPicture, orientationProfile, barChart } from './workflow/pose_pictures.js';
+export { correspondencePicture, poseSamplesPicture, orientationProfile, barChart, enlarge } from './workflow/pose_pictures.js';
 export type { RgbImage } from './workflow/pose_pictures.js';
 export { softmax, logMeanExp } from './monte_carlo/pose_loss.js';

@@ -1,7 +1,7 @@
 /** `lacuna epropnp predict`: the pose of one crop, with its uncertainty. */
 import { resolve } from 'node:path';
 import { ConfigError, data, initBackend, tf } from '@lacuna/core';
-import { correspondencePicture, estimatePoses, loadPoseModel, poseDistribution, poseSamplesPicture, poseToRvecTvec, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
+import { correspondencePicture, enlarge, estimatePoses, loadPoseModel, poseDistribution, poseSamplesPicture, poseToRvecTvec, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
 import { parseOptions, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp predict';
@@ -82,7 +82,8 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
         sheet.set(left.data.subarray(r * left.shape[1] * 3, (r + 1) * left.shape[1] * 3), r * W * 3);
         sheet.set(right.data.subarray(r * S * 3, (r + 1) * S * 3), (r * W + left.shape[1] + 4) * 3);
       }
-      await data.writePng(resolve(o.picture), { data: sheet, shape: [S, W, 3] });
+      // Small crops are enlarged so the picture is readable.
+      await data.writePng(resolve(o.picture), enlarge({ data: sheet, shape: [S, W, 3] }, Math.max(1, Math.ceil(128 / S))));
     }
     if (o.json) {
       await data.writeFileAtomic(resolve(o.json), new TextEncoder().encode(`${JSON.stringify({ pose: Array.from(pose), rvec: Array.from(rvec), tvec: Array.from(tvec), covariance: Array.from(cov.subarray(0, 36)), amis: { translationStd: dist.translationStd, rotationRmsDeg: dist.rotationRmsDeg, ess: dist.ess } }, null, 2)}\n`), `lacuna epropnp predict --json`);

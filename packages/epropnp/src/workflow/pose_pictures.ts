@@ -141,3 +141,12 @@ export function barChart(values: ArrayLike<number>, h = 96, barWidth = 4): RgbIm
   }
   return out;
 }
+
+/** Nearest-neighbour enlargement by an integer factor, for small crops. */
+export function enlarge(image: RgbImage, factor: number): RgbImage {
+  const [h, w] = image.shape;
+  const H = h * factor, W = w * factor;
+  const out = new Float32Array(H * W * 3);
+  for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) for (let k = 0; k < 3; k++) out[(r * W + c) * 3 + k] = image.data[(Math.floor(r / factor) * w + Math.floor(c / factor)) * 3 + k]!;
+  return { data: out, shape: [H, W, 3] };
+}
