@@ -28,3 +28,35 @@ export function positiveInt(command: string, name: string, value: unknown, fallb
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`lacuna ${command}: --${name} must be a positive integer, got '${value}'`, name, value);
   return n;
 }
+
+/**
+ * A command made of subcommands (`lacuna <group> <sub> ...`): `--help` lists them with their
+ * summaries, an unknown name is exit code 2 with the list.
+ */
+export function commandGroup(name: string, summary: string, description: string, commands: readonly Command[]): Command {
+  const usage = () => {
+    const width = Math.max(10, ...commands.map((c) => c.name.length + 2));
+    const lines = commands.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`);
+    return `usage: lacuna ${name} <command> [options]\n\n${description}\n\ncommands:\n${lines.join('\n')}\n\nRun 'lacuna ${name} <command> --help' for a command's options.`;
+  };
+  return {
+    name,
+    summary,
+    get usage() {
+      return usage();
+    },
+    async run(argv) {
+      const [sub, ...rest] = argv;
+      if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
+        console.log(usage());
+        return 0;
+      }
+      const command = commands.find((c) => c.name === sub);
+      if (!command) {
+        console.error(`lacuna ${name}: unknown command '${sub}'\n\n${usage()}`);
+        return 2;
+      }
+      return command.run(rest);
+    },
+  };
+}

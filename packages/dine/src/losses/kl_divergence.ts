@@ -5,7 +5,7 @@
  * only; the target is a constant.
  */
 import { tf } from '@lacuna/core';
-import { detach } from './detach.js';
+import { stopGradient as detach } from '@lacuna/core';
 
 /** target [B, K] probabilities, logits [B, K] → scalar. */
 export function klDivergence(target: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {

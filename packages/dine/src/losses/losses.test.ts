@@ -6,7 +6,7 @@ import { entropy, informationMaximisation } from './entropy.js';
 import { klDivergence } from './kl_divergence.js';
 import { mixBatch } from './mixup.js';
 import { smoothedCrossEntropy } from './smoothed_cross_entropy.js';
-import { detach } from './detach.js';
+import { stopGradient as detach } from '@lacuna/core';
 
 await tf.setBackend('cpu');
 

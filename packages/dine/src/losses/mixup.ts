@@ -5,7 +5,7 @@
  * predictions on the unmixed images; the loss is KL(mixed targets ‖ student(mixed inputs)).
  */
 import { tf, ShapeError } from '@lacuna/core';
-import { detach } from './detach.js';
+import { stopGradient as detach } from '@lacuna/core';
 
 export interface MixedBatch {
   /** [B, H, W, C] λ·x + (1 − λ)·x[partner] */
