@@ -10,8 +10,9 @@
  * EPnP + random-sample LM initialisation, then LM.
  *
  * Options: --object bunny|box|vase (bunny), --train N (training crops, 2000), --test N (200),
- * --crop PX (32), --warmup N (warm-start steps, 800), --steps N (steps per variant, 600),
- * --variants A,B,C,D, --out DIR (runs; default a temporary folder), --json.
+ * --crop PX (32), --warmup N (warm-start steps, 1200), --steps N (steps per variant, 800),
+ * --seed S (training data and network seed, 1; the test set is fixed), --variants A,B,C,D,
+ * --out DIR (runs; default a temporary folder), --json.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,10 +20,10 @@ import { join } from 'node:path';
 import { initBackend } from '@lacuna/core';
 import { evaluatePoseNet, loadPoseModel, parsePoseTrainConfig, renderDataset, trainPose, type ObjectName, type Variant } from '@lacuna/epropnp';
 
-interface Args { object: ObjectName; train: number; test: number; crop: number; warmup: number; steps: number; variants: Variant[]; out?: string; json: boolean }
+interface Args { object: ObjectName; train: number; test: number; crop: number; warmup: number; steps: number; seed: number; variants: Variant[]; out?: string; json: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { object: 'bunny', train: 2000, test: 200, crop: 32, warmup: 800, steps: 600, variants: ['A', 'B', 'C', 'D'], json: false };
+  const a: Args = { object: 'bunny', train: 2000, test: 200, crop: 32, warmup: 1200, steps: 800, seed: 1, variants: ['A', 'B', 'C', 'D'], json: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
     const num = () => {
@@ -36,6 +37,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--crop') a.crop = num();
     else if (k === '--warmup') a.warmup = num();
     else if (k === '--steps') a.steps = num();
+    else if (k === '--seed') a.seed = num();
     else if (k === '--variants') a.variants = argv[++i]!.split(',') as Variant[];
     else if (k === '--out') a.out = argv[++i]!;
     else if (k === '--json') a.json = true;
@@ -53,12 +55,12 @@ export async function main(argv: string[]): Promise<void> {
   const out = a.out ?? mkdtempSync(join(tmpdir(), 'lacuna-bench-epropnp-'));
   try {
     let t0 = performance.now();
-    const trainSet = renderDataset({ object: a.object, count: a.train, seed: 1, cropSize: a.crop, views: 'upper' });
+    const trainSet = renderDataset({ object: a.object, count: a.train, seed: a.seed, cropSize: a.crop, views: 'upper' });
     const testSet = renderDataset({ object: a.object, count: a.test, seed: 1000, cropSize: a.crop, views: 'upper', zoomIn: { shift: 0, scale: 0 } });
     log(`rendered ${a.train} + ${a.test} ${a.object} crops (${a.crop} px) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${info.backend} backend, ${info.threads} thread(s)`);
     const progress = a.json ? 'none' : 'auto';
     const config = (variant: Variant, steps: number, dir: string, init?: string) =>
-      parsePoseTrainConfig({ object: a.object, variant, train: { steps, checkpointEvery: Math.max(steps, 1), ...(init ? { init } : {}) }, out: join(out, dir) });
+      parsePoseTrainConfig({ object: a.object, variant, train: { steps, seed: a.seed, checkpointEvery: Math.max(steps, 1), ...(init ? { init } : {}) }, out: join(out, dir) });
     const score = async (modelDir: string, variant: Variant, seconds: number): Promise<Row> => {
       const { net } = await loadPoseModel(modelDir);
       const s = evaluatePoseNet(net, variant, testSet);
@@ -84,7 +86,7 @@ export async function main(argv: string[]): Promise<void> {
       rows[v] = await score(r.modelDir, v, r.seconds);
       log(`variant ${v}: ADD-0.1d ${rows[v]!['add_0.1d'].toFixed(1)} %  (${r.seconds.toFixed(0)} s)`);
     }
-    const result = { object: a.object, train: a.train, test: a.test, crop: a.crop, warmup_steps: a.warmup, steps: a.steps, threads: info.threads, ...rows };
+    const result = { object: a.object, train: a.train, test: a.test, crop: a.crop, warmup_steps: a.warmup, steps: a.steps, seed: a.seed, threads: info.threads, ...rows };
     if (a.json) {
       console.log(JSON.stringify(result, null, 2));
       return;
