@@ -4,13 +4,12 @@
  * Σ_k t_k (log t_k − log softmax(z)_k), with 0·log 0 = 0. Gradients flow into the logits
  * only; the target is a constant.
  */
-import { tf } from '@lacuna/core';
-import { stopGradient as detach } from '@lacuna/core';
+import { tf, stopGradient } from '@lacuna/core';
 
 /** target [B, K] probabilities, logits [B, K] → scalar. */
 export function klDivergence(target: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
-    const t = detach(target);
+    const t = stopGradient(target);
     // t·log t with the 0·log 0 = 0 convention: log(max(t, 1e-30)) is finite where t = 0.
     const tLogT = tf.mul(t, tf.log(tf.maximum(t, 1e-30)));
     const crossTerm = tf.mul(t, tf.logSoftmax(logits));

@@ -4,8 +4,7 @@
  * the same λ ~ Beta(0.3, 0.3), where the targets are the student's own (detached)
  * predictions on the unmixed images; the loss is KL(mixed targets ‖ student(mixed inputs)).
  */
-import { tf, ShapeError } from '@lacuna/core';
-import { stopGradient as detach } from '@lacuna/core';
+import { tf, ShapeError, stopGradient } from '@lacuna/core';
 
 export interface MixedBatch {
   /** [B, H, W, C] λ·x + (1 − λ)·x[partner] */
@@ -24,6 +23,6 @@ export function mixBatch(inputs: tf.Tensor4D, probs: tf.Tensor2D, lambda: number
     const perm = tf.oneHot(tf.tensor1d(partner, 'int32'), b).toFloat() as tf.Tensor2D; // [B, B], row i picks partner[i]
     const mix = (a: tf.Tensor2D): tf.Tensor2D => tf.add(tf.mul(a, lambda), tf.mul(tf.matMul(perm, a), 1 - lambda));
     const flat = tf.reshape(inputs, [b, -1]) as tf.Tensor2D;
-    return { inputs: tf.reshape(mix(flat), inputs.shape) as tf.Tensor4D, targets: detach(mix(probs)) };
+    return { inputs: tf.reshape(mix(flat), inputs.shape) as tf.Tensor4D, targets: stopGradient(mix(probs)) };
   });
 }

@@ -5,8 +5,7 @@
  * absolute differences are averaged over layers; pix2pixHD sums them with weight
  * 4/(nLayers + 1) each, i.e. 4 × this average, then multiplies by λ_feat = 10.
  */
-import { tf, ShapeError, ValueError } from '@lacuna/core';
-import { stopGradient } from '@lacuna/core';
+import { tf, ShapeError, ValueError, stopGradient } from '@lacuna/core';
 
 /** mean over layers i of mean |fake_i − detach(real_i)|: a scalar. */
 export function featureMatchingLoss(realFeats: readonly tf.Tensor[], fakeFeats: readonly tf.Tensor[]): tf.Scalar {

@@ -6,9 +6,8 @@
  * trained in Lacuna; it runs in inference mode and its weights are never updated here (an
  * optimiser only updates the variables it is given).
  */
-import { tf, tfl, nn, ShapeError, ValueError } from '@lacuna/core';
+import { tf, tfl, nn, ShapeError, ValueError, stopGradient } from '@lacuna/core';
 import { checkSameImages } from './image_pair.js';
-import { stopGradient } from '@lacuna/core';
 
 // A feature model is a new graph over the same layers; build it once per (net, layers).
 const featureModels = new WeakMap<tfl.LayersModel, Map<string, tfl.LayersModel>>();

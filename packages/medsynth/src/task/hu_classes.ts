@@ -19,8 +19,7 @@
  * in [0, 1]; with hard memberships it is the fraction of pixels whose HU class differs. The
  * gradient only flows where G's HU is within a few τ of a threshold.
  */
-import { tf, ShapeError, ValueError } from '@lacuna/core';
-import { stopGradient } from '@lacuna/core';
+import { tf, ShapeError, ValueError, stopGradient } from '@lacuna/core';
 
 export const HU_CLASSES = ['air', 'fat', 'soft', 'bone'] as const;
 /** Class boundaries in HU, ascending: air|fat, fat|soft tissue, soft tissue|bone. */

@@ -11,8 +11,7 @@
  *   reference distribution q = softmax(refLogits), held constant, and p = softmax(logits),
  *   averaged over pixels. Both have the same gradient w.r.t. the logits; KL is 0 at p = q.
  */
-import { tf, ShapeError, ValueError } from '@lacuna/core';
-import { stopGradient } from '@lacuna/core';
+import { tf, ShapeError, ValueError, stopGradient } from '@lacuna/core';
 
 const DICE_SMOOTH = 1e-5;
 

@@ -18,8 +18,7 @@
  * F runs in inference mode here (training: false); only G's variables (or whichever the
  * caller differentiates) are updated from these terms.
  */
-import { tf, nn, lookUpOption, ConfigError, ShapeError, type tfl } from '@lacuna/core';
-import { stopGradient } from '@lacuna/core';
+import { tf, nn, lookUpOption, ConfigError, ShapeError, type tfl, stopGradient } from '@lacuna/core';
 import { huThresholdLoss, type HuClassOptions } from './hu_classes.js';
 import { FEATURE_DEPTHS, segmenterFeatureLayer, type FeatureDepth } from './segmenter.js';
 import { DIVERGENCES, segmentationLoss, softTargetDivergence, type Divergence } from './segmentation_loss.js';
