@@ -1,8 +1,11 @@
 /**
  * Backend selection: `@tensorflow/tfjs-node` (or `-gpu`) when installed, else the wasm backend
  * with Lacuna's training kernels (threaded SIMD under Node), else the pure-JS cpu backend.
+ * On the wasm backend under Node, the heavy kernels (convolutions and their gradients, matrix
+ * products) run on the native engine (ONNX Runtime from the optional `onnxruntime-node`) when
+ * it is installed.
  *
- * Environment: LACUNA_BACKEND=auto|tensorflow|wasm|cpu, LACUNA_THREADS=N.
+ * Environment: LACUNA_BACKEND=auto|tensorflow|wasm|cpu, LACUNA_THREADS=N, LACUNA_NATIVE=0.
  */
 import * as tf from '@tensorflow/tfjs-core';
 // The union package registers every op's gradient (tfjs-core alone registers none).
@@ -10,8 +13,9 @@ import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
 import { lookUpOption } from '../check.js';
+import type { NativeEngine, NativeEngineInfo } from '../native/ort_engine.js';
 import { LacunaError } from '../errors.js';
-import { registerLacunaWasmKernels } from '../kernels/register_all.js';
+import { registerLacunaWasmKernels, registerWasmKernels } from '../kernels/register_all.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -19,9 +23,17 @@ const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export interface BackendOptions {
   /** Which backend to use. Default 'auto' (or LACUNA_BACKEND). */
   readonly backend?: 'auto' | BackendName;
-  /** Threads for the wasm backend. Default: all cores (or LACUNA_THREADS). */
+  /** Threads for the wasm backend and the native engine. Default: all cores (or LACUNA_THREADS). */
   readonly threads?: number;
+  /**
+   * Run the heavy wasm kernels on the native engine when it is installed. Default true
+   * (false with LACUNA_NATIVE=0). Fixed by the first `initBackend` of a process.
+   */
+  readonly native?: boolean;
 }
+
+/** The kernel engine doing the heavy work: what a checkpoint records to know a resume is bit-exact. */
+export type EngineName = 'native' | 'wasm' | 'tensorflow' | 'cpu';
 
 export interface BackendInfo {
   readonly backend: BackendName;
@@ -29,6 +41,10 @@ export interface BackendInfo {
   readonly simd: boolean;
   /** Whether Lacuna's own training kernels are registered on this backend. */
   readonly lacunaKernels: boolean;
+  /** 'native' when the wasm backend's heavy kernels run on ONNX Runtime, else the backend. */
+  readonly engine: EngineName;
+  /** The native engine, when in use: its name, version and threads. */
+  readonly native: NativeEngineInfo | null;
   readonly versions: Record<string, string>;
   /** Why a preferred backend was not used, if it was not. */
   readonly notes: string[];
@@ -51,6 +67,29 @@ export interface BackendInfo {
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;
 let current: BackendInfo | null = null;
+// Kernel registrations are global, so the native choice is made once per process.
+let nativeChoice: { info: NativeEngineInfo | null; note: string | null } | null = null;
+let nativeEngine: NativeEngine | null = null;
+
+/** The native engine in use, if any (for profiling). */
+export function activeNativeEngine(): NativeEngine | null {
+  return nativeEngine;
+}
+
+async function setUpNative(threads: number, wanted: boolean): Promise<{ info: NativeEngineInfo | null; note: string | null }> {
+  if (nativeChoice) return nativeChoice;
+  if (!wanted || !isNode) {
+    nativeChoice = { info: null, note: wanted ? null : 'native engine off (native: false)' };
+    registerWasmKernels(null);
+    return nativeChoice;
+  }
+  const { loadNativeEngine } = await import('../native/ort_engine.js');
+  const loaded = await loadNativeEngine(threads);
+  registerWasmKernels(loaded.engine);
+  nativeEngine = loaded.engine;
+  nativeChoice = loaded.engine ? { info: loaded.engine.info, note: null } : { info: null, note: `native engine off: ${loaded.reason}` };
+  return nativeChoice;
+}
 let wasmThreads = 1;
 
 async function defaultThreads(): Promise<number> {
@@ -119,6 +158,8 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
       if (isNode && threads > 1) await registerNodeWasm(threads);
       else wasmBackend.setThreadsCount(threads);
       registerLacunaWasmKernels();
+      const native = await setUpNative(threads, options.native ?? true);
+      if (native.note) notes.push(native.note);
       if (await tf.setBackend('wasm')) {
         chosen = 'wasm';
         wasmThreads = wasmBackend.getThreadsCount();
@@ -138,9 +179,12 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     threads: chosen === 'wasm' ? wasmThreads : chosen === 'cpu' ? 1 : threads,
     simd: chosen === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : false,
     lacunaKernels: chosen === 'wasm',
+    engine: chosen === 'wasm' && nativeChoice?.info ? 'native' : chosen,
+    native: chosen === 'wasm' ? (nativeChoice?.info ?? null) : null,
     versions: {
       'tfjs-core': tf.version_core,
       'tfjs-backend-wasm': wasmBackend.version_wasm,
+      ...(chosen === 'wasm' && nativeChoice?.info ? { onnxruntime: nativeChoice.info.version } : {}),
       node: isNode ? process.versions.node : 'n/a',
     },
     notes,

@@ -11,7 +11,7 @@ import { batchChunk, lacunaKernels, ptr, runWasmKernel, view, type WasmBackendLi
 
 export interface ConvGeometry {
   B: number; H: number; W: number; Ci: number; Co: number; KH: number; KW: number;
-  sh: number; sw: number; dh: number; dw: number; pt: number; pl: number; OH: number; OW: number;
+  sh: number; sw: number; dh: number; dw: number; pt: number; pl: number; pb: number; pr: number; OH: number; OW: number;
 }
 
 export function convGeometry(
@@ -26,7 +26,7 @@ export function convGeometry(
   return {
     B: info.batchSize, H: info.inHeight, W: info.inWidth, Ci: info.inChannels, Co: info.outChannels,
     KH: info.filterHeight, KW: info.filterWidth, sh: info.strideHeight, sw: info.strideWidth,
-    dh: info.dilationHeight, dw: info.dilationWidth, pt: info.padInfo.top, pl: info.padInfo.left,
+    dh: info.dilationHeight, dw: info.dilationWidth, pt: info.padInfo.top, pl: info.padInfo.left, pb: info.padInfo.bottom, pr: info.padInfo.right,
     OH: info.outHeight, OW: info.outWidth,
   };
 }

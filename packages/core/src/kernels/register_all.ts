@@ -7,6 +7,8 @@ import { registerAvgPoolGradient } from './AvgPool_grad.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { reduceConfigs } from './Reduce.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
+import type { NativeEngine } from '../native/ort_engine.js';
+import { nativeKernelConfigs } from '../native/kernels.js';
 
 const LACUNA_WASM_KERNELS: KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig, maxPoolGradConfig];
 const kernelNames: string[] = LACUNA_WASM_KERNELS.map((k) => k.kernelName);
@@ -17,10 +19,24 @@ export function registerLacunaWasmKernels(): void {
   registered = true;
   registerDilatedConv2DGradient();
   registerAvgPoolGradient();
-  for (const config of [...LACUNA_WASM_KERNELS, ...reduceConfigs(), batchMatMulConfig()]) {
-    if (getKernel(config.kernelName, config.backendName)) unregisterKernel(config.kernelName, config.backendName);
-    registerKernel(config);
-  }
+  for (const config of [...LACUNA_WASM_KERNELS, ...reduceConfigs(), batchMatMulConfig()]) replaceKernel(config);
+}
+
+function replaceKernel(config: KernelConfig): void {
+  if (getKernel(config.kernelName, config.backendName)) unregisterKernel(config.kernelName, config.backendName);
+  registerKernel(config);
+}
+
+let nativeRegistered = false;
+/**
+ * Lacuna's wasm kernels, then, when `engine` is given, the native ones on top (each falling
+ * back to the wasm kernel it replaces). The native part happens once per process.
+ */
+export function registerWasmKernels(engine: NativeEngine | null): void {
+  registerLacunaWasmKernels();
+  if (!engine || nativeRegistered) return;
+  nativeRegistered = true;
+  for (const config of nativeKernelConfigs(engine)) replaceKernel(config);
 }
 
 /** Names of the kernels Lacuna provides for wasm. */

@@ -43,14 +43,26 @@ const modules = new WeakMap<object, LacunaKernelExports>();
 export function lacunaKernels(backend: WasmBackendLike): LacunaKernelExports {
   let m = modules.get(backend);
   if (m) return m;
-  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-  if (!memory) throw new Error('lacunaKernels: cannot find the wasm backend memory');
+  const memory = wasmMemory(backend);
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const bytes = decodeBase64(shared ? LACUNA_KERNELS_SHARED_WASM : LACUNA_KERNELS_PLAIN_WASM);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
   m = instance.exports as unknown as LacunaKernelExports;
   modules.set(backend, m);
   return m;
+}
+
+/** The backend's linear memory. */
+export function wasmMemory(backend: WasmBackendLike): WebAssembly.Memory {
+  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  if (!memory) throw new Error('lacunaKernels: cannot find the wasm backend memory');
+  return memory;
+}
+
+/** A float32 tensor's data as a view of the wasm heap (valid until the heap next grows). */
+export function heapF32(backend: WasmBackendLike, t: TensorInfo): Float32Array {
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  return new Float32Array(wasmMemory(backend).buffer, ptr(backend, t), n);
 }
 
 /** Byte offset of a tensor's data in the wasm heap. */
