@@ -1,58 +1,71 @@
 /**
  * `npm run bench -- backend`: trains the reference U-Net (classic U-Net, 4 levels, base 32,
- * instance norm, 1 -> 1 channel at 128x128, batch 8, L1, Adam) for a few steps on Lacuna's
- * wasm backend and on PyTorch CPU (the twin in torch_unet.py, run with Debian's
- * /usr/bin/python3) at the same thread count, and prints ms per step, their ratio, and a
- * per-kernel profile of one Lacuna step.
+ * instance norm, 1 -> 1 channel at 128x128, batch 8, L1, Adam) for a few steps on each engine
+ * at 1 and 2 threads — Lacuna native (wasm backend with the heavy kernels on ONNX Runtime),
+ * Lacuna wasm (its own kernels only), and PyTorch CPU (the twin in torch_unet.py, run with
+ * Debian's /usr/bin/python3: `apt-get install python3-torch`) — and prints ms per step, the
+ * ratios against PyTorch, and a per-kernel profile of one step of the engine `initBackend`
+ * picks.
  *
- * Options: --threads N (default: all cores), --steps N (10), --warmup N (2), --batch N (8),
- * --size N (128), --no-torch, --json.
+ * Each Lacuna engine runs in its own process (the native choice is made once per process).
+ *
+ * Options: --threads N,M (default 1,2), --steps N (10), --warmup N (2), --batch N (8),
+ * --size N (128), --only native,wasm,torch, --json (exactly one JSON object; a requested
+ * engine that cannot run is an error).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as os from 'node:os';
 import { initBackend, tf, nn } from '@lacuna/core';
 
-interface Args { threads: number; steps: number; warmup: number; batch: number; size: number; torch: boolean; json: boolean }
+const ENGINES = ['native', 'wasm', 'torch'] as const;
+type Engine = (typeof ENGINES)[number];
+
+interface Args { threads: number[]; steps: number; warmup: number; batch: number; size: number; only: Engine[]; json: boolean; child: 'native' | 'wasm' | null; profile: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { threads: os.availableParallelism?.() ?? os.cpus().length, steps: 10, warmup: 2, batch: 8, size: 128, torch: true, json: false };
+  const a: Args = { threads: [1, 2], steps: 10, warmup: 2, batch: 8, size: 128, only: [...ENGINES], json: false, child: null, profile: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
-    const num = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`bench backend: ${k} needs a positive integer, got ${argv[i]}`);
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`bench backend: ${k} needs a value`);
       return v;
     };
-    if (k === '--threads') a.threads = num();
-    else if (k === '--steps') a.steps = num();
-    else if (k === '--warmup') a.warmup = num();
-    else if (k === '--batch') a.batch = num();
-    else if (k === '--size') a.size = num();
-    else if (k === '--no-torch') a.torch = false;
-    else if (k === '--json') a.json = true;
+    const num = (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`bench backend: ${k} needs a positive integer, got ${v}`);
+      return n;
+    };
+    if (k === '--threads') a.threads = value().split(',').map(num);
+    else if (k === '--steps') a.steps = num(value());
+    else if (k === '--warmup') a.warmup = num(value());
+    else if (k === '--batch') a.batch = num(value());
+    else if (k === '--size') a.size = num(value());
+    else if (k === '--only') {
+      a.only = value().split(',').map((e) => {
+        if (!(ENGINES as readonly string[]).includes(e)) throw new Error(`bench backend: --only takes ${ENGINES.join(', ')}; got ${e}`);
+        return e as Engine;
+      });
+    } else if (k === '--json') a.json = true;
+    else if (k === '--child') {
+      const e = value();
+      if (e !== 'native' && e !== 'wasm') throw new Error(`bench backend: --child takes native or wasm, got ${e}`);
+      a.child = e;
+    } else if (k === '--profile') a.profile = true;
     else throw new Error(`bench backend: unknown option ${k}`);
   }
   return a;
 }
 
-interface TorchResult { torch_ms: number | null; params?: number; torch?: string; note?: string }
+interface RunResult { ms: number; params: number; engine: string; version: string; kernels_ms?: Record<string, number> }
 
-function runTorch(a: Args): TorchResult {
-  const python = '/usr/bin/python3'; // Debian's python3-torch is built for the system Python
-  if (!existsSync(python)) return { torch_ms: null, note: `${python} not found` };
-  const script = fileURLToPath(new URL('./torch_unet.py', import.meta.url));
-  const r = spawnSync(python, [script, '--threads', String(a.threads), '--steps', String(a.steps), '--warmup', String(a.warmup), '--batch', String(a.batch), '--size', String(a.size)], { encoding: 'utf8' });
-  if (r.status !== 0) return { torch_ms: null, note: `PyTorch not usable: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}` };
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult;
-}
-
-export async function main(argv: string[]): Promise<void> {
-  const a = parseArgs(argv);
-  const info = await initBackend({ backend: 'wasm', threads: a.threads });
+/** One engine at one thread count, in this process. Prints one JSON line. */
+async function runChild(a: Args): Promise<void> {
+  const threads = a.threads[0]!;
+  const info = await initBackend({ backend: 'wasm', threads, native: a.child === 'native' });
+  if (info.engine !== a.child) throw new Error(`bench backend: asked for the ${a.child} engine, got ${info.engine} (${info.notes.join('; ')})`);
   const model = nn.unet2d({ inChannels: 1, outChannels: 1, baseChannels: 32, depth: 4, norm: 'instance', inputSize: [a.size, a.size] });
-  const params = model.countParams();
   const optimizer = tf.train.adam(2e-4);
   const x = tf.randomNormal([a.batch, a.size, a.size, 1], 0, 1, 'float32', 1);
   const y = tf.randomNormal([a.batch, a.size, a.size, 1], 0, 1, 'float32', 2);
@@ -61,51 +74,113 @@ export async function main(argv: string[]): Promise<void> {
     loss!.dataSync();
     loss!.dispose();
   };
-  if (!a.json) process.stderr.write(`lacuna: ${info.backend} backend, ${info.threads} thread(s), U-Net ${(params / 1e6).toFixed(2)} M parameters\n`);
   for (let i = 0; i < a.warmup; i++) step();
   const t0 = performance.now();
   for (let i = 0; i < a.steps; i++) step();
-  const lacunaMs = (performance.now() - t0) / a.steps;
-
-  const profile = await tf.profile(() => step());
-  const byKernel = new Map<string, number>();
-  // Entries named `<op>__op` are op scopes that contain the kernels already listed.
-  for (const k of profile.kernels.filter((k) => !k.name.endsWith('__op'))) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
-  const kernels = [...byKernel.entries()].sort((p, q) => q[1] - p[1]).map(([name, ms]) => ({ name, ms: Math.round(ms * 10) / 10 }));
-
-  if (!a.json) process.stderr.write('pytorch: running the twin...\n');
-  const torch = a.torch ? runTorch(a) : { torch_ms: null, note: 'skipped (--no-torch)' };
-  if (torch.params !== undefined && torch.params !== params) {
-    throw new Error(`bench backend: the PyTorch twin has ${torch.params} parameters, Lacuna's U-Net ${params}; they must be the same network`);
+  const ms = (performance.now() - t0) / a.steps;
+  const result: RunResult = { ms, params: model.countParams(), engine: info.engine, version: info.native?.version ?? info.versions['tfjs-backend-wasm'] ?? '' };
+  if (a.profile) {
+    const profile = await tf.profile(() => step());
+    const byKernel = new Map<string, number>();
+    // Entries named `<op>__op` are op scopes that contain the kernels already listed.
+    for (const k of profile.kernels.filter((k) => !k.name.endsWith('__op'))) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+    result.kernels_ms = Object.fromEntries([...byKernel.entries()].sort((p, q) => q[1] - p[1]).map(([name, t]) => [name, Math.round(t * 10) / 10]));
   }
-  const ratio = torch.torch_ms ? lacunaMs / torch.torch_ms : null;
+  console.log(JSON.stringify(result));
+}
+
+function lastJsonLine(stdout: string): unknown {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(line);
+}
+
+function runLacuna(engine: 'native' | 'wasm', threads: number, a: Args, profile: boolean): RunResult {
+  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+  const args = ['--import', 'tsx', main, 'backend', '--child', engine, '--threads', String(threads), '--steps', String(a.steps), '--warmup', String(a.warmup), '--batch', String(a.batch), '--size', String(a.size), ...(profile ? ['--profile'] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, LACUNA_QUIET: '1' } });
+  if (r.status !== 0) throw new Error(`bench backend: the ${engine} engine at ${threads} thread(s) failed: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
+  return lastJsonLine(r.stdout) as RunResult;
+}
+
+function runTorch(threads: number, a: Args): RunResult {
+  const python = '/usr/bin/python3'; // Debian's python3-torch is built for the system Python
+  if (!existsSync(python)) throw new Error(`bench backend: PyTorch needs ${python} with python3-torch (apt-get install python3-torch), or pass --only native,wasm`);
+  const script = fileURLToPath(new URL('./torch_unet.py', import.meta.url));
+  const r = spawnSync(python, [script, '--threads', String(threads), '--steps', String(a.steps), '--warmup', String(a.warmup), '--batch', String(a.batch), '--size', String(a.size)], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`bench backend: PyTorch not usable (apt-get install python3-torch, or pass --only native,wasm): ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+  }
+  const t = lastJsonLine(r.stdout) as { torch_ms: number; params: number; torch: string };
+  return { ms: t.torch_ms, params: t.params, engine: 'torch', version: t.torch };
+}
+
+const round = (v: number, d = 0) => Math.round(v * 10 ** d) / 10 ** d;
+
+export async function main(argv: string[]): Promise<void> {
+  const a = parseArgs(argv);
+  if (a.child) return runChild(a);
+  const say = (s: string) => {
+    if (!a.json) process.stderr.write(s);
+  };
+  // The engine initBackend picks by default (native when onnxruntime-node is installed).
+  const picked = (await initBackend({ backend: 'wasm', threads: 1 })).engine as 'native' | 'wasm';
+  const top = Math.max(...a.threads);
+  const byThreads: Record<string, Partial<Record<Engine, RunResult>>> = {};
+  // Round-robin over thread counts, so background load hits every engine alike.
+  for (const t of a.threads) {
+    const row: Partial<Record<Engine, RunResult>> = {};
+    for (const e of a.only) {
+      say(`${e}, ${t} thread(s)...\n`);
+      row[e] = e === 'torch' ? runTorch(t, a) : runLacuna(e, t, a, e === picked && t === top);
+    }
+    byThreads[String(t)] = row;
+  }
+  const params = new Set(Object.values(byThreads).flatMap((r) => Object.values(r).map((x) => x.params)));
+  if (params.size > 1) throw new Error(`bench backend: the engines ran networks of different sizes (${[...params].join(', ')} parameters); they must be the same network`);
+
+  const figures = (row: Partial<Record<Engine, RunResult>>) => {
+    const f: Record<string, number> = {};
+    for (const e of a.only) f[`${e}_ms`] = round(row[e]!.ms);
+    if (row.torch) {
+      for (const e of ['native', 'wasm'] as const) if (row[e]) f[`${e}_ratio`] = round(row[e]!.ms / row.torch.ms, 2);
+    }
+    return f;
+  };
+  const topRow = byThreads[String(top)]!;
+  const pickedRun = topRow[picked];
+  const kernels = pickedRun?.kernels_ms ?? {};
   const result = {
-    lacuna_ms: Math.round(lacunaMs),
-    torch_ms: torch.torch_ms === null ? null : Math.round(torch.torch_ms),
-    ratio: ratio === null ? null : Math.round(ratio * 100) / 100,
-    threads: info.threads,
-    params,
+    ...figures(topRow),
+    threads: top,
+    ...(pickedRun ? { lacuna_ms: round(pickedRun.ms), engine: picked } : {}),
+    ...(pickedRun && topRow.torch ? { ratio: round(pickedRun.ms / topRow.torch.ms, 2) } : {}),
+    by_threads: Object.fromEntries(Object.entries(byThreads).map(([t, row]) => [t, figures(row)])),
+    params: [...params][0]!,
     batch: a.batch,
     size: a.size,
     steps: a.steps,
-    backend: info.backend,
-    torch_version: torch.torch ?? null,
-    note: torch.note ?? null,
-    kernels_ms: Object.fromEntries(kernels.map((k) => [k.name, k.ms])),
+    kernels_ms: kernels,
   };
   if (a.json) {
     console.log(JSON.stringify(result));
     return;
   }
-  const total = kernels.reduce((s, k) => s + k.ms, 0);
-  console.log(`\nU-Net training step (batch ${a.batch}, ${a.size}x${a.size}, ${(params / 1e6).toFixed(2)} M params), ${info.threads} thread(s), mean of ${a.steps} steps\n`);
-  console.log('| runtime                  | ms / step | ratio vs PyTorch |');
-  console.log('|--------------------------|----------:|-----------------:|');
-  console.log(`| Lacuna (${info.backend}, ${info.threads} thr)`.padEnd(27) + `| ${String(result.lacuna_ms).padStart(9)} | ${(result.ratio?.toFixed(2) ?? 'n/a').padStart(16)} |`);
-  console.log(`| PyTorch ${torch.torch ?? ''} CPU`.padEnd(27) + `| ${String(result.torch_ms ?? 'n/a').padStart(9)} | ${'1.00'.padStart(16)} |`);
-  if (torch.note) console.log(`\nPyTorch: ${torch.note}`);
-  console.log(`\nPer-kernel profile of one Lacuna step (sum ${Math.round(total)} ms):\n`);
-  console.log('| kernel                   |      ms | share |');
-  console.log('|--------------------------|--------:|------:|');
-  for (const k of kernels.slice(0, 15)) console.log(`| ${k.name.padEnd(24)} | ${k.ms.toFixed(1).padStart(7)} | ${((100 * k.ms) / total).toFixed(1).padStart(4)}% |`);
+  const versions = Object.fromEntries(Object.values(topRow).map((r) => [r.engine, r.version]));
+  console.log(`\nU-Net training step (batch ${a.batch}, ${a.size}x${a.size}, ${(result.params / 1e6).toFixed(2)} M params), mean of ${a.steps} steps, ms / step\n`);
+  const head = ['threads', ...a.only.map((e) => `${e} ms`), ...(a.only.includes('torch') ? a.only.filter((e) => e !== 'torch').map((e) => `${e} / torch`) : [])];
+  console.log(`| ${head.join(' | ')} |`);
+  console.log(`|${head.map(() => '---:').join('|')}|`);
+  for (const [t, row] of Object.entries(byThreads)) {
+    const f = figures(row);
+    const cells = [t, ...a.only.map((e) => String(f[`${e}_ms`])), ...(row.torch ? a.only.filter((e) => e !== 'torch').map((e) => f[`${e}_ratio`]!.toFixed(2)) : [])];
+    console.log(`| ${cells.join(' | ')} |`);
+  }
+  console.log(`\nengines: ${Object.entries(versions).map(([e, v]) => `${e} ${v}`).join(', ')}`);
+  const total = Object.values(kernels).reduce((s, v) => s + v, 0);
+  if (total > 0) {
+    console.log(`\nPer-kernel profile of one step on the ${picked} engine at ${top} thread(s) (sum ${Math.round(total)} ms):\n`);
+    console.log('| kernel                   |      ms | share |');
+    console.log('|--------------------------|--------:|------:|');
+    for (const [name, ms] of Object.entries(kernels).slice(0, 15)) console.log(`| ${name.padEnd(24)} | ${ms.toFixed(1).padStart(7)} | ${((100 * ms) / total).toFixed(1).padStart(4)}% |`);
+  }
 }
