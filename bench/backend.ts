@@ -82,8 +82,8 @@ async function runChild(a: Args): Promise<void> {
   if (a.profile) {
     const profile = await tf.profile(() => step());
     const byKernel = new Map<string, number>();
-    // Entries named `<op>__op` are op scopes that contain the kernels already listed.
-    for (const k of profile.kernels.filter((k) => !k.name.endsWith('__op'))) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+    // Entries named `<op>__op` (op scopes) and 'unnamed scope' (custom gradients) contain kernels already listed.
+    for (const k of profile.kernels.filter((k) => !k.name.endsWith('__op') && k.name !== 'unnamed scope')) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
     result.kernels_ms = Object.fromEntries([...byKernel.entries()].sort((p, q) => q[1] - p[1]).map(([name, t]) => [name, Math.round(t * 10) / 10]));
   }
   console.log(JSON.stringify(result));

@@ -17,6 +17,13 @@ test('lacuna info --json reports the wasm backend with Lacuna kernels and thread
   assert.equal(info.threads, 2);
   assert.equal(info.lacunaKernels, true);
   assert.equal(info.versions['tfjs-core'], '4.22.0');
+  // onnxruntime-node is an optional dependency that npm ci installs here.
+  assert.equal(info.engine, 'native');
+  assert.deepEqual(info.native, { name: 'onnxruntime', version: '1.31.1', threads: 2 });
+  const text = lacuna('info', '--threads', '2');
+  assert.match(text.stdout, /engine +native \(onnxruntime 1\.31\.1, 2 thread\(s\)\)/);
+  const off = spawnSync(process.execPath, [bin, 'info', '--json'], { encoding: 'utf8', env: { ...process.env, LACUNA_QUIET: '1', LACUNA_NATIVE: '0' } });
+  assert.equal(JSON.parse(off.stdout).engine, 'wasm');
 });
 
 test('unknown commands and options fail with a clear message and a non-zero exit', () => {

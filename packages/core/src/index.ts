@@ -9,7 +9,7 @@ export * as tf from '@tensorflow/tfjs-core';
 /** TensorFlow.js layers (models built by `nn` are `tfl.LayersModel`s). */
 export * as tfl from '@tensorflow/tfjs-layers';
 export { initBackend, backendInfo } from './backend/select.js';
-export type { BackendInfo, BackendName, BackendOptions } from './backend/select.js';
+export type { BackendInfo, BackendName, BackendOptions, EngineName } from './backend/select.js';
 export { LacunaError, ShapeError, ConfigError, IOError, ValueError } from './errors.js';
 export { check, checkShape, checkFinite, lookUpOption } from './check.js';
 export * as nn from './nn/index.js';

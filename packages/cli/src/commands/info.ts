@@ -7,7 +7,9 @@ export const infoCommand: Command = {
   usage: `lacuna info [--backend auto|tensorflow|wasm|cpu] [--threads N] [--json]
 
 Prints which TensorFlow.js backend Lacuna selects (tfjs-node when installed, else wasm with
-Lacuna's training kernels, else cpu), its thread count, SIMD support and package versions.`,
+Lacuna's training kernels, else cpu), the engine doing the heavy kernels (native: ONNX
+Runtime from the optional onnxruntime-node package; LACUNA_NATIVE=0 turns it off), its
+thread count, SIMD support and package versions.`,
   async run(argv) {
     const o = parseOptions('info', argv, { backend: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' } });
     if (o.help) {
@@ -24,6 +26,7 @@ Lacuna's training kernels, else cpu), its thread count, SIMD support and package
     console.log(`threads          ${info.threads}`);
     console.log(`simd             ${info.simd}`);
     console.log(`lacuna kernels   ${info.lacunaKernels ? 'registered' : 'no'}`);
+    console.log(`engine           ${info.engine}${info.native ? ` (${info.native.name} ${info.native.version}, ${info.native.threads} thread(s))` : ''}`);
     for (const [k, v] of Object.entries(info.versions)) console.log(`${k.padEnd(16)} ${v}`);
     for (const n of info.notes) console.log(`note             ${n}`);
     return 0;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { InstanceNormalization } from './instance_norm.js';
+import { InstanceNormalization, instanceNorm } from './instance_norm.js';
+import { numericGrad, relMaxError, sampleIndices } from '../testing/gradcheck.js';
 
 await tf.setBackend('cpu');
 
@@ -70,4 +71,31 @@ test('InstanceNormalization: inside a model, config survives serialisation', () 
   const cfg = model.getLayer('in1').getConfig();
   assert.equal(cfg['epsilon'], 1e-4);
   assert.equal(cfg['affine'], false);
+});
+
+test('instanceNorm: the hand-written gradient equals autodiff through the composed ops and finite differences', () => {
+  const shape = [2, 5, 4, 3];
+  const x = tf.randomNormal(shape, 1, 2, 'float32', 41);
+  const gamma = tf.tensor1d([1.5, -0.7, 0.3]);
+  const beta = tf.tensor1d([0.2, 0.1, -1]);
+  const r = tf.randomNormal(shape, 0, 1, 'float32', 42);
+  const composed = (x: tf.Tensor, g?: tf.Tensor, b?: tf.Tensor) => {
+    const m = tf.moments(x, [1, 2], true);
+    const y = tf.mul(tf.sub(x, m.mean), tf.rsqrt(tf.add(m.variance, 1e-5)));
+    return g && b ? tf.add(tf.mul(y, g), b) : y;
+  };
+  // A loss that is not linear in y, so every gradient term matters.
+  const loss = (f: (x: tf.Tensor, g?: tf.Tensor, b?: tf.Tensor) => tf.Tensor, affine: boolean) => (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.mul(tf.square(affine ? f(x, g, b) : f(x)), r)) as tf.Scalar;
+  for (const affine of [true, false]) {
+    const inputs = affine ? [x, gamma, beta] : [x];
+    const grads = (f: (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Scalar) => tf.grads((...a: tf.Tensor[]) => f(a[0]!, a[1] ?? gamma, a[2] ?? beta))(inputs);
+    const mine = grads(loss((x, g, b) => instanceNorm(x, 1e-5, g, b), affine));
+    const ref = grads(loss(composed, affine));
+    for (let i = 0; i < (affine ? 3 : 1); i++) assert.ok(relMaxError(mine[i]!.dataSync(), ref[i]!.dataSync()) < 1e-4, `affine ${affine} input ${i}: ${relMaxError(mine[i]!.dataSync(), ref[i]!.dataSync())}`);
+    const idx = sampleIndices(x.size, 10);
+    const nd = numericGrad(loss((x, g, b) => instanceNorm(x, 1e-5, g, b), affine), [x, gamma, beta], 0, idx, 1e-2);
+    assert.ok(relMaxError(idx.map((i) => mine[0]!.dataSync()[i]!), nd) < 3e-2, `affine ${affine}: dx vs finite differences`);
+    tf.dispose([...mine, ...ref]);
+  }
 });

@@ -11,7 +11,7 @@ import { WeightInit } from '../nn/init.js';
 import { upsample } from '../nn/resample.js';
 import { SeededDropout } from '../nn/seeded_dropout.js';
 import { removeStaleTemps } from './atomic_dir.js';
-import { latestCheckpoint, listCheckpoints, loadCheckpoint, loadModelWeights, saveCheckpoint } from './checkpoint.js';
+import { engineMismatch, latestCheckpoint, listCheckpoints, loadCheckpoint, loadModelWeights, saveCheckpoint } from './checkpoint.js';
 import { fileIOHandler } from './file_io_handler.js';
 import { Optimizer } from './optimizer.js';
 
@@ -99,4 +99,18 @@ test('loading into a different architecture is a ShapeError', async () => {
   const other = tfl.sequential({ layers: [tfl.layers.dense({ units: 2, inputShape: [3] })] });
   await assert.rejects(loadModelWeights(other, join(path, 'models', 'm')), (e: Error) => e.name === 'ShapeError' && /loadModelWeights: model/.test(e.message));
   await assert.rejects(loadCheckpoint(path, { models: { nope: other } }), /loadCheckpoint: .* has no model 'nope'/);
+});
+
+test('a checkpoint records the engine and thread count; another engine on resume is named', async () => {
+  const { initBackend } = await import('../backend/select.js');
+  const info = await initBackend({ backend: 'cpu' });
+  assert.equal(info.engine, 'cpu');
+  const root = join(tmp, 'engine');
+  await saveCheckpoint(root, { step: 3, models: { g: makeModel(5) } });
+  const meta = await loadCheckpoint((await latestCheckpoint(root))!, { models: { g: makeModel(6) } });
+  assert.equal(meta.engine?.engine, 'cpu');
+  assert.equal(meta.engine?.threads, 1);
+  assert.equal(engineMismatch(meta), null, 'same engine: bit-exact resume');
+  const moved = engineMismatch({ ...meta, engine: { engine: 'native', threads: 2, version: '1.31.1' } });
+  assert.match(moved ?? '', /computed on native 1\.31\.1, 2 thread\(s\), this run uses cpu/);
 });

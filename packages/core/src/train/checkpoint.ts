@@ -19,6 +19,7 @@ import { IOError, ShapeError, ValueError } from '../errors.js';
 import { writeDirAtomic, writeFileSynced } from './atomic_dir.js';
 import { fileIOHandler, MODEL_JSON, WEIGHTS_BIN, weightBytes } from './file_io_handler.js';
 import type { Optimizer, OptimizerKind } from './optimizer.js';
+import { backendInfo, type EngineName } from '../backend/select.js';
 
 export const CHECKPOINT_FORMAT = 'lacuna-checkpoint';
 const META = 'meta.json';
@@ -50,6 +51,35 @@ export interface CheckpointMeta {
   readonly optimizers: { name: string; kind: OptimizerKind; step: number }[];
   readonly rngState?: unknown;
   readonly userState?: unknown;
+  /**
+   * The kernel engine and thread count that computed this state. Resuming on the same engine
+   * and thread count continues bit for bit; on another, within float32 rounding.
+   */
+  readonly engine?: CheckpointEngine;
+}
+
+export interface CheckpointEngine {
+  readonly engine: EngineName;
+  readonly threads: number;
+  readonly version?: string;
+}
+
+/** The engine `initBackend` chose, as a checkpoint records it (undefined before initBackend). */
+export function currentCheckpointEngine(): CheckpointEngine | undefined {
+  const info = backendInfo();
+  if (!info) return undefined;
+  const version = info.native?.version ?? (info.backend === 'wasm' ? info.versions['tfjs-backend-wasm'] : info.versions['tfjs-core']);
+  return { engine: info.engine, threads: info.native?.threads ?? info.threads, ...(version ? { version } : {}) };
+}
+
+/** Why resuming `meta` here may not be bit-exact, or null when it will be. */
+export function engineMismatch(meta: CheckpointMeta): string | null {
+  const now = currentCheckpointEngine();
+  const then = meta.engine;
+  if (!then || !now) return null;
+  if (then.engine === now.engine && then.threads === now.threads && then.version === now.version) return null;
+  const say = (e: CheckpointEngine) => `${e.engine}${e.version ? ` ${e.version}` : ''}, ${e.threads} thread(s)`;
+  return `checkpoint step ${meta.step} was computed on ${say(then)}, this run uses ${say(now)}: training continues, but not bit for bit as an uninterrupted run would`;
 }
 
 export interface CheckpointInfo {
@@ -83,6 +113,7 @@ export async function saveCheckpoint(root: string, data: CheckpointData, options
     optimizers: [],
     ...(data.rngState !== undefined ? { rngState: data.rngState } : {}),
     ...(data.userState !== undefined ? { userState: data.userState } : {}),
+    ...(currentCheckpointEngine() ? { engine: currentCheckpointEngine()! } : {}),
   };
   await writeDirAtomic(
     target,

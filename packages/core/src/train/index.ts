@@ -15,9 +15,10 @@ export {
   pruneCheckpoints,
   readCheckpointMeta,
   checkpointDirName,
+  engineMismatch,
   CHECKPOINT_FORMAT,
 } from './checkpoint.js';
-export type { CheckpointData, CheckpointMeta, CheckpointTargets, CheckpointInfo } from './checkpoint.js';
+export type { CheckpointData, CheckpointMeta, CheckpointTargets, CheckpointInfo, CheckpointEngine } from './checkpoint.js';
 export { fileIOHandler } from './file_io_handler.js';
 export { writeDirAtomic, writeFileSynced, removeStaleTemps } from './atomic_dir.js';
 export { Progress, formatDuration } from './progress.js';

@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, ValueError } from '../errors.js';
 import { removeStaleTemps } from './atomic_dir.js';
-import { latestCheckpoint, listCheckpoints, loadCheckpoint, removeCheckpointsAfter, saveCheckpoint } from './checkpoint.js';
+import { engineMismatch, latestCheckpoint, listCheckpoints, loadCheckpoint, removeCheckpointsAfter, saveCheckpoint } from './checkpoint.js';
 import { JsonlLog } from './jsonl_log.js';
 import type { Optimizer } from './optimizer.js';
 import { Progress, type ProgressMode } from './progress.js';
@@ -112,6 +112,8 @@ export async function runTraining<R extends StatefulRng | undefined = undefined>
     const path = typeof options.resume === 'string' ? options.resume : await latestCheckpoint(ck!.dir);
     if (path) {
       const meta = await loadCheckpoint(path, { models: options.models, optimizers: options.optimizers });
+      const mismatch = engineMismatch(meta);
+      if (mismatch && !process.env['LACUNA_QUIET']) process.stderr.write(`warning: ${mismatch}\n`);
       startStep = meta.step;
       if (options.rng && meta.rngState !== undefined) options.rng.setState(meta.rngState as never);
       if (options.state && meta.userState !== undefined) options.state.set(meta.userState);
