@@ -227,3 +227,21 @@ void scale_floats(float *x, int n, float s) {
   for (; i + 4 <= n; i += 4) wasm_v128_store(x + i, wasm_f32x4_mul(wasm_v128_load(x + i), v));
   for (; i < n; i++) x[i] *= s;
 }
+
+// dst[r * dst_stride + c] = src[r * src_stride + c] for r < rows, c < cols: a strided block of
+// rows, as in a slice or concatenation along an inner axis (the stock kernels copy row by row
+// from JavaScript, one typed-array view per row).
+EXPORT(copy_2d)
+void copy_2d(const float *src, int src_stride, float *dst, int dst_stride, int rows, int cols) {
+  if (cols >= 16) {
+    for (int r = 0; r < rows; r++) copy_floats(dst + (long)r * dst_stride, src + (long)r * src_stride, cols);
+    return;
+  }
+  const int c4 = cols & ~3;
+  for (int r = 0; r < rows; r++) {
+    const float *s = src + (long)r * src_stride;
+    float *d = dst + (long)r * dst_stride;
+    for (int c = 0; c < c4; c += 4) wasm_v128_store(d + c, wasm_v128_load(s + c));
+    for (int c = c4; c < cols; c++) d[c] = s[c];
+  }
+}

@@ -7,6 +7,7 @@ import { registerAvgPoolGradient } from './AvgPool_grad.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { reduceConfigs } from './Reduce.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
+import { copyKernelConfigs } from './Copy.js';
 import type { NativeEngine } from '../native/ort_engine.js';
 import { nativeKernelConfigs } from '../native/kernels.js';
 
@@ -19,7 +20,7 @@ export function registerLacunaWasmKernels(): void {
   registered = true;
   registerDilatedConv2DGradient();
   registerAvgPoolGradient();
-  for (const config of [...LACUNA_WASM_KERNELS, ...reduceConfigs(), batchMatMulConfig()]) replaceKernel(config);
+  for (const config of [...LACUNA_WASM_KERNELS, ...reduceConfigs(), batchMatMulConfig(), ...copyKernelConfigs()]) replaceKernel(config);
 }
 
 function replaceKernel(config: KernelConfig): void {
@@ -40,4 +41,4 @@ export function registerWasmKernels(engine: NativeEngine | null): void {
 }
 
 /** Names of the kernels Lacuna provides for wasm. */
-export const lacunaWasmKernelNames = (): string[] => [...kernelNames, 'Sum', 'Mean', 'BatchMatMul'];
+export const lacunaWasmKernelNames = (): string[] => [...kernelNames, 'Sum', 'Mean', 'BatchMatMul', 'Slice', 'SplitV', 'Concat'];
