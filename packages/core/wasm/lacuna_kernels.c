@@ -245,3 +245,15 @@ void copy_2d(const float *src, int src_stride, float *dst, int dst_stride, int r
     for (int c = c4; c < cols; c++) d[c] = s[c];
   }
 }
+
+// ReLU's gradient in one pass: dx = x > 0 ? dy : 0 (tfjs composes Step, Cast and Multiply).
+EXPORT(relu_grad)
+void relu_grad(const float *x, const float *dy, float *dx, int n) {
+  const int n4 = n & ~3;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int i = 0; i < n4; i += 4) {
+    v128_t mask = wasm_f32x4_gt(wasm_v128_load(x + i), zero);
+    wasm_v128_store(dx + i, wasm_v128_and(wasm_v128_load(dy + i), mask));
+  }
+  for (int i = n4; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+}

@@ -80,6 +80,7 @@ const OTHER_OPS: [string, number[], (x: tf.Tensor) => tf.Tensor, boolean?][] = [
   ['resizeBilinear x2', [2, 5, 5, 3], (x) => tf.image.resizeBilinear(x as tf.Tensor4D, [10, 10])],
   ['resizeNearest x2', [2, 5, 5, 3], (x) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [10, 10]), false],
   ['leakyRelu 0.2', [2, 4, 4, 3], (x) => tf.leakyRelu(x, 0.2)],
+  ['relu (LacunaReluGrad)', [2, 4, 4, 3], (x) => tf.relu(x)],
   ['instance norm', [2, 6, 6, 3], (x) => { const m = tf.moments(x, [1, 2], true); return tf.div(tf.sub(x, m.mean), tf.sqrt(tf.add(m.variance, 1e-5))); }],
   ['batch norm', [4, 3, 3, 2], (x) => { const m = tf.moments(x, [0, 1, 2]); return tf.batchNorm(x, m.mean, m.variance, tf.zeros([2]), tf.ones([2]), 1e-3); }],
 ];
@@ -201,4 +202,20 @@ test('Slice, split and concat on wasm (strided block copies) match cpu on every 
     assert.deepEqual(w.map((t) => [t.s, t.d]), c.map((t) => [t.s, t.d]), name);
     for (let i = 0; i < w.length; i++) assert.ok(relMaxError(w[i]!.v, c[i]!.v) < 1e-6, `${name} output ${i}`);
   }
+});
+
+test('Identity and same-dtype Cast on wasm share data without a copy and keep it alive when the source is disposed', () => {
+  const x = tf.tensor([1, -2, 3.5, 4], [2, 2]);
+  const bytes = tf.memory().numBytes;
+  const a = tf.clone(x);
+  const b = tf.cast(x, 'float32');
+  const c = tf.cast(x, 'int32'); // a real conversion still converts
+  assert.deepEqual(Array.from(c.dataSync()), [1, -2, 3, 4]);
+  x.dispose();
+  assert.deepEqual(Array.from(a.dataSync()), [1, -2, 3.5, 4]);
+  assert.deepEqual(Array.from(b.dataSync()), [1, -2, 3.5, 4]);
+  a.dispose();
+  assert.deepEqual(Array.from(b.dataSync()), [1, -2, 3.5, 4]);
+  tf.dispose([b, c]);
+  assert.ok(tf.memory().numBytes <= bytes - 16, 'all freed');
 });

@@ -8,6 +8,8 @@ import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { reduceConfigs } from './Reduce.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
 import { copyKernelConfigs } from './Copy.js';
+import { identityKernelConfigs } from './Identity.js';
+import { registerReluGradient, reluGradConfig } from './Relu_grad.js';
 import type { NativeEngine } from '../native/ort_engine.js';
 import { nativeKernelConfigs } from '../native/kernels.js';
 
@@ -20,7 +22,8 @@ export function registerLacunaWasmKernels(): void {
   registered = true;
   registerDilatedConv2DGradient();
   registerAvgPoolGradient();
-  for (const config of [...LACUNA_WASM_KERNELS, ...reduceConfigs(), batchMatMulConfig(), ...copyKernelConfigs()]) replaceKernel(config);
+  registerReluGradient();
+  for (const config of [...LACUNA_WASM_KERNELS, ...reduceConfigs(), batchMatMulConfig(), ...copyKernelConfigs(), ...identityKernelConfigs(), reluGradConfig]) replaceKernel(config);
 }
 
 function replaceKernel(config: KernelConfig): void {
@@ -41,4 +44,4 @@ export function registerWasmKernels(engine: NativeEngine | null): void {
 }
 
 /** Names of the kernels Lacuna provides for wasm. */
-export const lacunaWasmKernelNames = (): string[] => [...kernelNames, 'Sum', 'Mean', 'BatchMatMul', 'Slice', 'SplitV', 'Concat'];
+export const lacunaWasmKernelNames = (): string[] => [...kernelNames, 'Sum', 'Mean', 'BatchMatMul', 'Slice', 'SplitV', 'Concat', 'Identity', 'Cast', 'LacunaReluGrad'];

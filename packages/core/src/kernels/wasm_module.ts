@@ -17,6 +17,7 @@ export interface LacunaKernelExports {
     sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, OH: number, OW: number, out: number): void;
   sum_middle(x: number, outer: number, mid: number, inner: number, out: number): void;
   scale_floats(x: number, n: number, s: number): void;
+  relu_grad(x: number, dy: number, dx: number, n: number): void;
   copy_2d(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): void;
   max_pool_grad(x: number, dy: number, B: number, H: number, W: number, C: number, KH: number, KW: number,
     sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, OH: number, OW: number, dx: number): void;

@@ -84,7 +84,8 @@ export function instanceNorm(x: tf.Tensor, epsilon: number, gamma?: tf.Tensor, b
   const forward = (xIn: tf.Tensor, save: (ts: tf.Tensor[]) => void, g?: tf.Tensor, b?: tf.Tensor) => {
     const { mean, variance } = tf.moments(xIn, spatial, true); // [B, 1, 1, C]
     const rstd = tf.rsqrt(tf.add(variance, epsilon));
-    const xhat = tf.mul(tf.sub(xIn, mean), rstd);
+    // x·rstd + (−mean·rstd): the wasm backend's broadcast Sub is about 2x slower than Mul/Add.
+    const xhat = tf.add(tf.mul(xIn, rstd), tf.neg(tf.mul(mean, rstd)));
     save(g ? [xhat, rstd, g] : [xhat, rstd]);
     return g && b ? tf.add(tf.mul(xhat, g), b) : xhat;
   };
@@ -93,7 +94,7 @@ export function instanceNorm(x: tf.Tensor, epsilon: number, gamma?: tf.Tensor, b
     const sumDy = tf.sum(dy, spatial, true); // [B, 1, 1, C]
     const sumDyXhat = tf.sum(tf.mul(dy, xhat), spatial, true);
     const k = g ? tf.mul(rstd, g) : rstd;
-    const dx = tf.sub(tf.sub(tf.mul(dy, k), tf.mul(xhat, tf.mul(k, tf.div(sumDyXhat, count)))), tf.mul(k, tf.div(sumDy, count)));
+    const dx = tf.add(tf.sub(tf.mul(dy, k), tf.mul(xhat, tf.mul(k, tf.div(sumDyXhat, count)))), tf.neg(tf.mul(k, tf.div(sumDy, count))));
     if (!g) return [dx];
     const channels = [x.shape[x.rank - 1]!];
     return [dx, tf.reshape(tf.sum(sumDyXhat, 0), channels), tf.reshape(tf.sum(sumDy, 0), channels)];
