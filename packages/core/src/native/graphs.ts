@@ -119,10 +119,31 @@ export const isPointwise = (g: ConvGeometry): boolean =>
 
 /**
  * dx [B, H, W, Ci] = conv2d_transpose(dy [B, OH, OW, Co], w [KH, KW, Ci, Co]), the gradient of
- * conv2d with respect to its input (and tfjs' conv2dTranspose). Returns null when the
+ * conv2d with respect to its input (and tfjs' conv2dTranspose). Stride 1 runs as a forward
+ * convolution of dy with the flipped, transposed filter (MLAS' direct NCHWc convolution, about
+ * 15 % faster than its ConvTranspose); other strides as ConvTranspose. Returns null when the
  * geometry needs a negative output padding, which ONNX cannot express.
  */
 export function conv2dBackpropInputGraph(g: ConvGeometry): OnnxGraph | null {
+  const io = { inputs: { dy: [g.B, g.OH, g.OW, g.Co], w: [g.KH, g.KW, g.Ci, g.Co] }, outputs: { dx: [g.B, g.H, g.W, g.Ci] } };
+  if (g.sh === 1 && g.sw === 1) {
+    // dx[h] = sum_k dy[h - P + k*dh] w[KH-1-k]: a convolution with pads P = (KH-1)dh - pt on top
+    // and H - OH + pt at the bottom (likewise for the width).
+    const pads = [(g.KH - 1) * g.dh - g.pt, (g.KW - 1) * g.dw - g.pl, g.H - g.OH + g.pt, g.W - g.OW + g.pl];
+    if (pads.every((p) => p >= 0)) {
+      return {
+        nodes: [
+          { op: 'Transpose', inputs: ['dy'], outputs: ['dyn'], attrs: { perm: TO_NCHW } },
+          { op: 'Slice', inputs: ['w', 'flipStart', 'flipEnd', 'flipAxes', 'flipSteps'], outputs: ['wf'] },
+          { op: 'Transpose', inputs: ['wf'], outputs: ['wn'], attrs: { perm: [2, 3, 0, 1] } },
+          { op: 'Conv', inputs: ['dyn', 'wn'], outputs: ['dxn'], attrs: { dilations: [g.dh, g.dw], pads } },
+          { op: 'Transpose', inputs: ['dxn'], outputs: ['dx'], attrs: { perm: TO_NHWC } },
+        ],
+        ...io,
+        int64Constants: { flipStart: [-1, -1], flipEnd: [-(2 ** 31), -(2 ** 31)], flipAxes: [0, 1], flipSteps: [-1, -1] },
+      };
+    }
+  }
   const opH = g.H - ((g.OH - 1) * g.sh + (g.KH - 1) * g.dh + 1 - g.pt - g.pb);
   const opW = g.W - ((g.OW - 1) * g.sw + (g.KW - 1) * g.dw + 1 - g.pl - g.pr);
   if (opH < 0 || opW < 0 || opH >= Math.max(g.sh, g.dh) || opW >= Math.max(g.sw, g.dw)) return null;
@@ -133,8 +154,7 @@ export function conv2dBackpropInputGraph(g: ConvGeometry): OnnxGraph | null {
       { op: 'ConvTranspose', inputs: ['dyn', 'wn'], outputs: ['dxn'], attrs: { ...convAttrs(g), output_padding: [opH, opW] } },
       { op: 'Transpose', inputs: ['dxn'], outputs: ['dx'], attrs: { perm: TO_NHWC } },
     ],
-    inputs: { dy: [g.B, g.OH, g.OW, g.Co], w: [g.KH, g.KW, g.Ci, g.Co] },
-    outputs: { dx: [g.B, g.H, g.W, g.Ci] },
+    ...io,
   };
 }
 
