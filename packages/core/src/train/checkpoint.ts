@@ -59,15 +59,20 @@ export interface CheckpointMeta {
 }
 
 export interface CheckpointEngine {
-  readonly engine: EngineName;
+  /** An EngineName, or the tfjs backend's name when initBackend was not used. */
+  readonly engine: EngineName | string;
   readonly threads: number;
   readonly version?: string;
 }
 
-/** The engine `initBackend` chose, as a checkpoint records it (undefined before initBackend). */
+/** The engine doing the work now, as a checkpoint records it. */
 export function currentCheckpointEngine(): CheckpointEngine | undefined {
   const info = backendInfo();
-  if (!info) return undefined;
+  if (!info || tf.getBackend() !== info.backend) {
+    // Set up with tf.setBackend directly (or switched since initBackend).
+    const name = tf.getBackend();
+    return name ? { engine: name, threads: 1, version: tf.version_core } : undefined;
+  }
   const version = info.native?.version ?? (info.backend === 'wasm' ? info.versions['tfjs-backend-wasm'] : info.versions['tfjs-core']);
   return { engine: info.engine, threads: info.native?.threads ?? info.threads, ...(version ? { version } : {}) };
 }

@@ -113,7 +113,7 @@ export async function runTraining<R extends StatefulRng | undefined = undefined>
     if (path) {
       const meta = await loadCheckpoint(path, { models: options.models, optimizers: options.optimizers });
       const mismatch = engineMismatch(meta);
-      if (mismatch && !process.env['LACUNA_QUIET']) process.stderr.write(`warning: ${mismatch}\n`);
+      if (mismatch) process.stderr.write(`warning: ${mismatch}\n`);
       startStep = meta.step;
       if (options.rng && meta.rngState !== undefined) options.rng.setState(meta.rngState as never);
       if (options.state && meta.userState !== undefined) options.state.set(meta.userState);

@@ -113,6 +113,27 @@ test('SIGINT saves a checkpoint at the current step and exits 130; resuming comp
   assert.deepEqual(await finalState(dir), reference);
 });
 
+test('on the native engine too: SIGKILL, then resume, equals an uninterrupted native run bit for bit, and the checkpoint names the engine', async () => {
+  const ref = join(tmp, 'native-ref'), dir = join(tmp, 'native-killed');
+  const a = await run(['--native', '--dir', ref]);
+  assert.equal(a.code, 0, a.stderr);
+  const killed = await run(['--native', '--dir', dir, '--delay-ms', '40', '--stall-after', '30'], { signal: 'SIGKILL', atStep: 15 });
+  assert.equal(killed.signal, 'SIGKILL');
+  const resumed = await run(['--native', '--dir', dir, '--resume']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.doesNotMatch(resumed.stderr, /not bit for bit/);
+  assert.deepEqual(await finalState(dir), await finalState(ref));
+  const meta = JSON.parse(await readFile(join(ref, 'step-000000040', 'meta.json'), 'utf8')) as { engine: { engine: string; threads: number } };
+  assert.deepEqual([meta.engine.engine, meta.engine.threads], ['native', 2]);
+  // Resuming a native checkpoint on the cpu backend works, and says it is not bit-exact.
+  const moved = join(tmp, 'native-to-cpu');
+  const b = await run(['--native', '--dir', moved, '--steps', '10']);
+  assert.equal(b.code, 0, b.stderr);
+  const onCpu = await run(['--dir', moved, '--steps', '20', '--resume']);
+  assert.equal(onCpu.code, 0, onCpu.stderr);
+  assert.match(onCpu.stderr, /computed on native .*2 thread\(s\), this run uses cpu.*not bit for bit/);
+});
+
 test('a fresh run refuses a directory that already holds checkpoints', async () => {
   const r = await run(['--dir', join(tmp, 'ref'), '--steps', '5']);
   assert.notEqual(r.code, 0);

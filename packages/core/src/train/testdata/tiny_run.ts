@@ -34,12 +34,22 @@ const { values: args } = parseArgs({
     'stall-after': { type: 'string', default: '0' },
     resume: { type: 'boolean', default: false },
     log: { type: 'string' },
+    // Train on the wasm backend with every conv and matmul on the native engine.
+    native: { type: 'boolean', default: false },
   },
 });
 const steps = Number(args.steps);
 const delayMs = Number(args['delay-ms']);
 const stallAfter = Number(args['stall-after']);
-await tf.setBackend('cpu');
+if (args.native) {
+  const { initBackend } = await import('../../backend/select.js');
+  const { nativeKernelSettings } = await import('../../native/kernels.js');
+  const info = await initBackend({ backend: 'wasm', threads: 2 });
+  if (info.engine !== 'native') throw new Error(`tiny_run --native: got the ${info.engine} engine (${info.notes.join('; ')})`);
+  nativeKernelSettings.minFlops = 0;
+} else {
+  await tf.setBackend('cpu');
+}
 
 // Model: [B, 6, 6, 1] → [B, 1]
 const init = new WeightInit({ seed: 1234 });
