@@ -257,3 +257,36 @@ void relu_grad(const float *x, const float *dy, float *dx, int n) {
   }
   for (int i = n4; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
 }
+
+// One Adam step in one pass, with tfjs' AdamOptimizer's float32 operations in its order
+// (no contraction into fused multiply-adds), so it equals the composed ops bit for bit:
+//   m' = m*b1 + g*c1;  v' = v*b2 + (g*g)*c2;
+//   w' = (m'/omab1) / (sqrt(v'/omab2) + eps) * neg_lr + w
+#pragma clang fp contract(off)
+EXPORT(adam_update)
+void adam_update(const float *w, const float *m, const float *v, const float *g, float *w_out, float *m_out,
+                 float *v_out, int n, float b1, float c1, float b2, float c2, float omab1, float omab2,
+                 float eps, float neg_lr) {
+  const int n4 = n & ~3;
+  const v128_t vb1 = wasm_f32x4_splat(b1), vc1 = wasm_f32x4_splat(c1), vb2 = wasm_f32x4_splat(b2),
+               vc2 = wasm_f32x4_splat(c2), vo1 = wasm_f32x4_splat(omab1), vo2 = wasm_f32x4_splat(omab2),
+               veps = wasm_f32x4_splat(eps), vlr = wasm_f32x4_splat(neg_lr);
+  for (int i = 0; i < n4; i += 4) {
+    const v128_t gi = wasm_v128_load(g + i);
+    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), vb1), wasm_f32x4_mul(gi, vc1));
+    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), vb2), wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), vc2));
+    const v128_t den = wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(vi, vo2)), veps);
+    const v128_t step = wasm_f32x4_mul(wasm_f32x4_div(wasm_f32x4_div(mi, vo1), den), vlr);
+    wasm_v128_store(m_out + i, mi);
+    wasm_v128_store(v_out + i, vi);
+    wasm_v128_store(w_out + i, wasm_f32x4_add(step, wasm_v128_load(w + i)));
+  }
+  for (int i = n4; i < n; i++) {
+    const float mi = m[i] * b1 + g[i] * c1;
+    const float vi = v[i] * b2 + (g[i] * g[i]) * c2;
+    const float den = __builtin_sqrtf(vi / omab2) + eps;
+    m_out[i] = mi;
+    v_out[i] = vi;
+    w_out[i] = (mi / omab1) / den * neg_lr + w[i];
+  }
+}

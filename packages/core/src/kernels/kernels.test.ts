@@ -219,3 +219,29 @@ test('Identity and same-dtype Cast on wasm share data without a copy and keep it
   tf.dispose([b, c]);
   assert.ok(tf.memory().numBytes <= bytes - 16, 'all freed');
 });
+
+test('LacunaAdam: the fused Adam update equals tfjs AdamOptimizer bit for bit on wasm, and leaks nothing', async () => {
+  const { FusedAdamOptimizer } = await import('../train/fused_adam.js');
+  const run = (make: () => tf.Optimizer) => {
+    const a = tf.variable(tf.randomNormal([37, 5], 0, 1, 'float32', 11), true, 'adam_a');
+    const b = tf.variable(tf.randomNormal([3], 0, 1, 'float32', 12), true, 'adam_b');
+    const frozen = tf.variable(tf.ones([2]), true, 'adam_frozen'); // never gets a gradient
+    const opt = make();
+    let afterFirst = 0;
+    for (let step = 0; step < 7; step++) {
+      const g = tf.tidy(() => [tf.randomNormal([37, 5], 0, 1 + step, 'float32', 20 + step), tf.randomNormal([3], 0, 0.01, 'float32', 40 + step)]);
+      opt.applyGradients([{ name: 'adam_a', tensor: g[0]! }, { name: 'adam_b', tensor: g[1]! }]);
+      tf.dispose(g);
+      if (step === 0) afterFirst = tf.memory().numTensors;
+    }
+    assert.equal(tf.memory().numTensors, afterFirst, 'no tensors leak per step');
+    const out = [a, b, frozen].map((v) => Array.from(v.dataSync()));
+    opt.dispose();
+    tf.dispose([a, b, frozen]);
+    return out;
+  };
+  const fused = run(() => new FusedAdamOptimizer(0.01, 0.9, 0.999, 1e-8));
+  const stock = run(() => tf.train.adam(0.01, 0.9, 0.999, 1e-8));
+  assert.deepEqual(fused, stock);
+  assert.notDeepEqual(fused[0], run(() => tf.train.adam(0.02))[0], 'the update depends on the learning rate');
+});

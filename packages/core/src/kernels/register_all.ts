@@ -8,6 +8,7 @@ import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { reduceConfigs } from './Reduce.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
 import { copyKernelConfigs } from './Copy.js';
+import { adamConfig } from './Adam.js';
 import { identityKernelConfigs } from './Identity.js';
 import { registerReluGradient, reluGradConfig } from './Relu_grad.js';
 import type { NativeEngine } from '../native/ort_engine.js';
@@ -23,7 +24,7 @@ export function registerLacunaWasmKernels(): void {
   registerDilatedConv2DGradient();
   registerAvgPoolGradient();
   registerReluGradient();
-  for (const config of [...LACUNA_WASM_KERNELS, ...reduceConfigs(), batchMatMulConfig(), ...copyKernelConfigs(), ...identityKernelConfigs(), reluGradConfig]) replaceKernel(config);
+  for (const config of [...LACUNA_WASM_KERNELS, ...reduceConfigs(), batchMatMulConfig(), ...copyKernelConfigs(), ...identityKernelConfigs(), reluGradConfig, adamConfig]) replaceKernel(config);
 }
 
 function replaceKernel(config: KernelConfig): void {
@@ -44,4 +45,4 @@ export function registerWasmKernels(engine: NativeEngine | null): void {
 }
 
 /** Names of the kernels Lacuna provides for wasm. */
-export const lacunaWasmKernelNames = (): string[] => [...kernelNames, 'Sum', 'Mean', 'BatchMatMul', 'Slice', 'SplitV', 'Concat', 'Identity', 'Cast', 'LacunaReluGrad'];
+export const lacunaWasmKernelNames = (): string[] => [...kernelNames, 'Sum', 'Mean', 'BatchMatMul', 'Slice', 'SplitV', 'Concat', 'Identity', 'Cast', 'LacunaReluGrad', 'LacunaAdam'];

@@ -17,6 +17,8 @@ export interface LacunaKernelExports {
     sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, OH: number, OW: number, out: number): void;
   sum_middle(x: number, outer: number, mid: number, inner: number, out: number): void;
   scale_floats(x: number, n: number, s: number): void;
+  adam_update(w: number, m: number, v: number, g: number, wOut: number, mOut: number, vOut: number, n: number,
+    b1: number, c1: number, b2: number, c2: number, omab1: number, omab2: number, eps: number, negLr: number): void;
   relu_grad(x: number, dy: number, dx: number, n: number): void;
   copy_2d(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): void;
   max_pool_grad(x: number, dy: number, B: number, H: number, W: number, C: number, KH: number, KW: number,

@@ -2,6 +2,7 @@
 export { runTraining } from './loop.js';
 export type { TrainOptions, TrainResult, StepContext, StepLosses, CheckpointOptions, StatefulRng } from './loop.js';
 export { Optimizer, trainableVariables } from './optimizer.js';
+export { FusedAdamOptimizer } from './fused_adam.js';
 export type { OptimizerOptions, OptimizerKind, OptimizerState, NamedTensor, VariableSource } from './optimizer.js';
 export { constantLr, stepLr, multiStepLr, cosineLr, inverseLr, polyLr, linearDecayLr } from './schedules.js';
 export type { LrSchedule } from './schedules.js';

@@ -19,6 +19,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 // tfjs-core's Node bundle registers no gradients; tfjs-layers' bundle registers all of them.
 import '@tensorflow/tfjs-layers';
 import { lookUpOption } from '../check.js';
+import { FusedAdamOptimizer } from './fused_adam.js';
 import { ValueError } from '../errors.js';
 import { clipByGlobalNorm } from './clip.js';
 import { constantLr, type LrSchedule } from './schedules.js';
@@ -101,7 +102,7 @@ export class Optimizer {
 
   private makeInner(lr: number): tf.Optimizer {
     const o = this.options;
-    if (o.kind === 'adam') return tf.train.adam(lr, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.epsilon ?? 1e-8);
+    if (o.kind === 'adam') return new FusedAdamOptimizer(lr, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.epsilon ?? 1e-8);
     if ((o.momentum ?? 0) > 0) return tf.train.momentum(lr, o.momentum!, o.nesterov ?? false);
     return tf.train.sgd(lr);
   }
