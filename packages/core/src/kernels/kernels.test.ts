@@ -4,19 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/select.js';
 import { numericGrad, relMaxError, sampleIndices } from '../testing/gradcheck.js';
 
-import { CONV_CASES, type ConvCase } from '../testing/conv_cases.js';
-
-const caseName = (c: ConvCase) => `x${c.x.join('x')} w${c.w.join('x')} s${c.stride} ${JSON.stringify(c.pad)} d${c.dilation}`;
-
-async function onBackend<T>(name: string, f: () => T): Promise<T> {
-  const prev = tf.getBackend();
-  await tf.setBackend(name);
-  try {
-    return f();
-  } finally {
-    await tf.setBackend(prev);
-  }
-}
+import { CONV_CASES, checkConvCase, convCaseName, onBackend } from '../testing/conv_cases.js';
 
 before(async () => {
   // native: false, so these exercise Lacuna's wasm kernels (native.test.ts covers the native ones).
@@ -25,33 +13,7 @@ before(async () => {
 });
 
 for (const c of CONV_CASES) {
-  test(`conv2d gradients on wasm match cpu and finite differences: ${caseName(c)}`, async () => {
-    const xv = tf.randomNormal(c.x, 0, 1, 'float32', 1).dataSync();
-    const wv = tf.randomNormal(c.w, 0, 0.5, 'float32', 2).dataSync();
-    const conv = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dilation);
-    const outShape = tf.tidy(() => conv(tf.tensor(xv, c.x), tf.tensor(wv, c.w)).shape);
-    const rv = tf.randomNormal(outShape, 0, 1, 'float32', 3).dataSync();
-    // L = sum(conv(x, w) * r): dL/dconv = r, so this checks both backprop kernels.
-    const loss = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(conv(x, w), tf.tensor(rv, outShape))) as tf.Scalar;
-    const grads = (backend: string) =>
-      onBackend(backend, () =>
-        tf.tidy(() => tf.grads(loss)([tf.tensor(xv, c.x), tf.tensor(wv, c.w)]).map((g) => g.dataSync().slice())),
-      );
-    const [dxW, dwW] = await grads('wasm');
-    const [dxC, dwC] = await grads('cpu');
-    assert.ok(relMaxError(dxW!, dxC!) < 1e-5, `dx vs cpu: ${relMaxError(dxW!, dxC!)}`);
-    assert.ok(relMaxError(dwW!, dwC!) < 1e-5, `dw vs cpu: ${relMaxError(dwW!, dwC!)}`);
-    // Central differences on the wasm backend (the loss is linear in each input, so they are exact up to rounding).
-    const x = tf.tensor(xv, c.x);
-    const w = tf.tensor(wv, c.w);
-    const ix = sampleIndices(xv.length, 12);
-    const iw = sampleIndices(wv.length, 12);
-    const ndx = numericGrad(loss, [x, w], 0, ix, 0.05);
-    const ndw = numericGrad(loss, [x, w], 1, iw, 0.05);
-    assert.ok(relMaxError(ix.map((i) => dxW![i]!), ndx) < 2e-2, `dx vs finite differences`);
-    assert.ok(relMaxError(iw.map((i) => dwW![i]!), ndw) < 2e-2, `dw vs finite differences`);
-    tf.dispose([x, w]);
-  });
+  test(`conv2d and its gradients on wasm match cpu and finite differences: ${convCaseName(c)}`, () => checkConvCase(c));
 }
 
 test('conv2dTranspose forward on wasm matches cpu (stride 1 and 2)', async () => {

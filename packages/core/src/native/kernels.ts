@@ -13,6 +13,7 @@ import { convGeometry, type ConvGeometry } from '../kernels/Conv2DBackpropFilter
 import { heapF32, type WasmBackendLike } from '../kernels/wasm_module.js';
 import { conv2dBackpropFilterGraph, conv2dBackpropInputGraph, conv2dGraph, isPointwise, matMulGraph, pointwiseConvGraph, type Epilogue } from './graphs.js';
 import type { NativeEngine } from './ort_engine.js';
+import type { OnnxGraph } from './onnx_model.js';
 
 type Args = { inputs: Record<string, TensorInfo | undefined>; backend: WasmBackendLike; attrs: NamedAttrMap };
 type Shape4 = [number, number, number, number];
@@ -39,6 +40,10 @@ function epilogueOf(attrs: NamedAttrMap, bias: TensorInfo | undefined, prelu: Te
   };
 }
 
+const geometryOf = (xShape: Shape4, filterShape: Shape4, attrs: NamedAttrMap): ConvGeometry =>
+  convGeometry(xShape, filterShape, attrs['strides'] as number | [number, number], attrs['pad'] as never, attrs['dimRoundingMode'] as never, (attrs['dilations'] as number | [number, number] | undefined) ?? 1);
+const flopsOf = (g: ConvGeometry) => 2 * g.B * g.OH * g.OW * g.KH * g.KW * g.Ci * g.Co;
+
 const allFloat32 = (ts: (TensorInfo | undefined)[]) => ts.every((t) => !t || t.dtype === 'float32');
 
 /**
@@ -64,8 +69,8 @@ export function nativeKernelConfigs(engine: NativeEngine): KernelConfig[] {
     const bias = args.inputs['bias'];
     const prelu = args.inputs['preluActivationWeights'];
     if (attrs['dataFormat'] === 'NCHW' || !allFloat32([x, filter, bias, prelu])) return null;
-    const g = convGeometry(x.shape as Shape4, filter.shape as Shape4, attrs['strides'] as number | [number, number], attrs['pad'] as never, attrs['dimRoundingMode'] as never, (attrs['dilations'] as number | [number, number] | undefined) ?? 1);
-    if (2 * g.B * g.OH * g.OW * g.KH * g.KW * g.Ci * g.Co < nativeKernelSettings.minFlops) return null;
+    const g = geometryOf(x.shape as Shape4, filter.shape as Shape4, attrs);
+    if (flopsOf(g) < nativeKernelSettings.minFlops) return null;
     const e = epilogueOf(attrs, bias, prelu);
     const pointwise = isPointwise(g);
     const biasPerChannel = bias !== undefined && size(bias.shape) === g.Co && !pointwise;
@@ -78,17 +83,26 @@ export function nativeKernelConfigs(engine: NativeEngine): KernelConfig[] {
     return out;
   };
 
+  /** The geometry of a convolution gradient, or null when it should stay on wasm. */
+  const gradientGeometry = (attrs: NamedAttrMap, xShape: Shape4, filterShape: Shape4, dy: TensorInfo, other: TensorInfo): ConvGeometry | null => {
+    if (attrs['dataFormat'] === 'NCHW' || !allFloat32([dy, other])) return null;
+    const g = geometryOf(xShape, filterShape, attrs);
+    if (g.OH !== dy.shape[1] || g.OW !== dy.shape[2]) return null;
+    return flopsOf(g) < nativeKernelSettings.minFlops ? null : g;
+  };
+  // Input-gradient graphs by geometry; null where ONNX cannot express the geometry.
+  const inputGradientGraphs = new Map<string, OnnxGraph | null>();
+
   const backpropInput = (args: Args): TensorInfo | null => {
-    const { backend, attrs } = args;
+    const { backend } = args;
     const dy = args.inputs['dy']!;
     const filter = args.inputs['filter']!;
-    if (attrs['dataFormat'] === 'NCHW' || !allFloat32([dy, filter])) return null;
-    const inputShape = attrs['inputShape'] as Shape4;
-    const g = convGeometry(inputShape, filter.shape as Shape4, attrs['strides'] as number | [number, number], attrs['pad'] as never, attrs['dimRoundingMode'] as never, (attrs['dilations'] as number | [number, number] | undefined) ?? 1);
-    if (g.OH !== dy.shape[1] || g.OW !== dy.shape[2]) return null;
-    if (2 * g.B * g.OH * g.OW * g.KH * g.KW * g.Ci * g.Co < nativeKernelSettings.minFlops) return null;
+    const inputShape = args.attrs['inputShape'] as Shape4;
+    const g = gradientGeometry(args.attrs, inputShape, filter.shape as Shape4, dy, filter);
+    if (!g) return null;
     const k = key('dx', { g: geometryKey(g) });
-    const graph = conv2dBackpropInputGraph(g);
+    if (!inputGradientGraphs.has(k)) inputGradientGraphs.set(k, conv2dBackpropInputGraph(g));
+    const graph = inputGradientGraphs.get(k);
     if (!graph) return null;
     const out = backend.makeOutput([...inputShape], 'float32');
     engine.run(k, () => graph, { dy: [heapF32(backend, dy), dy.shape], w: [heapF32(backend, filter), filter.shape] }, { dx: [heapF32(backend, out), out.shape] });
@@ -96,14 +110,12 @@ export function nativeKernelConfigs(engine: NativeEngine): KernelConfig[] {
   };
 
   const backpropFilter = (args: Args): TensorInfo | null => {
-    const { backend, attrs } = args;
+    const { backend } = args;
     const x = args.inputs['x']!;
     const dy = args.inputs['dy']!;
-    if (attrs['dataFormat'] === 'NCHW' || !allFloat32([x, dy])) return null;
-    const filterShape = attrs['filterShape'] as Shape4;
-    const g = convGeometry(x.shape as Shape4, filterShape, attrs['strides'] as number | [number, number], attrs['pad'] as never, attrs['dimRoundingMode'] as never, (attrs['dilations'] as number | [number, number] | undefined) ?? 1);
-    if (g.OH !== dy.shape[1] || g.OW !== dy.shape[2]) return null;
-    if (2 * g.B * g.OH * g.OW * g.KH * g.KW * g.Ci * g.Co < nativeKernelSettings.minFlops) return null;
+    const filterShape = args.attrs['filterShape'] as Shape4;
+    const g = gradientGeometry(args.attrs, x.shape as Shape4, filterShape, dy, x);
+    if (!g) return null;
     const out = backend.makeOutput([...filterShape], 'float32');
     engine.run(key('dw', { g: geometryKey(g) }), () => conv2dBackpropFilterGraph(g), { x: [heapF32(backend, x), x.shape], dy: [heapF32(backend, dy), dy.shape] }, { dw: [heapF32(backend, out), out.shape] });
     return out;

@@ -8,21 +8,11 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { activeNativeEngine, initBackend } from '../backend/select.js';
 import { numericGrad, relMaxError, sampleIndices } from '../testing/gradcheck.js';
-import { CONV_CASES, type ConvCase } from '../testing/conv_cases.js';
+import { CONV_CASES, checkConvCase, convCaseName, onBackend } from '../testing/conv_cases.js';
 import { nativeKernelSettings } from './kernels.js';
 import { loadNativeEngine, type NativeEngine } from './ort_engine.js';
 
 let engine: NativeEngine;
-
-async function onBackend<T>(name: string, f: () => T): Promise<T> {
-  const prev = tf.getBackend();
-  await tf.setBackend(name);
-  try {
-    return f();
-  } finally {
-    await tf.setBackend(prev);
-  }
-}
 
 /** Total native runs of graphs whose key starts with `prefix`. */
 const runsOf = (prefix: string) => [...engine.stats.entries()].filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v.runs, 0);
@@ -35,38 +25,12 @@ before(async () => {
   nativeKernelSettings.minFlops = 0; // send every size through the engine
 });
 
-const caseName = (c: ConvCase) => `x${c.x.join('x')} w${c.w.join('x')} s${c.stride} ${JSON.stringify(c.pad)} d${c.dilation}`;
-
 for (const c of CONV_CASES) {
-  test(`native conv2d forward and gradients match cpu and finite differences: ${caseName(c)}`, async () => {
-    const xv = tf.randomNormal(c.x, 0, 1, 'float32', 1).dataSync();
-    const wv = tf.randomNormal(c.w, 0, 0.5, 'float32', 2).dataSync();
-    const conv = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dilation);
-    const outShape = tf.tidy(() => conv(tf.tensor(xv, c.x), tf.tensor(wv, c.w)).shape);
-    const rv = tf.randomNormal(outShape, 0, 1, 'float32', 3).dataSync();
-    const loss = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(conv(x, w), tf.tensor(rv, outShape))) as tf.Scalar;
-    const run = (backend: string) =>
-      onBackend(backend, () =>
-        tf.tidy(() => {
-          const x = tf.tensor(xv, c.x);
-          const w = tf.tensor(wv, c.w);
-          return [conv(x, w), ...tf.grads(loss)([x, w])].map((t) => t.dataSync().slice());
-        }),
-      );
+  test(`native conv2d forward and gradients match cpu and finite differences: ${convCaseName(c)}`, async () => {
     const runs = [runsOf('conv'), runsOf('dx'), runsOf('dw')];
-    const [yN, dxN, dwN] = await run('wasm');
-    assert.deepEqual([runsOf('conv'), runsOf('dx'), runsOf('dw')].map((n, i) => n > runs[i]!), [true, true, true], 'all three kernels ran natively');
-    const [yC, dxC, dwC] = await run('cpu');
-    assert.ok(relMaxError(yN!, yC!) < 1e-5, `y vs cpu: ${relMaxError(yN!, yC!)}`);
-    assert.ok(relMaxError(dxN!, dxC!) < 1e-5, `dx vs cpu: ${relMaxError(dxN!, dxC!)}`);
-    assert.ok(relMaxError(dwN!, dwC!) < 1e-5, `dw vs cpu: ${relMaxError(dwN!, dwC!)}`);
-    const x = tf.tensor(xv, c.x);
-    const w = tf.tensor(wv, c.w);
-    const ix = sampleIndices(xv.length, 12);
-    const iw = sampleIndices(wv.length, 12);
-    assert.ok(relMaxError(ix.map((i) => dxN![i]!), numericGrad(loss, [x, w], 0, ix, 0.05)) < 2e-2, 'dx vs finite differences');
-    assert.ok(relMaxError(iw.map((i) => dwN![i]!), numericGrad(loss, [x, w], 1, iw, 0.05)) < 2e-2, 'dw vs finite differences');
-    tf.dispose([x, w]);
+    await checkConvCase(c, () =>
+      assert.deepEqual([runsOf('conv'), runsOf('dx'), runsOf('dw')].map((n, i) => n > runs[i]!), [true, true, true], 'all three kernels ran natively'),
+    );
   });
 }
 
