@@ -153,7 +153,7 @@ export async function main(argv: string[]): Promise<void> {
   const result = {
     ...figures(topRow),
     threads: top,
-    ...(pickedRun ? { lacuna_ms: round(pickedRun.ms), engine: picked } : {}),
+    ...(pickedRun ? { lacuna_ms: round(pickedRun.ms) } : {}),
     ...(pickedRun && topRow.torch ? { ratio: round(pickedRun.ms / topRow.torch.ms, 2) } : {}),
     by_threads: Object.fromEntries(Object.entries(byThreads).map(([t, row]) => [t, figures(row)])),
     params: [...params][0]!,
