@@ -105,7 +105,11 @@ export class NativeEngine {
       if (v !== a) staged.push([v, a]);
       fetches[name] = new this.ort.Tensor('float32', v, dims);
     }
-    s.run(feeds, fetches, {});
+    try {
+      s.run(feeds, fetches, {});
+    } catch (e) {
+      throw new Error(`native engine (onnxruntime ${this.info.version}): ${key} failed: ${(e as Error).message} (LACUNA_NATIVE=0 runs the wasm kernels instead)`);
+    }
     for (const [from, to] of staged) to.set(from);
     const st = this.stats.get(key) ?? { runs: 0, ms: 0 };
     st.runs++;
