@@ -21,11 +21,17 @@ static inline void zero_floats(float *dst, int n) {
   __builtin_memset(dst, 0, (unsigned)n * sizeof(float));
 }
 
-// dst[c][r] = src[r][c] for a row-major [rows, cols] matrix, in 4x4 SIMD tiles.
-EXPORT(transpose_2d)
-void transpose_2d(const float *src, float *dst, int rows, int cols) {
-  const int r4 = rows & ~3, c4 = cols & ~3;
-  for (int r = 0; r < r4; r += 4) {
+// Rows [part*rows/parts, (part+1)*rows/parts) rounded to multiples of 4: how the `_part`
+// kernels split work between the threads of kernels/wasm_threads.ts.
+static inline int part_start(int n, int part, int parts) {
+  return part >= parts ? n : (int)(((long)n * part / parts) & ~3L);
+}
+
+// dst[c][r] = src[r][c] for rows [r_begin, r_end) of a row-major [rows, cols] matrix, in 4x4
+// SIMD tiles (r_begin a multiple of 4).
+static void transpose_rows(const float *src, float *dst, int rows, int cols, int r_begin, int r_end) {
+  const int r4 = r_begin + ((r_end - r_begin) & ~3), c4 = cols & ~3;
+  for (int r = r_begin; r < r4; r += 4) {
     const float *s0 = src + (long)r * cols;
     for (int c = 0; c < c4; c += 4) {
       v128_t a = wasm_v128_load(s0 + c);
@@ -45,8 +51,18 @@ void transpose_2d(const float *src, float *dst, int rows, int cols) {
     for (int c = c4; c < cols; c++)
       for (int i = 0; i < 4; i++) dst[(long)c * rows + r + i] = src[(long)(r + i) * cols + c];
   }
-  for (int r = r4; r < rows; r++)
+  for (int r = r4; r < r_end; r++)
     for (int c = 0; c < cols; c++) dst[(long)c * rows + r] = src[(long)r * cols + c];
+}
+
+// dst[c][r] = src[r][c] for a row-major [rows, cols] matrix.
+EXPORT(transpose_2d)
+void transpose_2d(const float *src, float *dst, int rows, int cols) { transpose_rows(src, dst, rows, cols, 0, rows); }
+
+// The part `part` of `parts` of transpose_2d.
+EXPORT(transpose_2d_part)
+void transpose_2d_part(const float *src, float *dst, int rows, int cols, int part, int parts) {
+  transpose_rows(src, dst, rows, cols, part_start(rows, part, parts), part_start(rows, part + 1, parts));
 }
 
 // im2col for NHWC input x [B, H, W, C] (only batches b0..b0+nb-1):
@@ -163,20 +179,24 @@ void max_pool_grad(const float *x, const float *dy, int B, int H, int W, int C, 
 // out [KH*KW*C, nb*OH*OW], row (kh, kw, c), column m = (b, oh, ow). With this layout the
 // filter gradient is out @ dy[M, Co], a GEMM whose large operand is XNNPACK's input, not
 // its weights (which it would repack on every call).
-EXPORT(im2col_t)
-void im2col_t(const float *xT, int B, int b0, int nb, int H, int W, int C, int KH, int KW, int sh,
-              int sw, int dh, int dw, int pt, int pl, int OH, int OW, float *out) {
+static void im2col_t_rows(const float *xT, int B, int b0, int nb, int H, int W, int C, int KH, int KW,
+                          int sh, int sw, int dh, int dw, int pt, int pl, int OH, int OW, float *out,
+                          int row_begin, int row_end) {
   const long M = (long)nb * OH * OW;
   for (int kh = 0; kh < KH; kh++) {
     for (int kw = 0; kw < KW; kw++) {
+      const int tap = kh * KW + kw;
+      if ((tap + 1) * C <= row_begin || tap * C >= row_end) continue;
       // Output columns ow whose tap falls inside the row: ow in [owLo, owHi).
       const int off = kw * dw - pl;
       int owLo = off >= 0 ? 0 : (-off + sw - 1) / sw;
       int owHi = (W - 1 - off) >= 0 ? (W - 1 - off) / sw + 1 : 0;
       if (owHi > OW) owHi = OW;
       if (owLo > owHi) owLo = owHi;
-      for (int c = 0; c < C; c++) {
-        float *o = out + ((long)(kh * KW + kw) * C + c) * M;
+      const int c_begin = row_begin > tap * C ? row_begin - tap * C : 0;
+      const int c_end = row_end < (tap + 1) * C ? row_end - tap * C : C;
+      for (int c = c_begin; c < c_end; c++) {
+        float *o = out + ((long)tap * C + c) * M;
         for (int b = b0; b < b0 + nb; b++) {
           const float *xc = xT + ((long)c * B + b) * H * W;
           for (int oh = 0; oh < OH; oh++, o += OW) {
@@ -195,6 +215,22 @@ void im2col_t(const float *xT, int B, int b0, int nb, int H, int W, int C, int K
       }
     }
   }
+}
+
+EXPORT(im2col_t)
+void im2col_t(const float *xT, int B, int b0, int nb, int H, int W, int C, int KH, int KW, int sh,
+              int sw, int dh, int dw, int pt, int pl, int OH, int OW, float *out) {
+  im2col_t_rows(xT, B, b0, nb, H, W, C, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW, out, 0, KH * KW * C);
+}
+
+// The part `part` of `parts` of im2col_t (split over the output rows).
+EXPORT(im2col_t_part)
+void im2col_t_part(const float *xT, int B, int b0, int nb, int H, int W, int C, int KH, int KW, int sh,
+                   int sw, int dh, int dw, int pt, int pl, int OH, int OW, float *out, int part, int parts) {
+  const int rows = KH * KW * C;
+  const int r0 = parts <= 1 ? 0 : (int)((long)rows * part / parts);
+  const int r1 = parts <= 1 ? rows : (int)((long)rows * (part + 1) / parts);
+  im2col_t_rows(xT, B, b0, nb, H, W, C, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW, out, r0, r1);
 }
 
 // Sum over the middle axis of a contiguous [outer, mid, inner] array: out [outer, inner].

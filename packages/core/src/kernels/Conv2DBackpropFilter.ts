@@ -2,12 +2,14 @@
  * Conv2DBackpropFilter for the wasm backend (the stock backend has none).
  *
  * dW [KH*KW*Ci, Co] = im2col(x)^T [KH*KW*Ci, M] @ dy [M, Co], M = B*OH*OW, summed over batch
- * chunks to bound scratch memory; the GEMM is XNNPACK's (threaded), the transposed im2col is
- * ours, working in place in the backend's memory.
+ * chunks to bound scratch memory; the GEMM is XNNPACK's (threaded), the transpose and the
+ * transposed im2col are ours (split over the backend's thread count, wasm_threads.ts), working
+ * in place in the backend's memory.
  */
 import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo, Conv2DBackpropFilterInputs, Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
-import { batchChunk, lacunaKernels, ptr, runWasmKernel, view, type WasmBackendLike } from './wasm_module.js';
+import { batchChunk, lacunaKernels, lacunaThreads, ptr, runWasmKernel, view, type WasmBackendLike } from './wasm_module.js';
+import { parallel } from './wasm_threads.js';
 
 export interface ConvGeometry {
   B: number; H: number; W: number; Ci: number; Co: number; KH: number; KW: number;
@@ -46,14 +48,15 @@ export function conv2DBackpropFilterWasm(args: {
   const rows = g.OH * g.OW;
   // Channel-major copy of x, so each im2col row is a run of contiguous copies.
   const xT = backend.makeOutput([g.Ci, g.B * g.H * g.W], 'float32');
-  k.transpose_2d(ptr(backend, x), ptr(backend, xT), g.B * g.H * g.W, g.Ci);
+  const threads = lacunaThreads(backend);
+  parallel(k, threads, 'transpose_2d_part', [ptr(backend, x), ptr(backend, xT), g.B * g.H * g.W, g.Ci]);
   const chunk = batchChunk(g.B, rows, K);
   const colT = backend.makeOutput([K, chunk * rows], 'float32');
   let acc: TensorInfo | null = null;
   for (let b0 = 0; b0 < g.B; b0 += chunk) {
     const nb = Math.min(chunk, g.B - b0);
     const m = nb * rows;
-    k.im2col_t(ptr(backend, xT), g.B, b0, nb, g.H, g.W, g.Ci, g.KH, g.KW, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.OH, g.OW, ptr(backend, colT));
+    parallel(k, threads, 'im2col_t_part', [ptr(backend, xT), g.B, b0, nb, g.H, g.W, g.Ci, g.KH, g.KW, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.OH, g.OW, ptr(backend, colT)]);
     const dyChunk = nb === g.B ? view(dy, [1, m, g.Co]) : runWasmKernel(backend, 'Slice', { x: view(dy, [g.B * rows, g.Co]) }, { begin: [b0 * rows, 0], size: [m, g.Co] });
     // dW [K, Co] += colT [K, m] @ dy [m, Co]
     const part = runWasmKernel(backend, 'BatchMatMul', { a: view(colT, [1, K, m]), b: view(dyChunk, [1, m, g.Co]) }, { transposeA: false, transposeB: false });

@@ -207,3 +207,30 @@ test('LacunaAdam: the fused Adam update equals tfjs AdamOptimizer bit for bit on
   assert.deepEqual(fused, stock);
   assert.notDeepEqual(fused[0], run(() => tf.train.adam(0.02))[0], 'the update depends on the learning rate');
 });
+
+test('the im2col and transpose kernels run on helper threads with the threaded backend, and equal the serial result', async () => {
+  const { lacunaKernels, lacunaThreads, ptr } = await import('./wasm_module.js');
+  const { parallel } = await import('./wasm_threads.js');
+  const backend = tf.backend() as unknown as Parameters<typeof lacunaKernels>[0];
+  const threads = lacunaThreads(backend);
+  assert.ok(threads && threads.parts === 2, 'two parts on the 2-thread backend');
+  const k = lacunaKernels(backend);
+  const [rows, cols] = [1031, 37]; // not multiples of 4
+  const x = tf.randomNormal([rows, cols], 0, 1, 'float32', 5);
+  const serial = tf.zeros([cols, rows]);
+  const threaded = tf.zeros([cols, rows]);
+  k.transpose_2d(ptr(backend, x), ptr(backend, serial), rows, cols);
+  parallel(k, threads, 'transpose_2d_part', [ptr(backend, x), ptr(backend, threaded), rows, cols]);
+  assert.deepEqual(Array.from(threaded.dataSync()), Array.from(serial.dataSync()));
+  assert.deepEqual(Array.from(serial.dataSync()), Array.from(tf.transpose(x).dataSync()));
+  // im2col_t over 3 parts on this thread equals the whole kernel.
+  const [B, H, W, C, KH, KW] = [2, 7, 6, 5, 3, 2];
+  const xT = tf.randomNormal([C, B * H * W], 0, 1, 'float32', 6);
+  const K = KH * KW * C;
+  const whole = tf.zeros([K, B * H * W]);
+  const parts = tf.ones([K, B * H * W]);
+  k.im2col_t(ptr(backend, xT), B, 0, B, H, W, C, KH, KW, 1, 1, 1, 1, 1, 0, H, W, ptr(backend, whole));
+  for (let p = 0; p < 3; p++) k.im2col_t_part(ptr(backend, xT), B, 0, B, H, W, C, KH, KW, 1, 1, 1, 1, 1, 0, H, W, ptr(backend, parts), p, 3);
+  assert.deepEqual(Array.from(parts.dataSync()), Array.from(whole.dataSync()));
+  tf.dispose([x, serial, threaded, xT, whole, parts]);
+});

@@ -5,9 +5,13 @@
 import type { TensorInfo, DataType, NamedAttrMap, KernelBackend } from '@tensorflow/tfjs-core';
 import { getKernel } from '@tensorflow/tfjs-core';
 import { LACUNA_KERNELS_PLAIN_WASM, LACUNA_KERNELS_SHARED_WASM } from './lacuna_kernels_wasm.js';
+import { WasmThreads } from './wasm_threads.js';
 
 export interface LacunaKernelExports {
   transpose_2d(src: number, dst: number, rows: number, cols: number): void;
+  transpose_2d_part(src: number, dst: number, rows: number, cols: number, part: number, parts: number): void;
+  im2col_t_part(xT: number, B: number, b0: number, nb: number, H: number, W: number, C: number, KH: number, KW: number,
+    sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, OH: number, OW: number, out: number, part: number, parts: number): void;
   im2col(x: number, b0: number, nb: number, H: number, W: number, C: number, KH: number, KW: number,
     sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, OH: number, OW: number, out: number): void;
   col2im_add(col: number, b0: number, nb: number, H: number, W: number, C: number, KH: number, KW: number,
@@ -27,7 +31,7 @@ export interface LacunaKernelExports {
 
 /** The parts of tfjs-backend-wasm's BackendWasm that these kernels use. */
 export interface WasmBackendLike extends KernelBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory }; tfjs?: { getThreadsCount?(): number } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   disposeData(dataId: object): boolean;
@@ -42,6 +46,7 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 }
 
 const modules = new WeakMap<object, LacunaKernelExports>();
+const threadPools = new WeakMap<object, WasmThreads | null>();
 
 /** Our kernels instantiated over `backend`'s memory (once per backend instance). */
 export function lacunaKernels(backend: WasmBackendLike): LacunaKernelExports {
@@ -53,7 +58,14 @@ export function lacunaKernels(backend: WasmBackendLike): LacunaKernelExports {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
   m = instance.exports as unknown as LacunaKernelExports;
   modules.set(backend, m);
+  threadPools.set(backend, shared ? WasmThreads.start(m, memory, bytes, backend.wasm.tfjs?.getThreadsCount?.() ?? 1) : null);
   return m;
+}
+
+/** Helper threads for the `_part` kernels on `backend` (null: run them on this thread). */
+export function lacunaThreads(backend: WasmBackendLike): WasmThreads | null {
+  lacunaKernels(backend);
+  return threadPools.get(backend) ?? null;
 }
 
 /** The backend's linear memory. */
