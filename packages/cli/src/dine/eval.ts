@@ -1,7 +1,7 @@
 /** `lacuna dine eval`: accuracy of a model (or a black box) on a labelled digit set. */
 import { resolve } from 'node:path';
 import { ValueError } from '@lacuna/core';
-import { accuracyOf, loadDigits, openBlackBox, unlabelled, writePredictionsFile } from '@lacuna/dine';
+import { accuracyOf, checkLabels, loadDigits, openBlackBox, unlabelled, writePredictionsFile } from '@lacuna/dine';
 import { parseOptions, type Command } from '../cli_args.js';
 import { backendOptions, dataOptions, dataSettings, DATA_HELP, pct, required, startBackend } from './common.js';
 
@@ -28,6 +28,7 @@ ${DATA_HELP}`,
     const d = dataSettings(o);
     const set = await loadDigits(o.data ?? 'demo', 'target', split, d.root, d.resize);
     const box = await openBlackBox(spec, { warn: (m) => console.warn(`warning: ${m}`) });
+    checkLabels(set, box.numClasses);
     const probs = await box.predict(unlabelled(set));
     if (o['save-predictions']) {
       await writePredictionsFile(resolve(o['save-predictions']), box, unlabelled(set));

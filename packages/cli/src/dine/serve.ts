@@ -1,5 +1,6 @@
 /** `lacuna dine serve`: serves a trained source model as a black box on 127.0.0.1. */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { ConfigError } from '@lacuna/core';
 import { loadDigitsNet, ModelBlackBox, serveBlackBox } from '@lacuna/dine';
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
 import { backendOptions, required, startBackend } from './common.js';
@@ -22,9 +23,11 @@ Clients (lacuna dine adapt --teacher http://127.0.0.1:PORT) see only the probabi
     }
     const dir = resolve(required('dine serve', o.model, 'model', 'DIR'));
     const port = o.port === '0' ? 0 : positiveInt('dine serve', 'port', o.port, 8765);
+    if (port > 65535) throw new ConfigError(`lacuna dine serve: --port must be in 0..65535, got ${port}`, 'port', port);
     await startBackend('dine serve', o);
     const { model } = await loadDigitsNet(dir);
-    const server = await serveBlackBox(new ModelBlackBox(model, dir), {
+    // Clients see the model folder's name, never where it lives on this machine.
+    const server = await serveBlackBox(new ModelBlackBox(model, basename(dir)), {
       port,
       onRequest: o.quiet ? undefined : (r) => console.log(`${new Date().toISOString()} ${r.path} ${r.status} ${r.count ? `${r.count} images` : ''}`),
     });

@@ -1,7 +1,7 @@
 /** `lacuna dine train-source`: trains the source LeNet and saves the best held-out checkpoint. */
 import { join, resolve } from 'node:path';
 import { data } from '@lacuna/core';
-import { DIGITS_ARCHS, loadDigits, saveDigitsNet, subset, trainSource, type DigitsArch } from '@lacuna/dine';
+import { DIGIT_CLASSES, DIGITS_ARCHS, loadDigits, saveDigitsNet, subset, trainSource, type DigitsArch } from '@lacuna/dine';
 import { lookUpOption } from '@lacuna/core';
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
 import { backendOptions, dataOptions, dataSettings, DATA_HELP, pct, required, startBackend } from './common.js';
@@ -36,7 +36,7 @@ ${DATA_HELP}`,
     const arch = lookUpOption(o.arch ?? 'lenet', DIGITS_ARCHS, 'dine train-source --arch') as DigitsArch;
     const info = await startBackend('dine train-source', o);
     const d = dataSettings(o);
-    const all = await loadDigits(o.source ?? 'demo', 'source', 'train', d.root, d.resize);
+    const all = await loadDigits(o.source ?? 'demo', 'source', 'train', d.root, d.resize, DIGIT_CLASSES);
     const order = new data.Random(seed).permutation(all.count);
     const nHeld = Math.max(1, Math.round(all.count * 0.1));
     const heldOut = subset(all, order.subarray(0, nHeld), `${all.name} (held out)`);

@@ -1,7 +1,7 @@
 /** `lacuna epropnp predict`: the pose of one crop, with its uncertainty. */
 import { resolve } from 'node:path';
 import { ConfigError, data, initBackend, tf } from '@lacuna/core';
-import { correspondencePicture, enlarge, estimatePoses, loadPoseModel, poseDistribution, poseSamplesPicture, poseToRvecTvec, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
+import { correspondencePicture, describeStatus, enlarge, estimatePoses, loadPoseModel, poseDistribution, poseSamplesPicture, poseToRvecTvec, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
 import { parseOptions, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp predict';
@@ -58,7 +58,9 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
     const est = estimatePoses(net, images, box, { variant: meta.variant, halfExtent: meta.object.halfExtent, intrinsics });
     images.dispose();
     net.dispose();
-    if (est.status[0] !== 'ok') throw new ConfigError(`lacuna ${NAME}: no pose: the network's correspondences are degenerate (${est.status[0]})`, 'image');
+    const status = est.status[0]!;
+    if (status !== 'ok' && status !== 'poor-fit') throw new ConfigError(`lacuna ${NAME}: no pose: the network's correspondences are degenerate (${status}: ${describeStatus(status)})`, 'image');
+    if (status === 'poor-fit') console.warn(`warning: ${o.image}: poor fit: ${describeStatus(status)}; the pose below is the best fit, its uncertainty is scaled to the residuals`);
     const pose = est.pose.subarray(0, 7);
     const { rvec, tvec } = poseToRvecTvec(pose);
     const cov = est.covariance;
@@ -86,7 +88,7 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
       await data.writePng(resolve(o.picture), enlarge({ data: sheet, shape: [S, W, 3] }, Math.max(1, Math.ceil(128 / S))));
     }
     if (o.json) {
-      await data.writeFileAtomic(resolve(o.json), new TextEncoder().encode(`${JSON.stringify({ pose: Array.from(pose), rvec: Array.from(rvec), tvec: Array.from(tvec), covariance: Array.from(cov.subarray(0, 36)), amis: { translationStd: dist.translationStd, rotationRmsDeg: dist.rotationRmsDeg, ess: dist.ess } }, null, 2)}\n`), `lacuna epropnp predict --json`);
+      await data.writeFileAtomic(resolve(o.json), new TextEncoder().encode(`${JSON.stringify({ status, pose: Array.from(pose), rvec: Array.from(rvec), tvec: Array.from(tvec), covariance: Array.from(cov.subarray(0, 36)), amis: { translationStd: dist.translationStd, rotationRmsDeg: dist.rotationRmsDeg, ess: dist.ess } }, null, 2)}\n`), `lacuna epropnp predict --json`);
     }
     return 0;
   },

@@ -99,3 +99,12 @@ test('encodeIdx validates its input', async () => {
   await writeIdx(join(dir, 'new', 'dir', 'made.idx'), images);
   await assert.rejects(writeIdx(join(p, 'under-a-file.idx'), images), (e: unknown) => e instanceof IOError && /^writeIdx: cannot write/.test(e.message));
 });
+
+test('CRC-32 matches the standard check value and node:zlib', async () => {
+  const { crc32 } = await import('./crc32.js');
+  assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
+  const zlib = await import('node:zlib');
+  const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7919) & 0xff);
+  if ('crc32' in zlib) assert.equal(crc32(bytes), (zlib as unknown as { crc32(b: Uint8Array): number }).crc32(bytes));
+  assert.equal(crc32(bytes.subarray(500), crc32(bytes.subarray(0, 500))), crc32(bytes));
+});

@@ -8,6 +8,7 @@ export type { IdxArray, IdxData, IdxDtype, WriteIdxOptions } from './idx.js';
 export { decodePng, encodePng, readPng, writePng } from './png.js';
 export type { PngImage, PngInput, WritePngOptions } from './png.js';
 export { writeFileAtomic } from './atomic_write.js';
+export { crc32 } from './crc32.js';
 export { centredAffine, voxelCount } from './volume.js';
 export type { Volume } from './volume.js';
 export { decodeNifti, encodeNifti, readNifti, writeNifti } from './nifti.js';

@@ -189,3 +189,15 @@ function unfilterFirstRow(scanlines: Uint8Array, rowBytes: number, bpp: number):
   }
   return out;
 }
+
+test('a header declaring 60000x60000 pixels is refused before anything is allocated', async () => {
+  const good = encodePng({ data: pattern(4, 4, 1, 255), shape: [4, 4, 1] });
+  const huge = Uint8Array.from(good);
+  const view = new DataView(huge.buffer);
+  view.setUint32(16, 60000);
+  view.setUint32(20, 60000);
+  view.setUint32(29, crc32(huge.subarray(12, 29))); // a valid IHDR CRC: only the size is hostile
+  const p = join(dir, 'huge.png');
+  await writeFile(p, huge);
+  await assert.rejects(readPng(p), (e: unknown) => e instanceof IOError && e.path === p && /declares 60000x60000 pixels, more than the limit/.test(e.message));
+});

@@ -62,7 +62,22 @@ export async function writePng(path: string, image: PngInput, options: WritePngO
   await writeFileAtomic(path, encode(image, options, 'writePng'), 'writePng');
 }
 
+/** The largest image decoded (8192 x 8192): a header can claim 60000 x 60000, which would take 14 GB. */
+export const MAX_PNG_PIXELS = 8192 * 8192;
+
+/** Width and height from the IHDR chunk (bytes 16..23), checked before anything is allocated. */
+function checkHeaderSize(bytes: Uint8Array, fn: string, source: string): void {
+  const IHDR = [0x49, 0x48, 0x44, 0x52];
+  if (bytes.length < 24 || !IHDR.every((b, i) => bytes[12 + i] === b)) return; // pngjs names what is wrong
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const w = view.getUint32(16), h = view.getUint32(20);
+  if (w * h > MAX_PNG_PIXELS) {
+    throw new IOError(`${fn}: ${source}: the header declares ${w}x${h} pixels, more than the limit of ${MAX_PNG_PIXELS} (8192x8192); refusing to allocate it`, source);
+  }
+}
+
 function decode(bytes: Uint8Array, fn: string, source: string): PngImage {
+  checkHeaderSize(bytes, fn, source);
   let png: ReturnType<typeof PNG.sync.read>;
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true });

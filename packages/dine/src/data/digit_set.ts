@@ -20,6 +20,8 @@ export interface DigitSet extends ImageBatch {
   readonly labels: Int32Array | null;
   /** Where it came from, for messages. */
   readonly name: string;
+  /** The file of each image, where the set was read from one file per image (for messages). */
+  readonly files?: readonly string[];
 }
 
 /** Checks that pixels and labels agree with count/height/width; returns the set. */
@@ -32,6 +34,27 @@ export function checkDigitSet<T extends DigitSet>(set: T): T {
     throw new ShapeError(`digit set '${set.name}': ${set.labels.length} labels for ${set.count} images`, [set.labels.length], [set.count]);
   }
   return set;
+}
+
+/** Throws when the set holds no images: nothing can be trained or scored on it. */
+export function checkNotEmpty<T extends DigitSet>(set: T): T {
+  if (set.count === 0) throw new ValueError(`digit set '${set.name}' holds no images`);
+  return set;
+}
+
+/**
+ * Throws when a label lies outside 0..numClasses−1, naming the set (or the image's file) and
+ * the item: a label 42 among ten classes would otherwise count as a silent miss.
+ */
+export function checkLabels(set: DigitSet, numClasses: number): void {
+  if (!set.labels) return;
+  for (let i = 0; i < set.count; i++) {
+    const y = set.labels[i]!;
+    if (!(Number.isInteger(y) && y >= 0 && y < numClasses)) {
+      const where = set.files?.[i] ? `${set.files[i]} (item ${i} of '${set.name}')` : `item ${i} of '${set.name}'`;
+      throw new ValueError(`${where} has label ${y}; labels must be 0..${numClasses - 1} for ${numClasses} classes`);
+    }
+  }
 }
 
 /** The images at `indices` (in that order), with their labels. */

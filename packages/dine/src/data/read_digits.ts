@@ -14,6 +14,7 @@ export async function readIdxDigits(imagesPath: string, labelsPath?: string, nam
     throw new IOError(`readIdxDigits: ${imagesPath} holds ${images.dtype} [${images.shape.join(', ')}]; expected uint8 [N, H, W]`, imagesPath);
   }
   const [count, height, width] = images.shape as [number, number, number];
+  if (count === 0) throw new IOError(`readIdxDigits: ${imagesPath} holds no images`, imagesPath);
   let labels: Int32Array | null = null;
   if (labelsPath) {
     const l = await data.readIdx(labelsPath);
@@ -69,5 +70,5 @@ export async function readPngDigits(dir: string, name = dir): Promise<DigitSet> 
     }
   }
   const labels = labelled ? Int32Array.from(files, (f) => f.label!) : null;
-  return checkDigitSet({ pixels, labels, count: files.length, height, width, name });
+  return checkDigitSet({ pixels, labels, count: files.length, height, width, name, files: files.map((f) => f.path) });
 }

@@ -14,6 +14,9 @@ import { data, IOError, lookUpOption, nn, tfl, train } from '@lacuna/core';
 export type DigitsArch = 'lenet' | 'lenet-small' | 'mlp';
 export const DIGITS_ARCHS: readonly DigitsArch[] = ['lenet', 'lenet-small', 'mlp'];
 
+/** Classes of a digits network unless told otherwise: the ten digits. */
+export const DIGIT_CLASSES = 10;
+
 export interface DigitsNetOptions {
   readonly arch?: DigitsArch;
   readonly numClasses?: number;
@@ -41,9 +44,9 @@ function digitsMlp(numClasses: number, hidden: number, seed: number): tfl.Layers
 /** [B, 28, 28, 1] in [−1, 1] → logits [B, numClasses]. */
 export function digitsNet(options: DigitsNetOptions): tfl.LayersModel {
   const arch = lookUpOption(options.arch ?? 'lenet', DIGITS_ARCHS, 'digitsNet.arch');
-  if (arch === 'mlp') return digitsMlp(options.numClasses ?? 10, BOTTLENECK.mlp, options.seed);
+  if (arch === 'mlp') return digitsMlp(options.numClasses ?? DIGIT_CLASSES, BOTTLENECK.mlp, options.seed);
   return nn.lenetDigits({
-    numClasses: options.numClasses ?? 10,
+    numClasses: options.numClasses ?? DIGIT_CLASSES,
     bottleneckDim: BOTTLENECK[arch],
     weightNormClassifier: true,
     init: { kind: 'torch', seed: options.seed },
@@ -66,7 +69,7 @@ interface SavedConfig {
 export async function saveDigitsNet(dir: string, model: tfl.LayersModel, options: DigitsNetOptions, info: Record<string, unknown> = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   await model.save(train.fileIOHandler(dir));
-  const config: SavedConfig = { format: FORMAT, arch: options.arch ?? 'lenet', numClasses: options.numClasses ?? 10, seed: options.seed, info };
+  const config: SavedConfig = { format: FORMAT, arch: options.arch ?? 'lenet', numClasses: options.numClasses ?? DIGIT_CLASSES, seed: options.seed, info };
   await data.writeFileAtomic(join(dir, CONFIG), new TextEncoder().encode(JSON.stringify(config, null, 2)), 'saveDigitsNet');
 }
 

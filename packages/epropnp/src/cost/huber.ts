@@ -4,8 +4,14 @@
  *   rho(s) / 2 = s^2 / 2 if s <= delta, else delta * s - delta^2 / 2,
  * and the problem's cost is sum_i rho(s_i) / 2. The adaptive threshold scales with the
  * weights and the spread of the 2D points, so the same relative_delta fits any image size:
- *   delta = mean(w2d) * sqrt(sum_axis var(x2d)) * relative_delta   (var unbiased, as torch.var).
+ *   delta = mean(w2d) * max(sqrt(sum_axis var(x2d)), minSpread) * relative_delta   (var unbiased, as torch.var).
+ * The floor `minSpread` (pixels, tied to the camera's focal length by the batch) is ours: without
+ * it, 2-D points that all coincide give delta = 0, a cost that is zero for every pose, and a
+ * "solution" whose real reprojection error is hundreds of pixels.
  */
+
+/** The spread floor as a fraction of the focal length (px): 0.01 f is 5.7 px for LineMOD's camera. */
+export const MIN_SPREAD_OF_FOCAL = 0.01;
 
 /** EPro-PnP's training default (relative_delta = 0.1 in its 6-DoF train.py; 0.5 is the class default). */
 export const DEFAULT_RELATIVE_DELTA = 0.1;
@@ -33,7 +39,8 @@ export function adaptiveDelta(
   o2: number,
   n: number,
   relativeDelta: number,
-): { delta: number; meanW: number; std: number; meanX: number; meanY: number } {
+  minSpread = 0,
+): { delta: number; meanW: number; std: number; meanX: number; meanY: number; floored: boolean } {
   let sx = 0, sy = 0, sw = 0;
   for (let p = 0; p < n; p++) {
     sx += x2d[o2 + p * 2]!;
@@ -47,8 +54,10 @@ export function adaptiveDelta(
     vx += dx * dx;
     vy += dy * dy;
   }
-  const std = n > 1 ? Math.sqrt((vx + vy) / (n - 1)) : 0;
-  return { delta: meanW * std * relativeDelta, meanW, std, meanX, meanY };
+  const spread = n > 1 ? Math.sqrt((vx + vy) / (n - 1)) : 0;
+  const floored = !(spread >= minSpread);
+  const std = floored ? minSpread : spread;
+  return { delta: meanW * std * relativeDelta, meanW, std, meanX, meanY, floored };
 }
 
 /**
@@ -61,13 +70,14 @@ export function accumulateDeltaGradient(
   o2: number,
   n: number,
   relativeDelta: number,
-  stats: { meanW: number; std: number; meanX: number; meanY: number },
+  stats: { meanW: number; std: number; meanX: number; meanY: number; floored: boolean },
   gx2d: Float64Array,
   gw2d: Float64Array,
 ): void {
   if (gDelta === 0) return;
   const dW = (gDelta * relativeDelta * stats.std) / (2 * n);
-  const dX = stats.std > 0 ? (gDelta * relativeDelta * stats.meanW) / (stats.std * (n - 1)) : 0;
+  // At the floor the spread is a constant: no gradient reaches x2d through it.
+  const dX = stats.std > 0 && !stats.floored ? (gDelta * relativeDelta * stats.meanW) / (stats.std * (n - 1)) : 0;
   for (let p = 0; p < n; p++) {
     gw2d[o2 + p * 2] = gw2d[o2 + p * 2]! + dW;
     gw2d[o2 + p * 2 + 1] = gw2d[o2 + p * 2 + 1]! + dW;

@@ -26,9 +26,10 @@ function loadRotation(pose: ArrayLike<number>, po: number, dof: 4 | 6): void {
 
 /**
  * Cost sum_i rho(||r_i||) / 2 of problem `b` at the pose stored at pose[po..]. With `points`,
- * only those point indices (the first `count` of them) are used.
+ * only those point indices (the first `count` of them) are used. `residualsOut` [N or count],
+ * when given, receives each point's weighted residual norm ||r_i||.
  */
-export function costAt(batch: PnPBatch, b: number, pose: ArrayLike<number>, po: number, points?: Int32Array, count?: number): number {
+export function costAt(batch: PnPBatch, b: number, pose: ArrayLike<number>, po: number, points?: Int32Array, count?: number, residualsOut?: Float64Array): number {
   loadRotation(pose, po, batch.dof);
   const { x3d, x2d, w2d, K, zMin, lb, ub, N } = batch;
   const delta = batch.delta[b]!;
@@ -62,6 +63,7 @@ export function costAt(batch: PnPBatch, b: number, pose: ArrayLike<number>, po: 
     const rx = (u - x2d[p * 2]!) * w2d[p * 2]!, ry = (v - x2d[p * 2 + 1]!) * w2d[p * 2 + 1]!;
     const s2 = rx * rx + ry * ry;
     cost += s2 <= delta * delta ? 0.5 * s2 : delta * Math.sqrt(s2) - halfDelta2;
+    if (residualsOut) residualsOut[q] = Math.sqrt(s2);
   }
   return cost;
 }

@@ -49,7 +49,15 @@ test('truncated, corrupt and foreign files give errors naming the file', async (
   const headerLength = new DataView(bytes.buffer).getUint32(8, true);
   const start = Math.ceil((12 + headerLength) / 8) * 8;
   badMask[start + 5 * 4096 * 9] = 7;
-  cases.push(['mask.bin', badMask, /mask\.bin: masks: value 7/]);
+  cases.push(['mask.bin', badMask, /mask\.bin: field 'masks' fails its checksum/]);
+  const flipped = bytes.slice();
+  flipped[start + 1000] ^= 0x10; // one bit of one image pixel
+  cases.push(['flipped.bin', flipped, /flipped\.bin: field 'images' fails its checksum .*the file is damaged/]);
+  // A version 1 file has no checksums: the value checks still catch a bad mask.
+  const v1 = badMask.slice();
+  const headerText = new TextDecoder().decode(v1.subarray(12, 12 + headerLength));
+  v1.set(new TextEncoder().encode(headerText.replace('"version":2', '"version":1')), 12);
+  cases.push(['v1.bin', v1, /v1\.bin: masks: value 7/]);
   const badJson = bytes.slice();
   badJson[12] = 0x7b + 1; // '{' -> '|'
   cases.push(['json.bin', badJson, /json\.bin: corrupt header/]);

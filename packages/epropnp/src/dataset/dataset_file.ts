@@ -18,7 +18,8 @@
  *     poses      float64 [N, 7]
  *     boxes      float64 [N, 3]
  *     vertices   float32 [V, 3]        the object model, metres
- * Written atomically. Reading checks the magic, the header, every field's size against the
+ * Version 2 keeps a CRC-32 of every blob in its field entry, so a flipped byte is an error
+ * naming the field (version 1 files, without it, still read). Written atomically. Reading checks the magic, the header, every field's size against the
  * file's, and the values (masks, unit quaternions, positive box sizes); errors name the file.
  */
 import { readFile } from 'node:fs/promises';
@@ -27,7 +28,8 @@ import type { PoseDataset } from './pose_dataset.js';
 
 const MAGIC = 'LCNEPNP1';
 const FORMAT = 'lacuna-epropnp-dataset';
-const VERSION = 1;
+const VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 type Dtype = 'uint8' | 'uint16' | 'float32' | 'float64';
 const BYTES: Record<Dtype, number> = { uint8: 1, uint16: 2, float32: 4, float64: 8 };
@@ -37,6 +39,8 @@ interface FieldEntry {
   shape: number[];
   offset: number;
   byteLength: number;
+  /** CRC-32 of the blob (version 2). */
+  crc32?: number;
 }
 
 /** Encodes a data set as the file's bytes. */
@@ -61,7 +65,7 @@ export function encodeDataset(ds: PoseDataset): Uint8Array {
   const fields: Record<string, FieldEntry> = {};
   let offset = 0;
   for (const [name, dtype, shape, arr] of blobs) {
-    fields[name] = { dtype, shape, offset, byteLength: arr.byteLength };
+    fields[name] = { dtype, shape, offset, byteLength: arr.byteLength, crc32: data.crc32(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength)) };
     offset += Math.ceil(arr.byteLength / 8) * 8;
   }
   const header = {
@@ -116,7 +120,7 @@ export function decodeDataset(bytes: Uint8Array, source = '<bytes>'): PoseDatase
   } catch (e) {
     fail(`corrupt header (${(e as Error).message})`);
   }
-  if (header?.format !== FORMAT || header.version !== VERSION) fail(`unsupported format ${JSON.stringify(header?.format)} version ${JSON.stringify(header?.version)}`);
+  if (header?.format !== FORMAT || !READABLE_VERSIONS.includes(header.version)) fail(`unsupported format ${JSON.stringify(header?.format)} version ${JSON.stringify(header?.version)}`);
   const N = header.count, S = header.cropSize;
   if (!(Number.isInteger(N) && N >= 1 && Number.isInteger(S) && S >= 1)) fail(`bad count ${N} or cropSize ${S}`);
   const ext = header.object?.halfExtent;
@@ -137,6 +141,10 @@ export function decodeDataset(bytes: Uint8Array, source = '<bytes>'): PoseDatase
     // A copy (not Buffer#slice, which is a view): typed arrays need aligned offsets.
     const copy = new Uint8Array(length);
     copy.set(bytes.subarray(start + f!.offset, end));
+    if (header.version >= 2) {
+      const crc = data.crc32(copy);
+      if (crc !== f!.crc32) fail(`field '${name}' fails its checksum (CRC-32 ${crc.toString(16)}, the header says ${Number(f!.crc32).toString(16)}): the file is damaged`);
+    }
     return copy.buffer;
   };
   const images = new Uint8Array(field('images', 'uint8', [N, S, S, 3]));

@@ -144,6 +144,7 @@ function huberDelta(x2d: tf.Tensor3D, w2d: tf.Tensor3D, batch: PnPBatch): tf.Ten
   const N = batch.N;
   const mean = tf.mean(x2d, 1, true);
   const variance = tf.div(tf.sum(tf.square(tf.sub(x2d, mean)), 1), Math.max(N - 1, 1)); // [B, 2]
-  const std = tf.sqrt(tf.sum(variance, 1, true)); // [B, 1]
+  const spread = tf.sqrt(tf.sum(variance, 1, true)); // [B, 1]
+  const std = tf.maximum(spread, tf.tensor2d(Float32Array.from(batch.minSpread), [batch.B, 1]));
   return tf.mul(tf.mul(tf.mean(w2d, [1, 2]).reshape([batch.B, 1]), std), batch.relativeDelta) as tf.Tensor2D;
 }

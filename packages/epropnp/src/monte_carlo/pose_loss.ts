@@ -128,7 +128,7 @@ export function monteCarloPoseLossGradient(batch: PnPBatch, poseGt: ArrayLike<nu
     }
     const gDelta = accumulateCostGradient(batch, b, poses, scale, count, gx3d, gx2d, gw2d);
     if (batch.adaptiveDelta && gDelta !== 0) {
-      const stats = adaptiveDelta(batch.x2d, batch.w2d, b * N * 2, N, batch.relativeDelta);
+      const stats = adaptiveDelta(batch.x2d, batch.w2d, b * N * 2, N, batch.relativeDelta, batch.minSpread[b]);
       accumulateDeltaGradient(gDelta, batch.x2d, b * N * 2, N, batch.relativeDelta, stats, gx2d, gw2d);
     }
   }

@@ -7,13 +7,14 @@
  */
 import { ShapeError, ValueError } from '@lacuna/core';
 import type { Camera } from '../geometry/camera.js';
-import { adaptiveDelta, DEFAULT_RELATIVE_DELTA } from '../cost/huber.js';
+import { adaptiveDelta, DEFAULT_RELATIVE_DELTA, MIN_SPREAD_OF_FOCAL } from '../cost/huber.js';
 import { symmetricEigen } from '../linalg/dense.js';
+import { POOR_FIT_NOISE } from '../solver/fit_quality.js';
 
 export type Dof = 4 | 6;
 
 /** Why a problem cannot be solved; 'ok' when it can. */
-export type ProblemStatus = 'ok' | 'non-finite' | 'too-few-points' | 'zero-weights' | 'collinear' | 'behind-camera';
+export type ProblemStatus = 'ok' | 'non-finite' | 'too-few-points' | 'zero-weights' | 'collinear' | 'coincident-2d' | 'behind-camera' | 'poor-fit';
 
 export interface PnPBatch {
   readonly dof: Dof;
@@ -27,6 +28,8 @@ export interface PnPBatch {
   readonly lb: Float64Array | null; // [B, 2]
   readonly ub: Float64Array | null; // [B, 2]
   readonly relativeDelta: number;
+  /** The floor of the 2-D spread in the adaptive delta, px: MIN_SPREAD_OF_FOCAL of each camera's focal length. */
+  readonly minSpread: Float64Array; // [B]
   readonly delta: Float64Array; // [B]
   /** True when delta follows x2d and w2d (the adaptive Huber cost), false when fixed. */
   readonly adaptiveDelta: boolean;
@@ -50,6 +53,9 @@ export interface PnPBatchInput {
   /** A fixed Huber delta instead of the adaptive one. */
   delta?: number;
 }
+
+/** 2-D points whose spread is below this fraction of the focal length coincide. */
+const COINCIDENT_OF_FOCAL = 1e-6;
 
 /** Weights below this fraction of a problem's largest weight count as "no weight". */
 const USABLE_WEIGHT = 1e-6;
@@ -94,20 +100,22 @@ export function makePnPBatch(input: PnPBatchInput): PnPBatch {
   if (!(relativeDelta > 0)) throw new ValueError(`PnP: relativeDelta must be positive, got ${relativeDelta}`);
   if (input.delta !== undefined && !(input.delta > 0)) throw new ValueError(`PnP: delta must be positive, got ${input.delta}`);
   const delta = new Float64Array(B);
+  const minSpread = new Float64Array(B);
   const status: ProblemStatus[] = [];
   for (let b = 0; b < B; b++) {
-    const s = checkProblem(x3d, x2d, w2d, b, N);
+    minSpread[b] = MIN_SPREAD_OF_FOCAL * Math.sqrt(Math.abs(K[b * 9]! * K[b * 9 + 4]!));
+    const s = checkProblem(x3d, x2d, w2d, b, N, minSpread[b]! / MIN_SPREAD_OF_FOCAL);
     if (s === 'ok') {
-      delta[b] = input.delta ?? adaptiveDelta(x2d, w2d, b * N * 2, N, relativeDelta).delta;
+      delta[b] = input.delta ?? adaptiveDelta(x2d, w2d, b * N * 2, N, relativeDelta, minSpread[b]).delta;
       if (!(delta[b]! > 0)) delta[b] = 1e-12;
     }
     status.push(s);
   }
-  return { dof, B, N, x3d, x2d, w2d, K, zMin, lb, ub, relativeDelta, delta, adaptiveDelta: input.delta === undefined, status };
+  return { dof, B, N, x3d, x2d, w2d, K, zMin, lb, ub, relativeDelta, minSpread, delta, adaptiveDelta: input.delta === undefined, status };
 }
 
 /** Degeneracy checks of one problem, cheapest first. */
-function checkProblem(x3d: Float64Array, x2d: Float64Array, w2d: Float64Array, b: number, N: number): ProblemStatus {
+function checkProblem(x3d: Float64Array, x2d: Float64Array, w2d: Float64Array, b: number, N: number, focal: number): ProblemStatus {
   for (let i = b * N * 3; i < (b + 1) * N * 3; i++) if (!Number.isFinite(x3d[i]!)) return 'non-finite';
   let maxW = 0;
   for (let i = b * N * 2; i < (b + 1) * N * 2; i++) {
@@ -136,6 +144,20 @@ function checkProblem(x3d: Float64Array, x2d: Float64Array, w2d: Float64Array, b
   }
   const { values } = symmetricEigen(scatter, 3);
   if (!(values[1]! > 1e-10 * values[2]!)) return 'collinear';
+  // Weighted 2-D spread of the same points, against the focal length.
+  let mu = 0, mv = 0, spread = 0;
+  for (let p = 0; p < N; p++) {
+    const w = w2d[(b * N + p) * 2]! + w2d[(b * N + p) * 2 + 1]!;
+    if (w <= 2 * USABLE_WEIGHT * maxW) continue;
+    mu += (w / sw) * x2d[(b * N + p) * 2]!;
+    mv += (w / sw) * x2d[(b * N + p) * 2 + 1]!;
+  }
+  for (let p = 0; p < N; p++) {
+    const w = w2d[(b * N + p) * 2]! + w2d[(b * N + p) * 2 + 1]!;
+    if (w <= 2 * USABLE_WEIGHT * maxW) continue;
+    spread += (w / sw) * ((x2d[(b * N + p) * 2]! - mu) ** 2 + (x2d[(b * N + p) * 2 + 1]! - mv) ** 2);
+  }
+  if (!(Math.sqrt(spread) > COINCIDENT_OF_FOCAL * focal)) return 'coincident-2d';
   return 'ok';
 }
 
@@ -146,6 +168,8 @@ export function describeStatus(status: ProblemStatus): string {
     case 'too-few-points': return 'fewer than 4 points have non-zero weight';
     case 'zero-weights': return 'all weights are (near) zero';
     case 'collinear': return 'the weighted 3D points are collinear (or coincident), so the pose is not determined';
+    case 'coincident-2d': return 'the weighted 2D points all coincide, so they say nothing about the pose';
+    case 'poor-fit': return `the best pose leaves residuals far above the noise level the weights state (more than ${POOR_FIT_NOISE}x, with most of the weight beyond the Huber threshold): the 2D-3D correspondences do not fit one pose`;
     case 'behind-camera': return 'the solution puts the weighted points behind the camera (z < zMin): the 2D-3D correspondences have no pose in front of the camera';
     default: return 'ok';
   }

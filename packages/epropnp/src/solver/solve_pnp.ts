@@ -13,6 +13,7 @@ import { poseToRvecTvec } from '../geometry/rodrigues.js';
 import { matrixToQuaternion, quaternionToMatrix } from '../geometry/rotation.js';
 import { assertSolvable, makePnPBatch, type PnPBatch, type ProblemStatus } from '../problem/pnp_batch.js';
 import { epnpPose } from './epnp.js';
+import { fitQuality } from './fit_quality.js';
 import { levenbergMarquardt, type LMOptions } from './levenberg_marquardt.js';
 import { randomSampleInit, type RandomSampleInitOptions } from './random_sample_init.js';
 
@@ -31,8 +32,15 @@ export interface SolveOptions extends LMOptions {
   /** Seed of the random-sample initialiser (default 0), or a generator to draw from. */
   seed?: number;
   rng?: data.Random;
-  /** Also return the covariance (J^T J)^-1 of the local step at each solution. */
+  /** Also return the covariance of the local step at each solution (see `covarianceScale`). */
   withCovariance?: boolean;
+  /**
+   * 'residuals' (default): (J^T J)^-1 scaled by the residual variance sigma^2 = 2 cost / (2n - dof),
+   * so the covariance reflects how well the points are actually fitted. 'weights': (J^T J)^-1
+   * alone, which trusts the weights as inverse noise scales (the Laplace approximation of
+   * exp(-cost), as the Monte Carlo loss uses it).
+   */
+  covarianceScale?: 'residuals' | 'weights';
   /** 'throw' (default): a degenerate problem is an error naming it; 'flag': report it in `status`. */
   onDegenerate?: 'throw' | 'flag';
 }
@@ -44,7 +52,10 @@ export interface PnPSolution {
   cost: Float64Array;
   /** [B, dof, dof] covariances, when asked for. */
   covariance?: Float64Array;
-  /** [B] 'ok' or why the problem was not solved. */
+  /**
+   * [B] 'ok' or why the problem was not solved. 'poor-fit' keeps its pose, cost and covariance
+   * (the best fit there is, but its residuals are far above the weights' noise level).
+   */
   status: ProblemStatus[];
 }
 
@@ -62,16 +73,26 @@ export function solvePnPBatch(batch: PnPBatch, options: SolveOptions = {}): PnPS
   }
   const rng = options.rng ?? new data.Random(options.seed ?? 0);
   const cov = new Float64Array(dd);
+  const residuals = new Float64Array(batch.N);
   for (let b = 0; b < B; b++) {
     if (batch.status[b] !== 'ok') continue;
     initialPose(batch, b, pose, b * len, options, rng);
     cost[b] = levenbergMarquardt(batch, b, pose, b * len, options, covariance ? cov : undefined);
-    if (covariance) covariance.set(cov, b * dd);
-    const verdict = checkSolution(batch, b, pose, b * len, cost[b]!);
-    if (verdict !== 'ok') {
-      batch.status[b] = verdict;
+    let verdict = checkSolution(batch, b, pose, b * len, cost[b]!);
+    if (verdict === 'ok') {
+      const fit = fitQuality(batch, b, pose, b * len, residuals);
+      if (fit.noise > SUSPICIOUS_NOISE && batch.dof === 6 && mirroredObjectCost(batch, b, options, rng) < MIRROR_COST_RATIO * cost[b]!) verdict = 'behind-camera';
+      else if (fit.poor) verdict = 'poor-fit';
+      if (covariance) {
+        const scale = options.covarianceScale === 'weights' ? 1 : fit.residualVariance;
+        for (let i = 0; i < dd; i++) covariance[b * dd + i] = cov[i]! * scale;
+      }
+    }
+    if (verdict !== 'ok') batch.status[b] = verdict;
+    if (verdict !== 'ok' && verdict !== 'poor-fit') {
       pose.fill(NaN, b * len, (b + 1) * len);
       cost[b] = NaN;
+      if (covariance) covariance.fill(NaN, b * dd, (b + 1) * dd);
     }
   }
   if (options.onDegenerate !== 'flag') assertSolvable(batch, 'PnP solution');
@@ -133,6 +154,38 @@ function epnpInit(batch: PnPBatch, b: number, out: Float64Array, count: number):
     out[3] = Math.atan2(R[2]!, R[0]!);
   }
   return true;
+}
+
+/** Above this noise estimate a 6-DoF fit is checked against the mirrored object (below). */
+const SUSPICIOUS_NOISE = 2;
+/** The mirrored object must fit this much better to call the object behind the camera. */
+const MIRROR_COST_RATIO = 0.5;
+
+/**
+ * Cost of the best pose in front of the camera for the point-mirrored object -x3d. An object
+ * behind the camera projects exactly as its mirror image in front does (p and -p share a ray),
+ * so when the mirror fits much better, the points came from an object behind the camera and
+ * the solution in front is a poor compromise. (A planar object equals its own mirror up to a
+ * rotation, so then both fit alike and nothing is flagged.)
+ */
+function mirroredObjectCost(batch: PnPBatch, b: number, options: SolveOptions, rng: data.Random): number {
+  const { N } = batch;
+  const one: PnPBatch = {
+    ...batch,
+    B: 1,
+    x3d: batch.x3d.slice(b * N * 3, (b + 1) * N * 3).map((v) => -v),
+    x2d: batch.x2d.subarray(b * N * 2, (b + 1) * N * 2),
+    w2d: batch.w2d.subarray(b * N * 2, (b + 1) * N * 2),
+    K: batch.K.subarray(b * 9, b * 9 + 9),
+    lb: batch.lb?.subarray(b * 2, b * 2 + 2) ?? null,
+    ub: batch.ub?.subarray(b * 2, b * 2 + 2) ?? null,
+    minSpread: batch.minSpread.subarray(b, b + 1),
+    delta: batch.delta.subarray(b, b + 1),
+    status: ['ok'],
+  };
+  const pose = new Float64Array(7);
+  initialPose(one, 0, pose, 0, { init: options.init ?? 'epnp', epnpPoints: options.epnpPoints, randomSample: options.randomSample }, rng);
+  return levenbergMarquardt(one, 0, pose, 0, options);
 }
 
 /** Flags solutions with NaN or with the weighted points mostly behind the camera. */

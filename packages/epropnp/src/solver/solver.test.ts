@@ -89,27 +89,31 @@ test('J^T r of the robust normal equations is the gradient of the Huber cost', (
   }
 });
 
-test('the covariance (J^T J)^-1 matches the spread of solutions under pixel noise', () => {
+test('the covariance matches the spread of solutions under pixel noise, without being told the noise', () => {
   // With unit weights and Gaussian pixel noise sigma (all residuals inside the Huber
-  // threshold), the estimator's covariance is sigma^2 (J^T J)^-1.
+  // threshold), the estimator's covariance is sigma^2 (J^T J)^-1: the residuals give sigma^2,
+  // and covarianceScale 'weights' returns (J^T J)^-1 alone.
   const N = 60, trials = 300, sigma = 0.5;
   const clean = syntheticProblems({ B: 1, N, seed: 21 });
   const rng = new data.Random(22);
   const solutions: Float64Array[] = [];
-  let cov: Float64Array | undefined;
+  const scaled = new Float64Array(36);
+  let nominal: Float64Array | undefined;
   for (let k = 0; k < trials; k++) {
     const x2d = clean.x2d.map((v) => v + rng.normal(0, sigma));
     const batch = makePnPBatch({ x3d: clean.x3d, x2d, camera: clean.camera, N, delta: 1e6 });
     const sol = solvePnPBatch(batch, { withCovariance: true, poseInit: clean.poseGt });
     solutions.push(sol.pose);
-    cov ??= sol.covariance!;
+    for (let i = 0; i < 36; i++) scaled[i] += sol.covariance![i]! / trials;
+    nominal ??= solvePnPBatch(makePnPBatch({ x3d: clean.x3d, x2d, camera: clean.camera, N, delta: 1e6 }), { withCovariance: true, poseInit: clean.poseGt, covarianceScale: 'weights' }).covariance!;
   }
   for (let d = 0; d < 3; d++) {
     const mean = solutions.reduce((s, p) => s + p[d]!, 0) / trials;
     const variance = solutions.reduce((s, p) => s + (p[d]! - mean) ** 2, 0) / (trials - 1);
-    const predicted = sigma * sigma * cov![d * 6 + d]!;
-    const ratio = Math.sqrt(variance / predicted);
-    assert.ok(ratio > 0.85 && ratio < 1.15, `axis ${d}: empirical std / predicted std = ${ratio.toFixed(3)}`);
+    for (const [name, predicted] of [['residual-scaled', scaled[d * 6 + d]!], ['sigma^2 x weights-only', sigma * sigma * nominal![d * 6 + d]!]] as const) {
+      const ratio = Math.sqrt(variance / predicted);
+      assert.ok(ratio > 0.85 && ratio < 1.15, `axis ${d}, ${name}: empirical std / predicted std = ${ratio.toFixed(3)}`);
+    }
   }
 });
 

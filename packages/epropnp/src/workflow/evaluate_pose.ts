@@ -32,7 +32,7 @@ export function evaluatePoseNet(net: tfl.LayersModel, variant: Variant, test: Po
     try {
       const est = estimatePoses(net, batch.images, batch.boxes, { variant, halfExtent: test.object.halfExtent, intrinsics: test.intrinsics });
       idx.forEach((_, b) => {
-        errors.push(est.status[b] === 'ok' ? poseErrors(est.pose.subarray(b * 7, b * 7 + 7), batch.poses.subarray(b * 7, b * 7 + 7), model, test.intrinsics) : null);
+        errors.push(est.status[b] === 'ok' || est.status[b] === 'poor-fit' ? poseErrors(est.pose.subarray(b * 7, b * 7 + 7), batch.poses.subarray(b * 7, b * 7 + 7), model, test.intrinsics) : null);
       });
     } finally {
       tf.dispose([batch.images, batch.x3d, batch.masks, batch.objectMasks]);

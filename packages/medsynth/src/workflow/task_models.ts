@@ -19,7 +19,7 @@ export function segClassStack(labels: SliceStack): SliceStack {
   return { data: labels.data.map((l) => PHANTOM_SEG_CLASSES[l]!), shape: labels.shape };
 }
 
-function requireLabels(stacks: PairedStacks, what: string): SliceStack {
+export function requireLabels(stacks: PairedStacks, what: string): SliceStack {
   if (!stacks.labels) throw new ValueError(`${what} needs tissue labels: every subject must have a labels.nii.gz (phantom folders do) or a "labels" file`);
   return segClassStack(stacks.labels);
 }

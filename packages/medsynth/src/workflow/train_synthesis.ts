@@ -7,9 +7,9 @@
  * head mask: MAE is then a fraction of the target's reference level (MR: its 99.5th
  * percentile; CT: the HU window; PET: suvMax × the mean uptake).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ValueError, data, tf, train, type tfl } from '@lacuna/core';
+import { ConfigError, ValueError, data, tf, train, type tfl } from '@lacuna/core';
 import { fitForestSynthesis } from '../baseline/forest_synthesis.js';
 import { medianNorm } from '../data/intensity_norm.js';
 import { stackSubjects, type PairedStacks, type PairedSubject } from '../data/paired_volumes.js';
@@ -19,7 +19,7 @@ import { synthesisMetrics, type SynthesisScores } from '../evaluation/synthesis_
 import { trainPerceptualNet } from '../synthesis/perceptual_net.js';
 import { SynthesisTrainer } from '../synthesis/trainer.js';
 import { termNeedsNet } from '../task/task_terms.js';
-import { huClassScore, segClassStack, taskDiceScore, trainTaskSegmenter, type HuClassScore, type TaskDice } from './task_models.js';
+import { huClassScore, requireLabels, segClassStack, taskDiceScore, trainTaskSegmenter, type HuClassScore, type TaskDice } from './task_models.js';
 import { forestSynthesizer, generatorFor, saveSynthesisModel } from './model_bundle.js';
 import type { SynthesisModelInfo } from './predict_volume.js';
 import { sliceGrid } from './slice_grid.js';
@@ -96,11 +96,18 @@ function toTensor(stack: SliceStack): tf.Tensor4D {
   return tf.tensor4d(stack.data, [...stack.shape]);
 }
 
+/** `out` must be a folder or not exist yet (it is created once the data have loaded). */
+async function checkOutputFolder(out: string): Promise<void> {
+  const s = await stat(out).catch(() => null);
+  if (s && !s.isDirectory()) throw new ConfigError(`trainSynthesis: out '${out}' is a file, not a folder: give a folder for the run`, 'out', out);
+}
+
 /** Runs the training the config describes; see the module comment. */
 export async function trainSynthesis(config: TrainConfig, options: TrainSynthesisOptions = {}): Promise<TrainSynthesisResult> {
   const log = options.log ?? (() => {});
   const out = config.out;
-  await mkdir(out, { recursive: true });
+  await checkOutputFolder(out);
+  // Everything that can fail on the data is read and checked before the first file is written.
   const subjects = options.subjects ?? (await loadTrainingSubjects(config, (id, done, total) => log(`loaded ${id} (${done}/${total})`)));
   log(`subjects: ${subjects.train.length} train, ${subjects.val.length} validation, ${subjects.test.length} test`);
   const multiple = multipleFor(config);
@@ -114,6 +121,10 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
     targetNorm: medianNorm(subjects.train.map((s) => s.targetNorm!)),
   };
   const trainSet = stackSubjects(subjects.train, { context, multiple });
+  const task = config.task;
+  if (task && (task.kind === 'supervised' || task.joint || termNeedsNet(task.kind))) requireLabels(trainSet, 'task');
+  if (config.evaluation.taskDice) requireLabels(trainSet, 'evaluation.taskDice');
+  await mkdir(out, { recursive: true });
   const modelDir = join(out, 'model');
   const t0 = performance.now();
   let synthesizer: SliceSynthesizer;
