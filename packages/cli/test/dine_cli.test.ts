@@ -37,6 +37,19 @@ test('lacuna dine: train-source, serve on 127.0.0.1, adapt over HTTP (each image
         }
       });
     });
+    // What a client sees: the model folder's name, not its path; a null body is a 400 naming the problem.
+    const info = (await (await fetch(`${url}/info`)).json()) as { name: string };
+    assert.equal(info.name, 'src');
+    const nullBody = await fetch(`${url}/predict`, { method: 'POST', body: 'null' });
+    assert.equal(nullBody.status, 400);
+    assert.match(((await nullBody.json()) as { error: string }).error, /body must be a JSON object .* got null/);
+    // A busy or impossible port is a one-line error, not a stack trace.
+    const busy = lacuna('dine', 'serve', '--model', join(dir, 'src'), '--port', new URL(url).port);
+    assert.equal(busy.status, 1);
+    assert.match(busy.stderr, /^error: serveBlackBox: port \d+ on 127\.0\.0\.1 is in use by another program; choose another port/);
+    const big = lacuna('dine', 'serve', '--model', join(dir, 'src'), '--port', '70000');
+    assert.equal(big.status, 1);
+    assert.match(big.stderr, /--port must be in 0\.\.65535, got 70000/);
     const adapt = (...extra: string[]) => lacuna('dine', 'adapt', '--teacher', url, '--out', join(dir, 'a'), '--method', 'nll-kl', '--arch', 'mlp', '--distill-iters', '3', ...extra);
     const a = adapt();
     assert.equal(a.status, 0, a.stderr);

@@ -42,6 +42,10 @@ test('train -> eval -> predict from the command line, with clear errors for bad 
     const bad = lacuna('predict', '--model', join(dir, 'run', 'model'), '--image', join(dir, 'crop.png'), '--box', '1,2');
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /--box needs 3 comma-separated numbers/);
+    // --object that disagrees with the data set's object is an error naming both (it was ignored).
+    const vase = lacuna('train', '--config', join(dir, 'config.json'), '--object', 'vase', '--out', join(dir, 'run-vase'));
+    assert.equal(vase.status, 1);
+    assert.match(vase.stderr, /object 'vase' was asked for, but the data set .*train\.lcnp holds 'box'/);
     const missing = lacuna('eval', '--model', join(dir, 'nowhere'));
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /nowhere.*epropnp\.json: cannot read the model description/);

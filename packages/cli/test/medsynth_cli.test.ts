@@ -32,13 +32,24 @@ test('lacuna medsynth: phantom, train, resume, predict and eval from the command
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(readFileSync(join(dir, 'run', 'metrics.json'), 'utf8')).steps, 9);
 
-  r = lacuna(dir, 'medsynth', 'predict', '--model', 'run/model', '--in', 'phantom/sub-004/t1.nii.gz', '--out', 'out/ct_syn.nii.gz');
+  // The test subject of the split, predicted and scored: eval reproduces metrics.json.
+  const trained = JSON.parse(readFileSync(join(dir, 'run', 'metrics.json'), 'utf8'));
+  const id = trained.subjects.test[0];
+  r = lacuna(dir, 'medsynth', 'predict', '--model', 'run/model', '--in', `phantom/${id}/t1.nii.gz`, '--out', 'out/ct_syn.nii.gz');
   assert.equal(r.status, 0, r.stderr);
-  assert.ok(existsSync(join(dir, 'out', 'ct_syn.nii.gz')));
-  r = lacuna(dir, 'medsynth', 'eval', '--pred', 'out/ct_syn.nii.gz', '--ref', 'phantom/sub-004/ct.nii.gz', '--out', 'out/metrics.json');
+  for (const f of ['ct_syn.nii.gz', 'ct_syn_mask.nii.gz', 'ct_syn.json']) assert.ok(existsSync(join(dir, 'out', f)), f);
+  r = lacuna(dir, 'medsynth', 'eval', '--pred', 'out/ct_syn.nii.gz', '--ref', `phantom/${id}/ct.nii.gz`, '--out', 'out/metrics.json');
   assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /units {3}training \(as metrics\.json\)/);
   const m = JSON.parse(readFileSync(join(dir, 'out', 'metrics.json'), 'utf8'));
-  assert.ok(m.volume.mae > 0 && Number.isFinite(m.volume.psnr), JSON.stringify(m.volume));
+  const expected = trained.testBySubject[id];
+  assert.ok(Math.abs(m.volume.mae - expected.mae) < 1e-3 * Math.max(1, expected.mae), `eval MAE ${m.volume.mae}, metrics.json ${expected.mae}`);
+  assert.ok(Math.abs(m.volume.ssim - expected.ssim) < 1e-3, `eval SSIM ${m.volume.ssim}, metrics.json ${expected.ssim}`);
+  assert.ok(Math.abs(m.volume.psnr - expected.psnr) < 0.05, `eval PSNR ${m.volume.psnr}, metrics.json ${expected.psnr}`);
+  // --units raw scores the files' own units (HU here): a different number.
+  r = lacuna(dir, 'medsynth', 'eval', '--pred', 'out/ct_syn.nii.gz', '--ref', `phantom/${id}/ct.nii.gz`, '--units', 'raw');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /range \d+ auto/);
 });
 
 test('lacuna medsynth: a bad config names the fields; a missing model names the folder', () => {

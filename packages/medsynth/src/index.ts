@@ -30,6 +30,8 @@ export type { SplitSubjects } from './workflow/training_data.js';
 export { saveSynthesisModel, loadSynthesisModel, generatorFor, forestSynthesizer, MODEL_FORMAT } from './workflow/model_bundle.js';
 export type { ModelMeta, LoadedSynthesisModel } from './workflow/model_bundle.js';
 export { predictVolume } from './workflow/predict_volume.js';
+export { writePrediction, readPredictionRecord, predictionRecordPath, trainingUnits } from './workflow/prediction_record.js';
+export type { PredictionRecord } from './workflow/prediction_record.js';
 export type { SynthesisModelInfo, PredictVolumeOptions } from './workflow/predict_volume.js';
 export { generatorSynthesizer } from './workflow/slice_synthesizer.js';
 export type { SliceSynthesizer } from './workflow/slice_synthesizer.js';

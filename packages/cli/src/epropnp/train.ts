@@ -32,7 +32,7 @@ Config (JSON; every field has a default except "out"):
   --config FILE   the config (flags below override it)
   --out DIR       output folder (instead of a config)
   --variant V     A, B, C or D
-  --object NAME   bunny, box or vase
+  --object NAME   bunny, box or vase (default bunny; with --data, the data set's object)
   --data FILE     a data set from 'lacuna epropnp render' (its crop size sets the network input)
   --steps N       training steps
   --resume        continue from the latest checkpoint in DIR/checkpoints
@@ -60,7 +60,7 @@ Config (JSON; every field has a default except "out"):
       train: { ...base.train, ...(o.steps ? { steps: positiveInt(NAME, 'steps', o.steps, 1) } : {}) },
     }, o.config ?? 'command line');
     const info = await initBackend(o.threads ? { threads: positiveInt(NAME, 'threads', o.threads, 1) } : {});
-    console.log(`lacuna ${NAME}: ${config.object}, variant ${config.variant}, ${config.train.steps} steps, ${info.backend} backend (${info.threads} thread(s)); out ${config.out}`);
+    console.log(`lacuna ${NAME}: ${config.object ?? (config.data.file ? `the object of ${config.data.file}` : 'bunny')}, variant ${config.variant}, ${config.train.steps} steps, ${info.backend} backend (${info.threads} thread(s)); out ${config.out}`);
     const r = await trainPose(config, { resume: o.resume ?? false });
     console.log(`model: ${r.modelDir}  (${r.seconds.toFixed(1)} s)`);
     return r.interrupted ? 130 : 0;

@@ -4,7 +4,7 @@
  * given — and writes them as CSV or JSON.
  */
 import { ConfigError, ValueError, data, initBackend, type BackendName } from '@lacuna/core';
-import { maskedRange, synthesisMetrics, type SliceScores, type SynthesisScores, type VolumeScores } from '@lacuna/medsynth';
+import { maskedRange, predictionRecordPath, readPredictionRecord, synthesisMetrics, trainingUnits, type SliceScores, type SynthesisScores, type VolumeScores } from '@lacuna/medsynth';
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
 
 const AXES = ['x', 'y', 'z'] as const;
@@ -13,8 +13,14 @@ type Axis = (typeof AXES)[number];
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'score a synthesised volume against the reference (MAE, PSNR, SSIM)',
-  usage: `lacuna medsynth eval --pred P.nii.gz --ref R.nii.gz [--mask M.nii.gz] [--range auto|<number>]
-                      [--out metrics.csv|metrics.json] [--axis x|y|z] [--backend ...] [--threads N]
+  usage: `lacuna medsynth eval --pred P.nii.gz --ref R.nii.gz [--units training|raw] [--mask M.nii.gz]
+                      [--range auto|<number>] [--out metrics.csv|metrics.json] [--axis x|y|z] [--threads N]
+
+Units (--units): 'training' (the default when P came from 'lacuna medsynth predict', which
+leaves P.json and P_mask.nii.gz beside it) scores as training scored its test subjects in
+metrics.json: inside the model's head mask, the prediction in the model's normalised units
+and the reference normalised by its own fit, both rescaled to [0, 1] (range 1). 'raw' (the
+default for any other P) scores the files' own units, as below.
 
 Scores the prediction against the reference, which must share its grid (dims, voxel size and
 affine), per slice along --axis (default z, axial) and for the whole volume:
@@ -34,6 +40,7 @@ JSON ({volume: {mae, psnr, ssim, voxels}, slices: [{slice, ...}]}, inf PSNR as n
       ref: { type: 'string' },
       mask: { type: 'string' },
       range: { type: 'string' },
+      units: { type: 'string' },
       out: { type: 'string' },
       axis: { type: 'string' },
       backend: { type: 'string' },
@@ -51,13 +58,23 @@ JSON ({volume: {mae, psnr, ssim, voxels}, slices: [{slice, ...}]}, inf PSNR as n
     const threads = o.threads === undefined ? undefined : positiveInt('medsynth eval', 'threads', o.threads, 1);
     await initBackend({ ...(o.backend ? { backend: o.backend as BackendName } : {}), ...(threads ? { threads } : {}) });
 
-    const [pred, ref, mask] = await Promise.all([data.readNifti(predPath), data.readNifti(refPath), o.mask ? data.readNifti(o.mask) : undefined]);
+    if (o.units !== undefined && o.units !== 'training' && o.units !== 'raw') throw new ConfigError(`lacuna medsynth eval: --units must be training or raw, got '${o.units}'`, 'units', o.units, ['training', 'raw']);
+    const record = o.units === 'raw' ? null : await readPredictionRecord(predPath);
+    if (o.units === 'training' && !record) throw new ConfigError(`lacuna medsynth eval: --units training needs ${predictionRecordPath(predPath)} (written by 'lacuna medsynth predict' beside its output)`, 'units');
+    const maskPath = o.mask ?? record?.maskPath;
+    const [pred, ref, mask] = await Promise.all([data.readNifti(predPath), data.readNifti(refPath), maskPath ? data.readNifti(maskPath) : undefined]);
     data.assertSameGrid(pred, predPath, ref, refPath);
-    if (mask) data.assertSameGrid(ref, refPath, mask, o.mask!);
+    if (mask) data.assertSameGrid(ref, refPath, mask, maskPath!);
     for (const [vol, path] of [[pred, predPath], [ref, refPath]] as const) finiteOrThrow(vol.data, path);
-    const inMask = mask ? maskOf(mask.data, o.mask!) : undefined;
-
-    const dataRange = range ?? maskedRange(ref.data, inMask);
+    const inMask = mask ? maskOf(mask.data, maskPath!) : undefined;
+    if (record) {
+      // Training's units: normalised, rescaled to [0, 1], so the data range is 1.
+      const scaled = trainingUnits(pred.data, ref.data, inMask!, record);
+      pred.data.set(scaled.pred);
+      ref.data.set(scaled.ref);
+      console.log(`units   training (as metrics.json): ${record.targetModality} normalised to [0, 1] inside ${maskPath}`);
+    }
+    const dataRange = range ?? (record ? 1 : maskedRange(ref.data, inMask));
     if (!(dataRange > 0)) {
       throw new ValueError(`lacuna medsynth eval: ${refPath} is constant${inMask ? ' inside the mask' : ''}, so --range auto gives ${dataRange}; pass --range <number>`);
     }
@@ -65,7 +82,7 @@ JSON ({volume: {mae, psnr, ssim, voxels}, slices: [{slice, ...}]}, inf PSNR as n
     const scores = synthesisMetrics(p, r, dims, m, { dataRange });
 
     const v = scores.volume;
-    console.log(`volume  MAE ${fmt(v.mae)}  PSNR ${fmt(v.psnr, 2)} dB  SSIM ${fmt(v.ssim, 4)}  (${v.voxels} voxels, range ${Number(dataRange.toPrecision(6))}${range === undefined ? ' auto' : ''})`);
+    console.log(`volume  MAE ${fmt(v.mae)}  PSNR ${fmt(v.psnr, 2)} dB  SSIM ${fmt(v.ssim, 4)}  (${v.voxels} voxels, range ${Number(dataRange.toPrecision(6))}${range === undefined && !record ? ' auto' : ''})`);
     console.log(`slices  ${scores.slices.length} of ${dims[2]} along ${axis}${inMask ? ' (with mask voxels)' : ''}`);
     if (o.out && format) {
       const text = format === 'csv' ? toCsv(scores) : toJson(scores);

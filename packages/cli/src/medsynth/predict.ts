@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { data, initBackend } from '@lacuna/core';
-import { loadSynthesisModel, predictVolume } from '@lacuna/medsynth';
+import { initBackend } from '@lacuna/core';
+import { loadSynthesisModel, predictVolume, writePrediction } from '@lacuna/medsynth';
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
 
 export const predictCommand: Command = {
@@ -13,7 +13,9 @@ one --in per source modality, in the order the model was trained with (e.g. --in
 --in t2.nii.gz for T1 + T2 -> FLAIR). The output has the input's grid and affine and the
 target modality's units (MR scaled like the training targets, CT in HU); voxels outside the
 head mask (computed from the first source unless --mask is given) are background. Slices go
-through the network --batch at a time (default 8), so memory stays bounded.`,
+through the network --batch at a time (default 8), so memory stays bounded. Beside OUT it writes
+the head mask (OUT_mask.nii.gz) and a record (OUT.json: the model and its normalisation) with
+which 'lacuna medsynth eval' scores the volume as training scored its test subjects.`,
   async run(argv) {
     const o = parseOptions('medsynth predict', argv, { model: { type: 'string' }, in: { type: 'string', multiple: true }, out: { type: 'string' }, mask: { type: 'string' }, batch: { type: 'string' }, threads: { type: 'string' } });
     if (o.help) {
@@ -27,8 +29,9 @@ through the network --batch at a time (default 8), so memory stays bounded.`,
     await initBackend(o.threads ? { threads: positiveInt('medsynth predict', 'threads', o.threads, 1) } : {});
     const model = await loadSynthesisModel(resolve(o.model), { batch: positiveInt('medsynth predict', 'batch', o.batch, 8) });
     const t0 = performance.now();
-    const { volume } = await predictVolume(model.synthesizer, model.info, o.in.map((p) => resolve(p)), o.mask ? { mask: resolve(o.mask) } : {});
-    await data.writeNifti(resolve(o.out), volume, { datatype: model.info.targetModality === 'ct' ? 'int16' : 'float32', description: `lacuna medsynth ${model.info.sourceModalities.join('+')}->${model.info.targetModality}` });
+    const sources = o.in.map((p) => resolve(p));
+    const { volume, mask } = await predictVolume(model.synthesizer, model.info, sources, o.mask ? { mask: resolve(o.mask) } : {});
+    await writePrediction(resolve(o.out), volume, mask, model.info, { model: resolve(o.model), sources });
     console.log(`${o.out}: ${volume.dims.join('x')} ${model.info.targetModality} from ${model.info.sourceModalities.join(' + ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return 0;
   },

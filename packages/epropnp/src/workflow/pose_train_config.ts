@@ -21,7 +21,8 @@ const positiveInt = z.number().int().positive();
 const weight = z.number().nonnegative();
 
 export const poseTrainConfigSchema = z.strictObject({
-  object: z.enum(OBJECT_NAMES as unknown as [string, ...string[]]).default('bunny'),
+  /** The object to render (default bunny); with data.file, the file's object (an error when they differ). */
+  object: z.enum(OBJECT_NAMES as unknown as [string, ...string[]]).optional(),
   variant: z.enum(VARIANTS).default('C'),
   data: z.strictObject({
     /** A data set file written by `lacuna epropnp render`; otherwise samples are rendered in memory. */

@@ -39,8 +39,14 @@ export interface TrainPoseResult {
 
 /** The training data of a config: its file, or rendered in memory. */
 export async function trainingData(config: PoseTrainConfig): Promise<PoseDataset> {
-  if (config.data.file) return readDataset(config.data.file);
-  return renderDataset({ object: config.object as ObjectName, count: config.data.train, seed: config.data.seed, views: config.data.views });
+  if (config.data.file) {
+    const ds = await readDataset(config.data.file);
+    if (config.object && config.object !== ds.object.name) {
+      throw new ConfigError(`object '${config.object}' was asked for, but the data set ${config.data.file} holds '${ds.object.name}': leave out --object ("object") or render a data set of ${config.object}`, 'object', config.object);
+    }
+    return ds;
+  }
+  return renderDataset({ object: (config.object ?? 'bunny') as ObjectName, count: config.data.train, seed: config.data.seed, views: config.data.views });
 }
 
 export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptions = {}): Promise<TrainPoseResult> {

@@ -27,6 +27,15 @@ export interface PredictVolumeOptions {
   readonly mask?: string;
 }
 
+/**
+ * Sets voxels outside the head mask to the normalised background −1, in place: what predict
+ * delivers, and so also what training scores (metrics.json), so both give the same numbers.
+ */
+export function fillBackground(normalised: Float32Array, mask: Uint8Array, offset = 0): Float32Array {
+  for (let v = 0; v < normalised.length; v++) if (!mask[offset + v]) normalised[v] = -1;
+  return normalised;
+}
+
 /** The synthesised target volume (and the head mask used) for the given source files. */
 export async function predictVolume(synthesizer: SliceSynthesizer, info: SynthesisModelInfo, sourcePaths: readonly string[], options: PredictVolumeOptions = {}): Promise<{ volume: data.Volume; mask: Uint8Array }> {
   if (sourcePaths.length !== info.sourceModalities.length) {
@@ -37,6 +46,6 @@ export async function predictVolume(synthesizer: SliceSynthesizer, info: Synthes
   const stack = axialStack(subject.source, dims, { context: info.context, multiple: info.multiple });
   const maskStack = axialStack([Float32Array.from(subject.mask)], dims, { multiple: info.multiple, padValue: 0 });
   const predicted = cropSlices(synthesizer.predict(stack, maskStack), dims[0], dims[1]);
-  for (let v = 0; v < predicted.length; v++) if (!subject.mask[v]) predicted[v] = -1;
+  fillBackground(predicted, subject.mask);
   return { volume: { data: denormalizeIntensity(predicted, info.targetNorm), dims, spacing, affine }, mask: subject.mask };
 }
