@@ -39,6 +39,8 @@ export interface CheckpointData extends CheckpointTargets {
   readonly userState?: unknown;
   /** Why it was written, for the record ('periodic', 'final', 'signal', …). */
   readonly reason?: string;
+  /** Training seconds up to this step, over every run that led to it. */
+  readonly elapsedSeconds?: number;
 }
 
 export interface CheckpointMeta {
@@ -51,6 +53,8 @@ export interface CheckpointMeta {
   readonly optimizers: { name: string; kind: OptimizerKind; step: number }[];
   readonly rngState?: unknown;
   readonly userState?: unknown;
+  /** Training seconds up to this step, over every run that led to it (resumed runs add up). */
+  readonly elapsedSeconds?: number;
   /**
    * The kernel engine and thread count that computed this state. Resuming on the same engine
    * and thread count continues bit for bit; on another, within float32 rounding.
@@ -118,6 +122,7 @@ export async function saveCheckpoint(root: string, data: CheckpointData, options
     optimizers: [],
     ...(data.rngState !== undefined ? { rngState: data.rngState } : {}),
     ...(data.userState !== undefined ? { userState: data.userState } : {}),
+    ...(data.elapsedSeconds !== undefined ? { elapsedSeconds: data.elapsedSeconds } : {}),
     ...(currentCheckpointEngine() ? { engine: currentCheckpointEngine()! } : {}),
   };
   await writeDirAtomic(

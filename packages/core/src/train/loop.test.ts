@@ -154,3 +154,22 @@ test('runTraining validates its options', async () => {
   await assert.rejects(runTraining({ steps: 1, step: () => ({}), resume: true }), /runTraining: resume: true needs checkpoint.dir/);
   await assert.rejects(runTraining({ steps: 1, step: () => ({}), checkpoint: { dir: tmp, every: 0 } }), /checkpoint.every/);
 });
+
+test('a resumed run counts the training time of the runs before it (checkpoint, log and result)', async () => {
+  const dir = join(tmp, 'elapsed');
+  const busy = (ms: number) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+    return {};
+  };
+  const first = await runTraining({ steps: 3, checkpoint: { dir, every: 1 }, progress: 'none', step: () => busy(30) });
+  assert.ok(first.totalSeconds >= 0.09 && Math.abs(first.totalSeconds - first.seconds) < 1e-9);
+  const second = await runTraining({ steps: 5, checkpoint: { dir, every: 1 }, resume: true, logFile: join(tmp, 'elapsed.jsonl'), progress: 'none', step: () => busy(30) });
+  assert.equal(second.startStep, 3);
+  // This call's 2 steps, plus the 3 steps of the first run recorded in its final checkpoint.
+  assert.ok(second.seconds >= 0.06, `this call ${second.seconds}`);
+  // The earlier part is the first run's 3 busy steps (at least 0.09 s), read from its checkpoint.
+  assert.ok(second.totalSeconds - second.seconds >= 0.09 && second.totalSeconds - second.seconds <= first.totalSeconds, `total ${second.totalSeconds}, first run ${first.totalSeconds}, this call ${second.seconds}`);
+  const lines = new JsonlLog(join(tmp, 'elapsed.jsonl')).read();
+  assert.ok((lines.at(-1)!['time'] as number) >= 0.15, `the log's time goes on from the first run: ${lines.at(-1)!['time']}`);
+});

@@ -84,7 +84,10 @@ export interface TrainResult {
   readonly interrupted: boolean;
   readonly resumedFrom: string | null;
   readonly lastCheckpoint: string | null;
+  /** Seconds of this call. */
   readonly seconds: number;
+  /** Training seconds of the whole run: the resumed checkpoint's plus this call's. */
+  readonly totalSeconds: number;
 }
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -107,6 +110,7 @@ export async function runTraining<R extends StatefulRng | undefined = undefined>
   // Resume.
   let startStep = 0;
   let resumedFrom: string | null = null;
+  let secondsBefore = 0;
   if (ck) await removeStaleTemps(ck.dir);
   if (options.resume) {
     const path = typeof options.resume === 'string' ? options.resume : await latestCheckpoint(ck!.dir);
@@ -115,6 +119,7 @@ export async function runTraining<R extends StatefulRng | undefined = undefined>
       const mismatch = engineMismatch(meta);
       if (mismatch) process.stderr.write(`warning: ${mismatch}\n`);
       startStep = meta.step;
+      secondsBefore = meta.elapsedSeconds ?? 0;
       if (options.rng && meta.rngState !== undefined) options.rng.setState(meta.rngState as never);
       if (options.state && meta.userState !== undefined) options.state.set(meta.userState);
       resumedFrom = path;
@@ -150,6 +155,7 @@ export async function runTraining<R extends StatefulRng | undefined = undefined>
         rngState: options.rng?.getState(),
         userState: options.state?.get(),
         reason,
+        elapsedSeconds: secondsBefore + (performance.now() - t0) / 1000,
       },
       { keep: ck.keep ?? 3 },
     );
@@ -188,7 +194,7 @@ export async function runTraining<R extends StatefulRng | undefined = undefined>
       if (log && (completed % logEvery === 0 || completed === total)) {
         const lrs: Record<string, number> = {};
         for (const [name, opt] of Object.entries(options.optimizers ?? {})) if (opt.lastLr !== null) lrs[`lr/${name}`] = opt.lastLr;
-        log.append({ step: completed, ...values, ...lrs, time: Number(((performance.now() - t0) / 1000).toFixed(3)) });
+        log.append({ step: completed, ...values, ...lrs, time: Number((secondsBefore + (performance.now() - t0) / 1000).toFixed(3)) });
       }
       progress.update(completed, values);
       await options.onStep?.(completed, values);
@@ -207,13 +213,6 @@ export async function runTraining<R extends StatefulRng | undefined = undefined>
   } finally {
     if (handleSignals) for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, onSignal);
   }
-  return {
-    startStep,
-    completed,
-    losses,
-    interrupted: caught !== null,
-    resumedFrom,
-    lastCheckpoint,
-    seconds: (performance.now() - t0) / 1000,
-  };
+  const seconds = (performance.now() - t0) / 1000;
+  return { startStep, completed, losses, interrupted: caught !== null, resumedFrom, lastCheckpoint, seconds, totalSeconds: secondsBefore + seconds };
 }

@@ -124,5 +124,5 @@ export async function distill(o: DistillOptions): Promise<StageResult> {
     },
   });
   optimizer.dispose();
-  return { completed: result.completed, seconds: (performance.now() - t0) / 1000, losses: result.losses, interrupted: result.interrupted };
+  return { completed: result.completed, seconds: result.totalSeconds, losses: result.losses, interrupted: result.interrupted };
 }

@@ -103,5 +103,5 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     },
   });
   optimizer.dispose();
-  return { completed: result.completed, seconds: (performance.now() - t0) / 1000, losses: result.losses, interrupted: result.interrupted, stoppedAt: state.stoppedAt };
+  return { completed: result.completed, seconds: result.totalSeconds, losses: result.losses, interrupted: result.interrupted, stoppedAt: state.stoppedAt };
 }

@@ -138,7 +138,7 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
   }, net);
   net.dispose();
   optimizer.dispose();
-  return { steps: result.completed, seconds: (performance.now() - started) / 1000, losses: result.losses, interrupted: result.interrupted, modelDir };
+  return { steps: result.completed, seconds: result.totalSeconds, losses: result.losses, interrupted: result.interrupted, modelDir };
 }
 
 /** Copies the weights of a saved model folder into `net` (same architecture required). */

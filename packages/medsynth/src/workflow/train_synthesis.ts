@@ -47,7 +47,7 @@ export interface SubjectMeanScores extends Omit<SynthesisScores, 'voxels'> {
 
 export interface TrainSynthesisResult {
   readonly modelDir: string;
-  /** Wall-clock seconds of training (fit or step loop), without loading and testing. */
+  /** Seconds of training (fit or step loop; a resumed run counts its earlier runs too), without loading and testing. */
   readonly seconds: number;
   readonly steps: number;
   readonly interrupted: boolean;
@@ -130,6 +130,7 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
   let synthesizer: SliceSynthesizer;
   let steps = 0;
   let interrupted = false;
+  let secondsBefore = 0;
 
   if (config.model.arch === 'forest') {
     const m = config.model;
@@ -149,10 +150,12 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
     const result = await trainGenerator(config, info, trainSet, subjects.val, options);
     steps = result.steps;
     interrupted = result.interrupted;
+    // The training time of the runs before a --resume, from the checkpoint.
+    secondsBefore = result.earlierSeconds;
     await saveSynthesisModel(modelDir, { model: config.model, info, trainedSteps: steps }, { generator: result.generator });
     synthesizer = generatorSynthesizer(result.generator);
   }
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = secondsBefore + (performance.now() - t0) / 1000;
   const test = scoreSubjects(synthesizer, subjects.test, info);
   let taskDice: TaskDice | undefined;
   if (config.evaluation.taskDice && subjects.test.length > 0) {
@@ -168,7 +171,7 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
   return { modelDir, seconds, steps, interrupted, ...(test.mean ? { test: test.mean } : {}), ...(taskDice ? { taskDice } : {}), ...(huClasses ? { huClasses } : {}), testBySubject: test.bySubject, synthesizer, info };
 }
 
-async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, trainSet: PairedStacks, val: readonly PairedSubject[], options: TrainSynthesisOptions): Promise<{ generator: tfl.LayersModel; steps: number; interrupted: boolean }> {
+async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, trainSet: PairedStacks, val: readonly PairedSubject[], options: TrainSynthesisOptions): Promise<{ generator: tfl.LayersModel; steps: number; interrupted: boolean; earlierSeconds: number }> {
   const { seed, batchSize, steps, lr, beta1 } = config.train;
   const generator = generatorFor(config.model, info, seed);
   const loss = config.loss;
@@ -247,5 +250,5 @@ async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, tra
   perceptualNet?.dispose();
   taskNet?.dispose();
   trainer.discriminator?.dispose();
-  return { generator, steps: result.completed, interrupted: result.interrupted };
+  return { generator, steps: result.completed, interrupted: result.interrupted, earlierSeconds: result.totalSeconds - result.seconds };
 }
