@@ -29,7 +29,7 @@ export { loadTrainingSubjects, subjectRoles } from './workflow/training_data.js'
 export type { SplitSubjects } from './workflow/training_data.js';
 export { saveSynthesisModel, loadSynthesisModel, generatorFor, forestSynthesizer, MODEL_FORMAT } from './workflow/model_bundle.js';
 export type { ModelMeta, LoadedSynthesisModel } from './workflow/model_bundle.js';
-export { predictVolume } from './workflow/predict_volume.js';
+export { predictVolume, fillBackground } from './workflow/predict_volume.js';
 export { writePrediction, readPredictionRecord, predictionRecordPath, trainingUnits } from './workflow/prediction_record.js';
 export type { PredictionRecord } from './workflow/prediction_record.js';
 export type { SynthesisModelInfo, PredictVolumeOptions } from './workflow/predict_volume.js';

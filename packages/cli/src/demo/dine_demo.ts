@@ -83,7 +83,7 @@ export async function dineDemo(o: DineDemoOptions): Promise<{ section: ReportSec
           ['DINE (full)', (after * 100).toFixed(1)],
         ],
       },
-      images: [{ src: 'dine_samples.png', caption: `the first ${SHOWN} target test images, left to right; true label / black box / DINE: ${labels.join('  ')}` }],
+      images: [{ src: 'dine_samples.png', columns: labels, width: 60 * SHOWN, caption: `the first ${SHOWN} target test images; above each: true label / black box's answer / DINE's answer` }],
     },
   };
 }

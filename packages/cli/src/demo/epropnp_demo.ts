@@ -11,10 +11,10 @@
 import { join } from 'node:path';
 import { data } from '@lacuna/core';
 import {
-  amis, axisAngleMatrix, barChart, correspondencePicture, costAt, levenbergMarquardt, makeCamera, makePnPBatch, matrixToQuaternion, orientationProfile,
+  amis, axisAngleMatrix, correspondencePicture, costAt, levenbergMarquardt, makeCamera, makePnPBatch, matrixToQuaternion, orientationProfile,
   pixelGridX2d, poseSamplesPicture, quaternionToMatrix, renderDataset, solvePnPBatch, softmax, logMeanExp, rotationErrorDeg, symmetryRotations, type PnPBatch,
 } from '@lacuna/epropnp';
-import type { ReportSection } from './report.js';
+import type { Chart, ReportImage, ReportSection } from './report.js';
 
 export interface EpropnpDemoOptions {
   readonly out: string;
@@ -87,7 +87,8 @@ export async function epropnpDemo(o: EpropnpDemoOptions): Promise<{ section: Rep
   const symmetries = symmetryRotations(ds.object.symmetry);
   const cases = [['unambiguous', clean], ['ambiguous', ambiguous]] as const;
   const rows: (string | number)[][] = [];
-  const images: { src: string; caption: string }[] = [];
+  const images: ReportImage[] = [];
+  const charts: Chart[] = [];
   let peaksAmbiguous = 0, peaksClean = 0;
   for (const [name, x3d] of cases) {
     const batch = makePnPBatch({ x3d, x2d, w2d, camera, N, B: 1 });
@@ -111,11 +112,10 @@ export async function epropnpDemo(o: EpropnpDemoOptions): Promise<{ section: Rep
     await data.writePng(join(o.out, `epropnp_${name}_correspondences.png`), correspondencePicture(crop, S, weights, x3d, S, ds.object.halfExtent));
     const he = ds.object.halfExtent;
     await data.writePng(join(o.out, `epropnp_${name}_samples.png`), poseSamplesPicture(crop, S, Array.from(ds.boxes), ds.intrinsics, dist.samples, dist.weights, [he[0]!, 0, 0]));
-    await data.writePng(join(o.out, `epropnp_${name}_profile.png`), barChart(profile));
+    charts.push({ label: `${name} correspondences: pose density exp(-cost) along rotations of the true pose about the box's z axis`, values: Array.from(profile), kind: 'bar', x0: 0, dx: 360 / profile.length, xLabel: 'rotation about z from the true pose (degrees)', yLabel: 'density (max 1)' });
     images.push(
-      { src: `epropnp_${name}_correspondences.png`, caption: `${name}: crop | weights w2d (the visible mask) | object coordinates x3d (RGB = xyz)${name === 'ambiguous' ? ', half of the 4x4 blocks turned by 180° about z' : ''}` },
-      { src: `epropnp_${name}_samples.png`, caption: `${name}: AMIS pose samples, projected object origin (white) and +x end of the box (cyan); ${modes.length} mode(s), evidence shares ${dist.shares.map((s) => s.toFixed(2)).join(' / ')}` },
-      { src: `epropnp_${name}_profile.png`, caption: `${name}: pose density exp(-cost) along rotations of the true pose about the box's z axis, 0-360° in 5° bins` },
+      { src: `epropnp_${name}_correspondences.png`, columns: ['crop', 'weights w2d', 'object coordinates x3d'], width: 600, caption: `${name}: the visible mask as weights; x3d as RGB = xyz${name === 'ambiguous' ? '; half of the 4x4 blocks turned by 180° about z' : ''}` },
+      { src: `epropnp_${name}_samples.png`, width: 320, caption: `${name}: AMIS pose samples, each a line from the projected object origin (white dot) to the +x end of the box (cyan), brighter for larger weights; ${modes.length} mode(s), evidence shares ${dist.shares.map((s) => s.toFixed(2)).join(' / ')}` },
     );
     rows.push([name, found.map((d) => `${d.toFixed(0)}°`).join(', '), profile[profile.length / 2]!.toExponential(2), rotationErrorDeg(sol.pose, truth, symmetries).toFixed(2), dist.shares.map((v) => v.toFixed(2)).join(' / ')]);
     o.log(`epropnp demo: ${name}: density peaks at ${found.map((d) => d.toFixed(0)).join(', ')} deg about z`);
@@ -134,6 +134,7 @@ export async function epropnpDemo(o: EpropnpDemoOptions): Promise<{ section: Rep
         `while the weighted PnP returns a single pose. ${seconds.toFixed(1)} s.`,
       table: { header: ['correspondences', 'density peaks about z', 'density at 180° (rel.)', 'PnP solution: rotation error, symmetry-aware (deg)', 'evidence shares of the modes'], rows },
       images,
+      charts,
     },
   };
 }

@@ -59,7 +59,7 @@ export async function medsynthDemo(o: MedsynthDemoOptions): Promise<{ section: R
         `split by subject: 3 train, 1 validation, 1 test (${test.id}). U-Net depth 3, base 8, L1 + SSIM, ${o.steps} steps of 8 patches of 48×48 in ${result.seconds.toFixed(1)} s. ` +
         'Scores on the test subject inside the head mask, target normalised to [0, 1].',
       table: { header: ['', 'MAE', 'PSNR (dB)', 'SSIM'], rows: [['before training', ...fmt(before)], ['after training', ...fmt(after)]] },
-      images: [{ src: 'medsynth_samples.png', caption: `test subject ${test.id}, axial slices ${ks.join(', ')}; columns: T1 (source) | synthesised T2 | true T2` }],
+      images: [{ src: 'medsynth_samples.png', columns: ['T1 (source)', 'synthesised T2', 'true T2'], width: 540, caption: `test subject ${test.id}, axial slices ${ks.join(', ')} (one per row)` }],
     },
   };
 }

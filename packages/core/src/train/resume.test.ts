@@ -137,5 +137,5 @@ test('on the native engine too: SIGKILL, then resume, equals an uninterrupted na
 test('a fresh run refuses a directory that already holds checkpoints', async () => {
   const r = await run(['--dir', join(tmp, 'ref'), '--steps', '5']);
   assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /already holds checkpoints/);
+  assert.match(r.stderr, /already holds checkpoints of an earlier run \(latest step \d+\): run again with --resume to continue it/);
 });

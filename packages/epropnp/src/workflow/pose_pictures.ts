@@ -80,23 +80,32 @@ export function poseSamplesPicture(
   let wMax = 0;
   for (const w of weights) wMax = Math.max(wMax, w);
   const toCrop = (u: number, v: number): [number, number] => [((v - (box[1]! - box[2]! / 2)) * W) / box[2]!, ((u - (box[0]! - box[2]! / 2)) * W) / box[2]!];
-  for (let j = 0; j < weights.length; j++) {
-    const a = Math.sqrt(weights[j]! / wMax);
-    if (a < 0.02) continue;
-    const uv = projectPoints([0, 0, 0, ...axisPoint], samples.subarray(j * 7, j * 7 + 7), camera);
-    for (const [p, colour] of [[0, [1, 1, 1]], [1, [0, 1, 1]]] as const) {
-      const [r, c] = toCrop(uv[p * 2]!, uv[p * 2 + 1]!);
-      for (let dr = -2; dr <= 2; dr++) {
-        for (let dc = -2; dc <= 2; dc++) {
-          const rr = Math.round(r) + dr, cc = Math.round(c) + dc;
-          if (rr < 0 || cc < 0 || rr >= W || cc >= W) continue;
-          for (let k = 0; k < 3; k++) {
-            const o = (rr * W + cc) * 3 + k;
-            out.data[o] = Math.max(out.data[o]!, a * colour[k]!);
-          }
+  const paint = (r: number, c: number, colour: readonly number[], a: number, radius: number) => {
+    for (let dr = -radius; dr <= radius; dr++) {
+      for (let dc = -radius; dc <= radius; dc++) {
+        const rr = Math.round(r) + dr, cc = Math.round(c) + dc;
+        if (rr < 0 || cc < 0 || rr >= W || cc >= W || dr * dr + dc * dc > radius * radius + 0.5) continue;
+        for (let k = 0; k < 3; k++) {
+          const o = (rr * W + cc) * 3 + k;
+          out.data[o] = (1 - a) * out.data[o]! + a * colour[k]!;
         }
       }
     }
+  };
+  // Light samples first, so the heavy ones stay on top; each is a line origin -> +x end.
+  const order = Array.from(weights.keys()).sort((i, j) => weights[i]! - weights[j]!);
+  const line = Math.max(0, Math.round(W / 128));
+  const dot = Math.max(1, Math.round(W / 64));
+  for (const j of order) {
+    const share = Math.sqrt(weights[j]! / wMax);
+    if (share < 0.05) continue;
+    const a = 0.25 + 0.75 * share;
+    const uv = projectPoints([0, 0, 0, ...axisPoint], samples.subarray(j * 7, j * 7 + 7), camera);
+    const [r0, c0] = toCrop(uv[0]!, uv[1]!);
+    const [r1, c1] = toCrop(uv[2]!, uv[3]!);
+    const n = Math.max(1, Math.ceil(Math.hypot(r1 - r0, c1 - c0)));
+    for (let t = 0; t <= n; t++) paint(r0 + ((r1 - r0) * t) / n, c0 + ((c1 - c0) * t) / n, [0, 1, 1], a, line);
+    paint(r0, c0, [1, 1, 1], a, dot);
   }
   return out;
 }
