@@ -1,7 +1,7 @@
 /** `lacuna epropnp predict`: the pose of one crop, with its uncertainty. */
 import { resolve } from 'node:path';
 import { ConfigError, data, initBackend, tf } from '@lacuna/core';
-import { correspondencePicture, describeStatus, enlarge, estimatePoses, loadPoseModel, poseDistribution, poseSamplesPicture, poseToRvecTvec, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
+import { correspondencePicture, describeStatus, quaternionAngleDeg, readDataset, enlarge, estimatePoses, loadPoseModel, poseDistribution, poseSamplesPicture, poseToRvecTvec, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
 import { parseOptions, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp predict';
@@ -12,11 +12,36 @@ function numbers(name: string, value: string, count: number): number[] {
   return v;
 }
 
+/** A square PNG crop as RGB in [0, 1]. */
+async function pngCrop(path: string): Promise<{ rgb: Float32Array; size: number }> {
+  const png = await data.readPng(path);
+  const [h, w, c] = png.shape;
+  if (h !== w) throw new ConfigError(`lacuna ${NAME}: ${path} is ${w}x${h}; a crop is square`, 'image');
+  const rgb = new Float32Array(h * w * 3);
+  for (let i = 0; i < h * w; i++) for (let k = 0; k < 3; k++) rgb[i * 3 + k] = png.data[i * c + Math.min(k, c - 1)]!;
+  return { rgb, size: h };
+}
+
+/** Sample `index` of a rendered data set: its crop, box, camera and true pose. */
+async function sampleCrop(path: string, index: string | undefined) {
+  const ds = await readDataset(path);
+  const i = index === undefined ? 0 : Number(index);
+  if (!(Number.isInteger(i) && i >= 0 && i < ds.count)) throw new ConfigError(`lacuna ${NAME}: --index must be an integer in 0..${ds.count - 1} for ${path}, got '${index}'`, 'index', index);
+  const S = ds.cropSize;
+  return {
+    rgb: Float32Array.from(ds.images.subarray(i * S * S * 3, (i + 1) * S * S * 3), (v) => v / 255),
+    size: S,
+    box: Array.from(ds.boxes.subarray(i * 3, i * 3 + 3)),
+    intrinsics: ds.intrinsics,
+    truth: ds.poses.subarray(i * 7, i * 7 + 7),
+  };
+}
+
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'estimate the pose of one image crop, with its uncertainty',
-  usage: `lacuna epropnp predict --model DIR --image CROP.png --box CX,CY,SIZE [--intrinsics FX,FY,CX,CY]
-                        [--json FILE] [--picture PNG]
+  usage: `lacuna epropnp predict --model DIR (--image CROP.png --box CX,CY,SIZE | --data FILE --index I)
+                        [--intrinsics FX,FY,CX,CY] [--json FILE] [--picture PNG]
 
 Runs the network on the crop (a square PNG of the model's input size, cut from the image at
 the box: centre CX,CY and side SIZE in image pixels), solves the weighted PnP problem and
@@ -27,33 +52,38 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
   --model DIR         a model folder from 'lacuna epropnp train' (DIR/model)
   --image FILE        the crop, RGB or grey PNG
   --box CX,CY,SIZE    the crop's box in image pixels
+  --data FILE         instead of --image and --box: sample I (--index, default 0) of a data set
+                      from 'lacuna epropnp render', with its camera; its true pose is printed too
   --intrinsics F,F,C,C  fx,fy,cx,cy (default: the model's, LineMOD's)
   --json FILE         also write the result as JSON (atomically)
   --picture PNG       also write a picture: crop | weight map w2d | object coordinates x3d, and
                       the crop with the AMIS pose samples (projected object origin, white, and
                       +x end of the object's box, cyan)`,
   async run(argv) {
-    const o = parseOptions(NAME, argv, { model: { type: 'string' }, image: { type: 'string' }, box: { type: 'string' }, intrinsics: { type: 'string' }, json: { type: 'string' }, picture: { type: 'string' } });
+    const o = parseOptions(NAME, argv, {
+      model: { type: 'string' }, image: { type: 'string' }, box: { type: 'string' }, data: { type: 'string' }, index: { type: 'string' },
+      intrinsics: { type: 'string' }, json: { type: 'string' }, picture: { type: 'string' },
+    });
     if (o.help) {
       console.log(this.usage);
       return 0;
     }
-    for (const k of ['model', 'image', 'box'] as const) {
+    const need = o.data ? ['model'] as const : ['model', 'image', 'box'] as const;
+    for (const k of need) {
       if (!o[k]) {
-        console.error(`lacuna ${NAME}: --${k} is required\n\n${this.usage}`);
+        console.error(`lacuna ${NAME}: --${k} is required (or --data FILE --index I instead of --image and --box)\n\n${this.usage}`);
         return 2;
       }
     }
+    if (o.data && (o.image || o.box)) throw new ConfigError(`lacuna ${NAME}: give --data (with --index) or --image and --box, not both`, 'data');
     await initBackend();
     const { meta, net } = await loadPoseModel(resolve(o.model!));
-    const png = await data.readPng(resolve(o.image!));
-    const [h, w, c] = png.shape;
-    if (h !== meta.inputSize || w !== meta.inputSize) throw new ConfigError(`lacuna ${NAME}: ${o.image} is ${w}x${h}, the model takes ${meta.inputSize}x${meta.inputSize} crops`, 'image');
-    const rgb = new Float32Array(h * w * 3);
-    for (let i = 0; i < h * w; i++) for (let k = 0; k < 3; k++) rgb[i * 3 + k] = png.data[i * c + Math.min(k, c - 1)]!;
-    const box = numbers('box', o.box!, 3);
+    const crop = o.data ? await sampleCrop(resolve(o.data), o.index) : { ...(await pngCrop(resolve(o.image!))), box: numbers('box', o.box!, 3), intrinsics: undefined, truth: undefined };
+    const { rgb, box } = crop;
+    const [h, w] = [crop.size, crop.size];
+    if (h !== meta.inputSize) throw new ConfigError(`lacuna ${NAME}: ${o.image ?? `sample ${o.index ?? 0} of ${o.data}`} is ${w}x${h}, the model takes ${meta.inputSize}x${meta.inputSize} crops`, o.data ? 'data' : 'image');
     if (!(box[2]! > 0)) throw new ConfigError(`lacuna ${NAME}: the box size must be positive, got ${box[2]}`, 'box');
-    const intrinsics: Intrinsics = o.intrinsics ? (([fx, fy, cx, cy]) => ({ fx: fx!, fy: fy!, cx: cx!, cy: cy! }))(numbers('intrinsics', o.intrinsics, 4)) : meta.intrinsics ?? LINEMOD_INTRINSICS;
+    const intrinsics: Intrinsics = o.intrinsics ? (([fx, fy, cx, cy]) => ({ fx: fx!, fy: fy!, cx: cx!, cy: cy! }))(numbers('intrinsics', o.intrinsics, 4)) : crop.intrinsics ?? meta.intrinsics ?? LINEMOD_INTRINSICS;
     const images = tf.tensor4d(rgb, [1, h, w, 3]);
     const est = estimatePoses(net, images, box, { variant: meta.variant, halfExtent: meta.object.halfExtent, intrinsics });
     images.dispose();
@@ -71,6 +101,10 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
     console.log(`  t (m)            [${f(tvec)}]`);
     console.log(`  q [w, i, j, k]   [${f(pose.subarray(3))}]`);
     console.log(`  rvec (rad)       [${f(rvec)}]`);
+    if (crop.truth) {
+      console.log(`  true t (m)       [${f(crop.truth.subarray(0, 3))}]  (sample ${o.index ?? 0} of ${o.data})`);
+      console.log(`  error            rotation ${quaternionAngleDeg(pose, crop.truth, 3, 3).toFixed(2)} deg, translation ${(1000 * Math.hypot(pose[0]! - crop.truth[0]!, pose[1]! - crop.truth[1]!, pose[2]! - crop.truth[2]!)).toFixed(1)} mm`);
+    }
     console.log('uncertainty');
     console.log(`  Laplace std: t [${laplace.t.map((x) => (1000 * x).toFixed(1)).join(', ')}] mm, rotation [${laplace.rotDeg.map((x) => x.toFixed(2)).join(', ')}] deg about the camera axes`);
     console.log(`  AMIS (512 samples, ESS ${dist.ess.toFixed(0)}): t std [${dist.translationStd.map((x) => (1000 * x).toFixed(1)).join(', ')}] mm, rotation RMS ${dist.rotationRmsDeg.toFixed(2)} deg`);

@@ -24,9 +24,10 @@ export interface FitQuality {
   /** Robust noise estimate in units of the stated noise: medianResidual / 1.1774 (about 1 for a good fit). */
   readonly noise: number;
   /**
-   * The factor that scales (J^T J)^-1 to the residuals: Huber's M-estimator variance
-   * sum_i min(s_i, delta)^2 / (2n - dof) / f^2, n the weighted points and f the fraction of
-   * them inside the threshold (plain sigma^2 = sum s_i^2 / (2n - dof) when all are inside).
+   * The factor that scales (J^T J)^-1 to the residuals: noise^2, the robust (median-based)
+   * estimate of the residual variance in units of the stated noise. The median ignores up to
+   * half of the weight as outliers, and unlike a mean of clipped residuals it does not stop
+   * growing when every point misfits.
    */
   readonly residualVariance: number;
   /** True when the fit is far above its noise level (see POOR_FIT_NOISE). */
@@ -35,19 +36,16 @@ export interface FitQuality {
 
 /** Fit statistics of problem b at the pose stored at pose[po..]. */
 export function fitQuality(batch: PnPBatch, b: number, pose: ArrayLike<number>, po: number, residuals = new Float64Array(batch.N)): FitQuality {
-  const { N, w2d, dof } = batch;
+  const { N, w2d } = batch;
   costAt(batch, b, pose, po, undefined, undefined, residuals);
   const delta = batch.delta[b]!;
   const order: number[] = [];
-  let total = 0, psi2 = 0, inside = 0;
+  let total = 0;
   for (let p = 0; p < N; p++) {
     const w = w2d[(b * N + p) * 2]! + w2d[(b * N + p) * 2 + 1]!;
     if (w > 0) {
       order.push(p);
       total += w;
-      const s = residuals[p]!;
-      psi2 += Math.min(s, delta) ** 2;
-      if (s <= delta) inside++;
     }
   }
   order.sort((p, q) => residuals[p]! - residuals[q]!);
@@ -58,7 +56,5 @@ export function fitQuality(batch: PnPBatch, b: number, pose: ArrayLike<number>, 
     if (acc >= 0.5 * total) break;
   }
   const noise = medianResidual / RAYLEIGH_MEDIAN;
-  const f = Math.max(inside, 1) / Math.max(order.length, 1);
-  const residualVariance = psi2 / Math.max(1, 2 * order.length - dof) / (f * f);
-  return { medianResidual, noise, residualVariance, poor: noise > POOR_FIT_NOISE && medianResidual > delta };
+  return { medianResidual, noise, residualVariance: noise * noise, poor: noise > POOR_FIT_NOISE && medianResidual > delta };
 }
