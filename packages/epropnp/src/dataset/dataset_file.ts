@@ -39,9 +39,11 @@ interface FieldEntry {
   shape: number[];
   offset: number;
   byteLength: number;
-  /** CRC-32 of the blob (version 2). */
-  crc32?: number;
+  /** CRC-32 of the blob as 8 hex digits (version 2; fixed width, so the header's length does not depend on the data). */
+  crc32?: string;
 }
+
+const hex8 = (crc: number) => crc.toString(16).padStart(8, '0');
 
 /** Encodes a data set as the file's bytes. */
 export function encodeDataset(ds: PoseDataset): Uint8Array {
@@ -65,7 +67,7 @@ export function encodeDataset(ds: PoseDataset): Uint8Array {
   const fields: Record<string, FieldEntry> = {};
   let offset = 0;
   for (const [name, dtype, shape, arr] of blobs) {
-    fields[name] = { dtype, shape, offset, byteLength: arr.byteLength, crc32: data.crc32(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength)) };
+    fields[name] = { dtype, shape, offset, byteLength: arr.byteLength, crc32: hex8(data.crc32(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength))) };
     offset += Math.ceil(arr.byteLength / 8) * 8;
   }
   const header = {
@@ -142,8 +144,8 @@ export function decodeDataset(bytes: Uint8Array, source = '<bytes>'): PoseDatase
     const copy = new Uint8Array(length);
     copy.set(bytes.subarray(start + f!.offset, end));
     if (header.version >= 2) {
-      const crc = data.crc32(copy);
-      if (crc !== f!.crc32) fail(`field '${name}' fails its checksum (CRC-32 ${crc.toString(16)}, the header says ${Number(f!.crc32).toString(16)}): the file is damaged`);
+      const crc = hex8(data.crc32(copy));
+      if (crc !== f!.crc32) fail(`field '${name}' fails its checksum (CRC-32 ${crc}, the header says ${String(f!.crc32)}): the file is damaged`);
     }
     return copy.buffer;
   };
