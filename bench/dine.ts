@@ -27,8 +27,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { data, initBackend } from '@lacuna/core';
 import {
-  accuracyOf, adapt, loadDigitDomain, modelAccuracy, ModelBlackBox, queryTeachers, subset, trainSource, unlabelled, type AdaptMethod, type DigitDomain, type ResizeMode,
+  accuracyOf, adapt, data as digits, modelAccuracy, ModelBlackBox, queryTeachers, trainSource, unlabelled, type AdaptMethod,
 } from '@lacuna/dine';
+
+const { loadDigitDomain, subset } = digits;
+type DigitDomain = digits.DigitDomain;
+type ResizeMode = digits.ResizeMode;
 
 interface Args { seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; threads?: number; json: boolean }
 

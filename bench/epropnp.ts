@@ -18,7 +18,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@lacuna/core';
-import { evaluatePoseNet, loadPoseModel, parsePoseTrainConfig, renderDataset, trainPose, type ObjectName, type Variant } from '@lacuna/epropnp';
+import type { ObjectName, Variant } from '@lacuna/epropnp';
+import { runVariantAblation } from '@lacuna/epropnp/experiments';
 
 interface Args { object: ObjectName; train: number; test: number; crop: number; warmup: number; steps: number; seed: number; variants: Variant[]; out?: string; json: boolean }
 
@@ -46,46 +47,14 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-interface Row { 'add_0.02d': number; 'add_0.05d': number; 'add_0.1d': number; deg2_cm2: number; deg5_cm5: number; proj2d_px: number; failures: number; train_s: number }
-
 export async function main(argv: string[]): Promise<void> {
   const a = parseArgs(argv);
   const log = (m: string) => (a.json ? process.stderr.write(m + '\n') : console.log(m));
   const info = await initBackend();
+  log(`${info.backend} backend, ${info.threads} thread(s)`);
   const out = a.out ?? mkdtempSync(join(tmpdir(), 'lacuna-bench-epropnp-'));
   try {
-    let t0 = performance.now();
-    const trainSet = renderDataset({ object: a.object, count: a.train, seed: a.seed, cropSize: a.crop, views: 'upper' });
-    const testSet = renderDataset({ object: a.object, count: a.test, seed: 1000, cropSize: a.crop, views: 'upper', zoomIn: { shift: 0, scale: 0 } });
-    log(`rendered ${a.train} + ${a.test} ${a.object} crops (${a.crop} px) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${info.backend} backend, ${info.threads} thread(s)`);
-    const progress = a.json ? 'none' : 'auto';
-    const config = (variant: Variant, steps: number, dir: string, init?: string) =>
-      parsePoseTrainConfig({ object: a.object, variant, train: { steps, seed: a.seed, checkpointEvery: Math.max(steps, 1), ...(init ? { init } : {}) }, out: join(out, dir) });
-    const score = async (modelDir: string, variant: Variant, seconds: number): Promise<Row> => {
-      const { net } = await loadPoseModel(modelDir);
-      const s = evaluatePoseNet(net, variant, testSet);
-      net.dispose();
-      const p = (x: number) => 100 * x;
-      return {
-        'add_0.02d': p(s.accuracy.add['0.02']!), 'add_0.05d': p(s.accuracy.add['0.05']!), 'add_0.1d': p(s.accuracy.add['0.1']!),
-        deg2_cm2: p(s.accuracy.degCm['2deg2cm']!), deg5_cm5: p(s.accuracy.degCm['5deg5cm']!), proj2d_px: s.proj2dPx, failures: s.failures, train_s: seconds,
-      };
-    };
-    let init: string | undefined;
-    const rows: Record<string, Row> = {};
-    if (a.warmup > 0) {
-      log(`warm start: coordinate regression + mask, ${a.warmup} steps`);
-      t0 = performance.now();
-      const w = await trainPose(config('A', a.warmup, 'warmup'), { dataset: trainSet, progress });
-      init = w.modelDir;
-      rows.warm_start = await score(w.modelDir, 'A', (performance.now() - t0) / 1000);
-    }
-    for (const v of a.variants) {
-      log(`variant ${v}: ${a.steps} steps`);
-      const r = await trainPose(config(v, a.steps, `variant_${v}`, init), { dataset: trainSet, progress });
-      rows[v] = await score(r.modelDir, v, r.seconds);
-      log(`variant ${v}: ADD-0.1d ${rows[v]!['add_0.1d'].toFixed(1)} %  (${r.seconds.toFixed(0)} s)`);
-    }
+    const rows = await runVariantAblation({ ...a, out, progress: a.json ? 'none' : 'auto', log });
     const result = { object: a.object, train: a.train, test: a.test, crop: a.crop, warmup_steps: a.warmup, steps: a.steps, seed: a.seed, threads: info.threads, ...rows };
     if (a.json) {
       console.log(JSON.stringify(result, null, 2));

@@ -21,7 +21,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@lacuna/core';
-import { loadTrainingSubjects, parseTrainConfig, trainSynthesis, writePhantom, type TrainConfig } from '@lacuna/medsynth';
+import { parseTrainConfig, trainSynthesis, workflow, writePhantom, type TrainConfig } from '@lacuna/medsynth';
+
+const { loadTrainingSubjects } = workflow;
 
 interface Args { steps: number; patch: number; batch: number; base: number; ndf: number; subjects: number; trees: number; only: string[]; threads?: number; json: boolean }
 

@@ -22,7 +22,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makePnPBatch, solvePnPBatch, monteCarloPoseLoss, monteCarloPoseLossGradient, type SolveOptions } from '@lacuna/epropnp';
+import { losses, makePnPBatch, monteCarloPoseLoss, solvePnPBatch, type SolveOptions } from '@lacuna/epropnp';
+
+const { monteCarloPoseLossGradient } = losses;
 import { syntheticProblems, poseErrors, type SyntheticProblems } from '../packages/epropnp/src/testing/synthetic_problems.js';
 import { loadOpenCv, solvePnPOpenCv, OPENCV_METHODS, type OpenCv } from '../packages/epropnp/src/testing/opencv.js';
 import { poseFromRvecTvec } from '../packages/epropnp/src/geometry/rodrigues.js';

@@ -19,18 +19,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf } from '@lacuna/core';
-import {
-  loadTrainingSubjects,
-  parseDiagnosisConfig,
-  parseTrainConfig,
-  runDiagnosisExperiments,
-  segClassStack,
-  segmentationDice,
-  stackSubjects,
-  trainSynthesis,
-  trainTaskSegmenter,
-  writePhantom,
-} from '@lacuna/medsynth';
+import { data, parseTrainConfig, task, trainSynthesis, workflow, writePhantom } from '@lacuna/medsynth';
+import { parseDiagnosisConfig, runDiagnosisExperiments } from '@lacuna/medsynth/experiments';
+
+const { loadTrainingSubjects, segClassStack, trainTaskSegmenter } = workflow;
+const { stackSubjects } = data;
+const { segmentationDice } = task;
 
 interface Args { steps: number; subjects: number; voxel: number; patch: number; taskWeight: number; only: string[]; json: boolean }
 

@@ -37,7 +37,10 @@ export function apiSurface(): Record<string, Surface> {
       for (const e of checker.getExportsOfModule(module)) {
         const target = e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e;
         const full = prefix + e.name;
-        if (target.flags & ts.SymbolFlags.ValueModule && depth < 2) {
+        const external = target.declarations?.some((d) => d.getSourceFile().fileName.includes('/node_modules/')) ?? false;
+        if (target.flags & ts.SymbolFlags.ValueModule && external) {
+          values.push(`${full} (namespace of a dependency)`); // tf, tfl, z: their members are theirs
+        } else if (target.flags & ts.SymbolFlags.ValueModule && depth < 2) {
           values.push(`${full} (namespace)`);
           visit(target, `${full}.`, depth + 1);
         } else if (target.flags & ts.SymbolFlags.Value) values.push(full);

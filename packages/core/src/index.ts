@@ -15,6 +15,7 @@ export { check, checkShape, checkFinite, lookUpOption } from './check.js';
 export * as nn from './nn/index.js';
 export * as data from './data/index.js';
 export * as metrics from './metrics/index.js';
+export * as losses from './losses/index.js';
 export * as train from './train/index.js';
 export { loadConfig, parseConfig, z } from './config/load_config.js';
 export { stopGradient } from './ops/stop_gradient.js';

@@ -8,8 +8,12 @@
 import { join } from 'node:path';
 import { data, tf } from '@lacuna/core';
 import {
-  accuracyOf, adapt, argMaxRow, demoDigits, head, HttpBlackBox, ModelBlackBox, predictProbabilities, queryTeachers, serveBlackBox, subset, trainSource, unlabelled,
+  accuracyOf, adapt, adaptation, blackBox, data as digits, HttpBlackBox, ModelBlackBox, queryTeachers, serveBlackBox, trainSource, unlabelled,
 } from '@lacuna/dine';
+
+const { argMaxRow } = adaptation;
+const { demoDigits, head, subset } = digits;
+const { predictProbabilities } = blackBox;
 import type { ReportSection } from './report.js';
 
 export interface DineDemoOptions {

@@ -11,9 +11,18 @@
 import { join } from 'node:path';
 import { data } from '@lacuna/core';
 import {
-  amis, axisAngleMatrix, correspondencePicture, costAt, levenbergMarquardt, makeCamera, makePnPBatch, matrixToQuaternion, orientationProfile,
-  pixelGridX2d, poseSamplesPicture, quaternionToMatrix, renderDataset, solvePnPBatch, softmax, logMeanExp, rotationErrorDeg, symmetryRotations, type PnPBatch,
+  evaluation, geometry, losses, makeCamera, makePnPBatch, monteCarlo, network, problem, render, renderDataset, solvePnPBatch, solver, workflow, type PnPBatch,
 } from '@lacuna/epropnp';
+
+const { amis } = monteCarlo;
+const { softmax, logMeanExp } = losses;
+const { axisAngleMatrix, symmetryRotations } = render;
+const { correspondencePicture, orientationProfile, poseSamplesPicture } = workflow;
+const { costAt } = problem;
+const { levenbergMarquardt } = solver;
+const { matrixToQuaternion, quaternionToMatrix } = geometry;
+const { pixelGridX2d } = network;
+const { rotationErrorDeg } = evaluation;
 import type { Chart, ReportImage, ReportSection } from './report.js';
 
 export interface EpropnpDemoOptions {

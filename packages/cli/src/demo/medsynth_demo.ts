@@ -5,7 +5,11 @@
  */
 import { join } from 'node:path';
 import { data } from '@lacuna/core';
-import { axialStack, cropSlices, loadTrainingSubjects, parseTrainConfig, scoreSubjects, sliceGrid, trainSynthesis, writePhantom, generatorFor, generatorSynthesizer, type SliceStack } from '@lacuna/medsynth';
+import { data as volumes, parseTrainConfig, trainSynthesis, workflow, writePhantom } from '@lacuna/medsynth';
+
+const { axialStack, cropSlices } = volumes;
+const { loadTrainingSubjects, scoreSubjects, sliceGrid, generatorFor, generatorSynthesizer } = workflow;
+type SliceStack = volumes.SliceStack;
 import type { ReportSection } from './report.js';
 
 export interface MedsynthDemoOptions {

@@ -6,7 +6,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { data, tf } from '@lacuna/core';
-import { axialStack, cropSlices, fillBackground, loadTrainingSubjects, parseTrainConfig, predictSegmentation, segClassStack, sliceGrid, stackSubjects, taskDiceScore, trainSynthesis, trainTaskSegmenter, writePhantom, type SliceStack, type SliceSynthesizer } from '@lacuna/medsynth';
+import { data as volumes, parseTrainConfig, task as taskModels, trainSynthesis, workflow, writePhantom } from '@lacuna/medsynth';
+
+const { axialStack, cropSlices, stackSubjects } = volumes;
+const { fillBackground, loadTrainingSubjects, segClassStack, sliceGrid, taskDiceScore, trainTaskSegmenter } = workflow;
+const { predictSegmentation } = taskModels;
+type SliceStack = volumes.SliceStack;
+type SliceSynthesizer = workflow.SliceSynthesizer;
 import type { ReportSection } from './report.js';
 
 export interface TaskDemoOptions {

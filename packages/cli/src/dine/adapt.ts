@@ -6,9 +6,13 @@
 import { join, resolve } from 'node:path';
 import { lookUpOption } from '@lacuna/core';
 import {
-  ADAPT_METHODS, DIGITS_ARCHS, accuracyOf, adapt, checkLabels, loadDigits, modelAccuracy, openBlackBox, queryTeachers, saveDigitsNet, unlabelled,
+  accuracyOf, adapt, adaptation, data, loadDigits, model, modelAccuracy, openBlackBox, queryTeachers, saveDigitsNet, unlabelled,
   type AdaptMethod, type BlackBoxPredictor, type DigitsArch,
 } from '@lacuna/dine';
+
+const { ADAPT_METHODS } = adaptation;
+const { DIGITS_ARCHS } = model;
+const { checkLabels } = data;
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
 import { backendOptions, dataOptions, dataSettings, DATA_HELP, pct, required, startBackend } from './common.js';
 

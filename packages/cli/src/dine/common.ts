@@ -1,7 +1,10 @@
 /** Shared option handling of the `lacuna dine` subcommands. */
 import { resolve } from 'node:path';
 import { ConfigError, initBackend, lookUpOption, type BackendName } from '@lacuna/core';
-import { RESIZE_MODES, type ResizeMode } from '@lacuna/dine';
+import { data } from '@lacuna/dine';
+
+const { RESIZE_MODES } = data;
+type ResizeMode = data.ResizeMode;
 import { positiveInt } from '../cli_args.js';
 
 /** Where `mnist` / `usps` are read from (the digits folder beside the project). */

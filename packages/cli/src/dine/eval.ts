@@ -1,7 +1,9 @@
 /** `lacuna dine eval`: accuracy of a model (or a black box) on a labelled digit set. */
 import { resolve } from 'node:path';
 import { ValueError } from '@lacuna/core';
-import { accuracyOf, checkLabels, loadDigits, openBlackBox, unlabelled, writePredictionsFile } from '@lacuna/dine';
+import { accuracyOf, data, loadDigits, openBlackBox, unlabelled, writePredictionsFile } from '@lacuna/dine';
+
+const { checkLabels } = data;
 import { parseOptions, type Command } from '../cli_args.js';
 import { backendOptions, dataOptions, dataSettings, DATA_HELP, pct, required, startBackend } from './common.js';
 

@@ -1,7 +1,10 @@
 /** `lacuna dine train-source`: trains the source LeNet and saves the best held-out checkpoint. */
 import { join, resolve } from 'node:path';
 import { data } from '@lacuna/core';
-import { DIGIT_CLASSES, DIGITS_ARCHS, loadDigits, saveDigitsNet, subset, trainSource, type DigitsArch } from '@lacuna/dine';
+import { data as digits, loadDigits, model, saveDigitsNet, trainSource, type DigitsArch } from '@lacuna/dine';
+
+const { DIGIT_CLASSES, DIGITS_ARCHS } = model;
+const { subset } = digits;
 import { lookUpOption } from '@lacuna/core';
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
 import { backendOptions, dataOptions, dataSettings, DATA_HELP, pct, required, startBackend } from './common.js';

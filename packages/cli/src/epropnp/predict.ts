@@ -1,7 +1,11 @@
 /** `lacuna epropnp predict`: the pose of one crop, with its uncertainty. */
 import { resolve } from 'node:path';
 import { ConfigError, data, initBackend, tf } from '@lacuna/core';
-import { correspondencePicture, describeStatus, quaternionAngleDeg, readDataset, enlarge, estimatePoses, loadPoseModel, poseDistribution, poseSamplesPicture, poseToRvecTvec, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
+import { estimatePoses, geometry, loadPoseModel, poseDistribution, problem, readDataset, workflow, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
+
+const { correspondencePicture, enlarge, poseSamplesPicture } = workflow;
+const { quaternionAngleDeg, poseToRvecTvec } = geometry;
+const { describeStatus } = problem;
 import { parseOptions, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp predict';

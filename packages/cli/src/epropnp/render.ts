@@ -3,7 +3,10 @@
  * masks, poses, crop boxes) of one object to a data set file, with an optional preview PNG.
  */
 import { ConfigError, data } from '@lacuna/core';
-import { previewSheet, renderDataset, writeDataset, OBJECT_NAMES, type ObjectName } from '@lacuna/epropnp';
+import { dataset, render, renderDataset, writeDataset, type ObjectName } from '@lacuna/epropnp';
+
+const { previewSheet } = dataset;
+const { OBJECT_NAMES } = render;
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp render';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { data, initBackend } from '@lacuna/core';
-import { loadDiagnosisConfig, parseDiagnosisConfig, runDiagnosisExperiments } from '@lacuna/medsynth';
+import { loadDiagnosisConfig, parseDiagnosisConfig, runDiagnosisExperiments } from '@lacuna/medsynth/experiments';
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
 
 export const diagnoseCommand: Command = {

@@ -4,7 +4,11 @@
  * given — and writes them as CSV or JSON.
  */
 import { ConfigError, ValueError, data, initBackend, type BackendName } from '@lacuna/core';
-import { maskedRange, predictionRecordPath, readPredictionRecord, synthesisMetrics, trainingUnits, type SliceScores, type SynthesisScores, type VolumeScores } from '@lacuna/medsynth';
+import { evaluation, readPredictionRecord, synthesisMetrics, trainingUnits, workflow, type SynthesisScores, type VolumeScores } from '@lacuna/medsynth';
+
+const { maskedRange } = evaluation;
+const { predictionRecordPath } = workflow;
+type SliceScores = evaluation.SliceScores;
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
 
 const AXES = ['x', 'y', 'z'] as const;

@@ -4,7 +4,9 @@
  * diagnosis work.
  */
 import { ConfigError } from '@lacuna/core';
-import { writePhantom, type FieldStrength } from '@lacuna/medsynth';
+import { phantom, writePhantom } from '@lacuna/medsynth';
+
+type FieldStrength = phantom.FieldStrength;
 import { parseOptions, positiveInt, type Command } from '../cli_args.js';
 
 const NAME = 'medsynth phantom';

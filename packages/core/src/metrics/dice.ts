@@ -20,11 +20,13 @@ export interface DiceOptions {
   readonly numClasses?: number;
   /** Score when a class is absent from both prediction and target. Default 1. */
   readonly emptyValue?: number;
+  /** ε added to numerator and denominator, (2|P ∩ T| + ε) / (|P| + |T| + ε), as loss smoothing. Default 0. */
+  readonly smooth?: number;
 }
 
 /** Dice per sample and class: -> [B, K]. */
 export function dice(pred: tf.Tensor, target: tf.Tensor, options: DiceOptions = {}): tf.Tensor2D {
-  const { numClasses, emptyValue = 1 } = options;
+  const { numClasses, emptyValue = 1, smooth = 0 } = options;
   checkPair(pred, target, 'dice', numClasses === undefined ? 2 : 1);
   return tf.tidy(() => {
     let p: tf.Tensor3D; // [B, N, K]
@@ -40,6 +42,7 @@ export function dice(pred: tf.Tensor, target: tf.Tensor, options: DiceOptions = 
     }
     const intersection = tf.sum(tf.mul(p, t), 1);
     const total = tf.add(tf.sum(p, 1), tf.sum(t, 1));
+    if (smooth > 0) return tf.div(tf.add(tf.mul(intersection, 2), smooth), tf.add(total, smooth)) as tf.Tensor2D;
     const empty = tf.equal(total, 0);
     const score = tf.div(tf.mul(intersection, 2), tf.where(empty, tf.onesLike(total), total));
     return tf.where(empty, tf.fill(total.shape as [number, number], emptyValue), score) as tf.Tensor2D;

@@ -21,6 +21,8 @@ export {
 } from './checkpoint.js';
 export type { CheckpointData, CheckpointMeta, CheckpointTargets, CheckpointInfo, CheckpointEngine } from './checkpoint.js';
 export { fileIOHandler } from './file_io_handler.js';
+export { saveModelDir, readModelDirMeta } from './model_dir.js';
+export type { ModelDirFormat, ModelDirContents } from './model_dir.js';
 export { writeDirAtomic, writeFileSynced, removeStaleTemps } from './atomic_dir.js';
 export { Progress, formatDuration } from './progress.js';
 export type { ProgressMode, ProgressOptions } from './progress.js';

@@ -12,12 +12,13 @@
  * Resumable: checkpoints hold the network, optimiser, RNG and the memory.
  */
 import { join } from 'node:path';
-import { data, tf, train, type tfl } from '@lacuna/core';
+import { data, losses, tf, train, type tfl } from '@lacuna/core';
+
+const { klDivergence } = losses;
 import { inputBatch, type ImageBatch } from '../data/digit_set.js';
 import { BatchSchedule } from '../data/batch_schedule.js';
 import { predictProbabilities } from '../black_box/model_black_box.js';
 import { informationMaximisation } from '../losses/entropy.js';
-import { klDivergence } from '../losses/kl_divergence.js';
 import { mixBatch } from '../losses/mixup.js';
 import { emaUpdate } from './teacher_memory.js';
 import { decodeFloats, encodeFloats } from './float_codec.js';

@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tf, stopGradient } from '@lacuna/core';
+import { losses, tf, stopGradient } from '@lacuna/core';
 import '@tensorflow/tfjs-backend-cpu';
 import { entropy, informationMaximisation } from './entropy.js';
-import { klDivergence } from './kl_divergence.js';
 import { mixBatch } from './mixup.js';
-import { smoothedCrossEntropy } from './smoothed_cross_entropy.js';
+
+// Source training's and distillation's losses are core's now.
+const { klDivergence } = losses;
+const smoothedCrossEntropy = (logits: tf.Tensor2D, labels: tf.Tensor1D, epsilon = 0.1) => losses.crossEntropy(logits, labels, { smoothing: epsilon });
 
 await tf.setBackend('cpu');
 

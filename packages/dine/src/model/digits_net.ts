@@ -7,9 +7,8 @@
  * network and sets its weights.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { data, IOError, lookUpOption, nn, tfl, train } from '@lacuna/core';
+import { lookUpOption, nn, tfl, train } from '@lacuna/core';
 
 export type DigitsArch = 'lenet' | 'lenet-small' | 'mlp';
 export const DIGITS_ARCHS: readonly DigitsArch[] = ['lenet', 'lenet-small', 'mlp'];
@@ -56,8 +55,9 @@ export function digitsNet(options: DigitsNetOptions): tfl.LayersModel {
 const CONFIG = 'dine-model.json';
 const FORMAT = 'lacuna-dine-model';
 
+const FOLDER: train.ModelDirFormat = { metaFile: CONFIG, format: FORMAT, versions: [1], writtenBy: "'lacuna dine train-source' or 'adapt' (DIR or DIR/model)", unversionedIsFirst: true };
+
 interface SavedConfig {
-  readonly format: string;
   readonly arch: DigitsArch;
   readonly numClasses: number;
   readonly seed: number;
@@ -65,12 +65,10 @@ interface SavedConfig {
   readonly info?: Record<string, unknown>;
 }
 
-/** Writes the model folder (model.json, weights.bin, dine-model.json). The folder is replaced as a whole: keep nothing else in it. */
+/** Writes the model folder (model.json, weights.bin, dine-model.json) atomically. The folder is replaced as a whole: keep nothing else in it. */
 export async function saveDigitsNet(dir: string, model: tfl.LayersModel, options: DigitsNetOptions, info: Record<string, unknown> = {}): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await model.save(train.fileIOHandler(dir));
-  const config: SavedConfig = { format: FORMAT, arch: options.arch ?? 'lenet', numClasses: options.numClasses ?? DIGIT_CLASSES, seed: options.seed, info };
-  await data.writeFileAtomic(join(dir, CONFIG), new TextEncoder().encode(JSON.stringify(config, null, 2)), 'saveDigitsNet');
+  const config: SavedConfig = { arch: options.arch ?? 'lenet', numClasses: options.numClasses ?? DIGIT_CLASSES, seed: options.seed, info };
+  await train.saveModelDir(dir, FOLDER, { meta: { ...config }, networks: { '': model } }, 'saveDigitsNet');
 }
 
 /**
@@ -79,13 +77,7 @@ export async function saveDigitsNet(dir: string, model: tfl.LayersModel, options
  */
 export async function loadDigitsNet(dir: string): Promise<{ model: tfl.LayersModel; options: DigitsNetOptions; info: Record<string, unknown> }> {
   if (!existsSync(join(dir, CONFIG)) && existsSync(join(dir, 'model', CONFIG))) dir = join(dir, 'model');
-  let config: SavedConfig;
-  try {
-    config = JSON.parse(await readFile(join(dir, CONFIG), 'utf8')) as SavedConfig;
-  } catch (e) {
-    throw new IOError(`loadDigitsNet: cannot read ${join(dir, CONFIG)} (${(e as Error).message}); is ${dir} a model saved by 'lacuna dine train-source' or 'adapt'?`, dir);
-  }
-  if (config.format !== FORMAT) throw new IOError(`loadDigitsNet: ${join(dir, CONFIG)} is not a '${FORMAT}' file`, dir);
+  const config = await train.readModelDirMeta<SavedConfig>(dir, FOLDER);
   const options: DigitsNetOptions = { arch: config.arch, numClasses: config.numClasses, seed: config.seed };
   const model = digitsNet(options);
   await train.loadModelWeights(model, dir);

@@ -5,10 +5,9 @@
  */
 import { join } from 'node:path';
 import { access } from 'node:fs/promises';
-import { tf, train, ValueError, type tfl } from '@lacuna/core';
+import { losses, tf, train, ValueError, type tfl } from '@lacuna/core';
 import { inputBatch, type DigitSet } from '../data/digit_set.js';
 import { BatchSchedule } from '../data/batch_schedule.js';
-import { smoothedCrossEntropy } from '../losses/smoothed_cross_entropy.js';
 import { modelAccuracy } from './accuracy.js';
 import { digitsNet, loadDigitsNet, saveDigitsNet, type DigitsNetOptions } from './digits_net.js';
 
@@ -78,7 +77,7 @@ export async function trainSource(o: TrainSourceOptions): Promise<TrainSourceRes
       const loss = tf.tidy(() => {
         const x = inputBatch(o.train, idx);
         const y = tf.tensor1d(Int32Array.from(idx, (i) => labels[i]!), 'int32');
-        return optimizer.minimize(() => smoothedCrossEntropy(model.apply(x, { training: true }) as tf.Tensor2D, y, o.labelSmoothing ?? 0.1), model);
+        return optimizer.minimize(() => losses.crossEntropy(model.apply(x, { training: true }) as tf.Tensor2D, y, { smoothing: o.labelSmoothing ?? 0.1 }), model);
       });
       return { loss };
     },

@@ -12,7 +12,7 @@ import type { Camera } from '../geometry/camera.js';
 import { poseLength } from '../geometry/pose_step.js';
 import { makePnPBatch, type Dof, type PnPBatch, type ProblemStatus } from '../problem/pnp_batch.js';
 import { solvePnPBatch, type PnPSolution, type SolveOptions } from '../solver/solve_pnp.js';
-import { monteCarloPoseLoss, monteCarloPoseLossGradient, type MonteCarloForward } from '../monte_carlo/pose_loss.js';
+import { monteCarloPoseLoss, monteCarloPoseLossGradient, type MonteCarloForward } from '../losses/monte_carlo_loss.js';
 import type { AmisOptions } from '../monte_carlo/amis.js';
 import { derivativeRegularisation, type DerivativeRegularisationOptions } from './derivative_regularisation.js';
 

@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import { data, initBackend, tf } from '@lacuna/core';
 import { syntheticProblems, poseErrors } from '../testing/synthetic_problems.js';
 import { makePnPBatch } from '../problem/pnp_batch.js';
-import { monteCarloPoseLoss, monteCarloPoseLossGradient } from '../monte_carlo/pose_loss.js';
+import { monteCarloPoseLoss, monteCarloPoseLossGradient } from '../losses/monte_carlo_loss.js';
 import { gaussNewtonStep } from '../solver/levenberg_marquardt.js';
 import { addPoseStep } from '../geometry/pose_step.js';
 import { solvePnPBatch } from '../solver/solve_pnp.js';

@@ -4,7 +4,7 @@ import { data } from '@lacuna/core';
 import { syntheticProblems } from '../testing/synthetic_problems.js';
 import { makePnPBatch, type PnPBatch } from '../problem/pnp_batch.js';
 import { costAt } from '../cost/reprojection.js';
-import { logMeanExp, monteCarloPoseLoss, monteCarloPoseLossGradient } from './pose_loss.js';
+import { logMeanExp, monteCarloPoseLoss, monteCarloPoseLossGradient } from '../losses/monte_carlo_loss.js';
 import { amis } from './amis.js';
 import { logBesselI0, logGamma } from '../distributions/special_functions.js';
 import { logProbAcg, sampleAcg } from '../distributions/angular_central_gaussian.js';

@@ -7,7 +7,7 @@ import { data } from '@lacuna/core';
 import { makePnPBatch } from '../problem/pnp_batch.js';
 import { costAt } from '../cost/reprojection.js';
 import { amis } from '../monte_carlo/amis.js';
-import { softmax } from '../monte_carlo/pose_loss.js';
+import { softmax } from '../losses/monte_carlo_loss.js';
 import { quaternionAngleDeg } from '../geometry/rotation.js';
 import type { PoseEstimates } from './estimate_pose.js';
 

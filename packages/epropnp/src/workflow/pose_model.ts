@@ -4,15 +4,13 @@
  *   network/       TF.js model.json + weights.bin
  * Written atomically: a half-written folder never replaces a good one.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IOError, tfl, train, ValueError } from '@lacuna/core';
+import { IOError, tfl, train } from '@lacuna/core';
 import type { ObjectInfo } from '../render/mesh.js';
 import type { Intrinsics } from '../geometry/camera.js';
 import type { Variant } from './pose_train_config.js';
 
 export const POSE_MODEL_FORMAT = 'lacuna-epropnp-model';
-const META = 'epropnp.json';
 
 export interface PoseModelMeta {
   readonly format: typeof POSE_MODEL_FORMAT;
@@ -26,16 +24,10 @@ export interface PoseModelMeta {
   readonly trainedSteps: number;
 }
 
+const FOLDER: train.ModelDirFormat = { metaFile: 'epropnp.json', format: POSE_MODEL_FORMAT, versions: [1], writtenBy: "'lacuna epropnp train' (its model/ subfolder)" };
+
 export async function savePoseModel(dir: string, meta: Omit<PoseModelMeta, 'format' | 'version'>, net: tfl.LayersModel): Promise<void> {
-  await train.writeDirAtomic(
-    dir,
-    async (tmp) => {
-      await net.save(train.fileIOHandler(join(tmp, 'network')));
-      const full: PoseModelMeta = { format: POSE_MODEL_FORMAT, version: 1, ...meta };
-      await train.writeFileSynced(join(tmp, META), `${JSON.stringify(full, null, 2)}\n`);
-    },
-    'savePoseModel',
-  );
+  await train.saveModelDir(dir, FOLDER, { meta, networks: { network: net } }, 'savePoseModel');
 }
 
 export interface LoadedPoseModel {
@@ -45,13 +37,7 @@ export interface LoadedPoseModel {
 
 /** Loads a folder written by `savePoseModel`; errors name the folder and what is wrong. */
 export async function loadPoseModel(dir: string): Promise<LoadedPoseModel> {
-  let meta: PoseModelMeta;
-  try {
-    meta = JSON.parse(await readFile(join(dir, META), 'utf8')) as PoseModelMeta;
-  } catch (e) {
-    throw new IOError(`${join(dir, META)}: cannot read the model description (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); is ${dir} a folder written by 'lacuna epropnp train' (its model/ subfolder)?`, dir);
-  }
-  if (meta.format !== POSE_MODEL_FORMAT) throw new ValueError(`${join(dir, META)}: format is '${String(meta.format)}', expected '${POSE_MODEL_FORMAT}'`);
+  const meta = await train.readModelDirMeta<PoseModelMeta>(dir, FOLDER);
   let net: tfl.LayersModel;
   try {
     net = await tfl.loadLayersModel(train.fileIOHandler(join(dir, 'network')));

@@ -16,7 +16,7 @@ import { readDataset } from '../dataset/dataset_file.js';
 import type { ObjectName } from '../render/objects.js';
 import { EProPnP } from '../layer/epropnp.js';
 import { cropCameras } from './estimate_pose.js';
-import { coordinateL1, maskBce, targetsAtOutput } from './pose_losses.js';
+import { coordinateL1, maskBce, targetsAtOutput } from '../losses/surrogate_losses.js';
 import { variantTerms, type PoseTrainConfig } from './pose_train_config.js';
 import { loadPoseModel, savePoseModel } from './pose_model.js';
 

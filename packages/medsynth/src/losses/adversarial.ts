@@ -7,29 +7,13 @@
  *   overflow-free form max(x, 0) − x·z + log(1 + e^−|x|), with the exact gradient σ(x) − z.
  * - 'lsgan': least squares (Mao et al. 2017): (x − 1)² for real, x² for fake.
  */
-import { tf, lookUpOption } from '@lacuna/core';
+import { losses, tf, lookUpOption } from '@lacuna/core';
 
 export type GanLossKind = 'vanilla' | 'lsgan';
 export const GAN_LOSS_KINDS: readonly GanLossKind[] = ['vanilla', 'lsgan'];
 
-/** Elementwise BCE of logits `x` against labels `z` in [0, 1]; stable for any |x|. */
-export function bceWithLogits(x: tf.Tensor, z: tf.Tensor): tf.Tensor {
-  const f = tf.customGrad((...args) => {
-    const [logits, labels] = args as [tf.Tensor, tf.Tensor];
-    (args[2] as (saved: tf.Tensor[]) => void)([logits, labels]);
-    const value = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, labels)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
-    return {
-      value,
-      gradFunc: (dy, saved) => {
-        const [s, l] = saved as [tf.Tensor, tf.Tensor];
-        const g = dy as tf.Tensor;
-        // d/dx = σ(x) − z; d/dz = −x (labels are constants in practice).
-        return [tf.mul(g, tf.sub(tf.sigmoid(s), l)), tf.mul(g, tf.neg(s))];
-      },
-    };
-  });
-  return f(x, z);
-}
+/** Elementwise BCE of logits against labels in [0, 1], stable for any |x| (core's). */
+export const bceWithLogits = losses.bceWithLogits;
 
 /**
  * The adversarial loss of `logits` (any shape, e.g. PatchGAN's [B, H', W', 1]) when their

@@ -9,3 +9,5 @@ export { validateLossConfig, PIX2PIX_LOSSES } from './loss_config.js';
 export type { LossConfig } from './loss_config.js';
 export { SynthesisTrainer } from './trainer.js';
 export type { SynthesisTrainerOptions, SynthesisStepResult, AdamSettings } from './trainer.js';
+export type { TaskOptions } from './trainer.js';
+export { blobImages, invertedPairs } from './toy_pairs.js';

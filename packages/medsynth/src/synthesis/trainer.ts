@@ -38,8 +38,8 @@ import { buildGenerator, type GeneratorConfig } from './generator.js';
 import { PIX2PIX_LOSSES, validateLossConfig, type LossConfig } from './loss_config.js';
 import { PERCEPTUAL_LAYERS } from './perceptual_net.js';
 import { labelIds } from '../task/seg_labels.js';
-import { segmentationLoss } from '../task/segmentation_loss.js';
-import { taskTerm, termNeedsNet, validateTaskTermConfig, type TaskTermConfig } from '../task/task_terms.js';
+import { segmentationLoss } from '../losses/segmentation_loss.js';
+import { taskTerm, termNeedsNet, validateTaskTermConfig, type TaskTermConfig } from '../losses/task_terms.js';
 
 export interface AdamSettings {
   /** Default 2e-4 (pix2pix). A schedule of the update index is allowed (e.g. train.linearDecayLr). */

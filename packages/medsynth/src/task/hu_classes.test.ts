@@ -4,7 +4,7 @@ import { tf, initBackend } from '@lacuna/core';
 import { numericGrad, relMaxError } from '@lacuna/core/testing';
 import { CT_HU } from '../phantom/tissues.js';
 import { huSoftClasses, huThresholdLoss, normalisedToHu } from './hu_classes.js';
-import { taskTerm } from './task_terms.js';
+import { taskTerm } from '../losses/task_terms.js';
 
 before(async () => {
   await initBackend();

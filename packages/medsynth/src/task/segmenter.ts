@@ -16,7 +16,7 @@
  */
 import { tf, tfl, nn, data, metrics, train, checkShape, ConfigError, ValueError } from '@lacuna/core';
 import { classCountOf, labelTensor } from './seg_labels.js';
-import { segmentationLoss } from './segmentation_loss.js';
+import { segmentationLoss } from '../losses/segmentation_loss.js';
 
 export type FeatureDepth = 'shallow' | 'deep';
 export const FEATURE_DEPTHS: readonly FeatureDepth[] = ['shallow', 'deep'];

@@ -5,8 +5,8 @@ import { numericGrad, relMaxError } from '@lacuna/core/testing';
 import { buildGenerator } from '../synthesis/generator.js';
 import { blobImages } from '../synthesis/toy_pairs.js';
 import { buildSegmenter } from './segmenter.js';
-import { featureTaskLoss, labelFreeTaskLoss, supervisedTaskLoss, taskFeatureModel, taskTerm, validateTaskTermConfig, type TaskTermConfig } from './task_terms.js';
-import { softDiceLoss, softmaxCrossEntropy } from './segmentation_loss.js';
+import { featureTaskLoss, labelFreeTaskLoss, supervisedTaskLoss, taskFeatureModel, taskTerm, validateTaskTermConfig, type TaskTermConfig } from '../losses/task_terms.js';
+import { softDiceLoss, softmaxCrossEntropy } from '../losses/segmentation_loss.js';
 
 before(async () => {
   await initBackend();

@@ -4,8 +4,8 @@ import { tf, tfl, initBackend, ConfigError } from '@lacuna/core';
 import { invertedPairs } from '../synthesis/toy_pairs.js';
 import { SynthesisTrainer, type SynthesisTrainerOptions } from '../synthesis/trainer.js';
 import { buildSegmenter } from './segmenter.js';
-import { softmaxCrossEntropy } from './segmentation_loss.js';
-import { taskTerm, type TaskTermConfig } from './task_terms.js';
+import { softmaxCrossEntropy } from '../losses/segmentation_loss.js';
+import { taskTerm, type TaskTermConfig } from '../losses/task_terms.js';
 
 before(async () => {
   await initBackend();

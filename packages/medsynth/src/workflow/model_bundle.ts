@@ -5,9 +5,8 @@
  *   forest.json     the random forest (arch 'forest')
  * Written atomically: a half-written model folder never replaces a good one.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IOError, ValueError, train, type tfl } from '@lacuna/core';
+import { ValueError, train, type tfl } from '@lacuna/core';
 import { ForestSynthesisModel, loadForest, saveForest } from '../baseline/forest_synthesis.js';
 import type { SliceStack } from '../data/slice_stack.js';
 import { buildGenerator } from '../synthesis/generator.js';
@@ -16,7 +15,7 @@ import { generatorSynthesizer, type SliceSynthesizer } from './slice_synthesizer
 import type { TrainConfig } from './train_config.js';
 
 export const MODEL_FORMAT = 'lacuna-medsynth-model';
-const META = 'medsynth.json';
+const FOLDER: train.ModelDirFormat = { metaFile: 'medsynth.json', format: MODEL_FORMAT, versions: [1], writtenBy: "'lacuna medsynth train' (its model/ subfolder)" };
 
 export interface ModelMeta {
   readonly format: typeof MODEL_FORMAT;
@@ -42,14 +41,10 @@ export function generatorFor(model: TrainConfig['model'], info: Pick<SynthesisMo
 
 /** Saves a trained generator or forest with its meta data. */
 export async function saveSynthesisModel(dir: string, meta: Omit<ModelMeta, 'format' | 'version'>, trained: { generator: tfl.LayersModel } | { forest: ForestSynthesisModel }): Promise<void> {
-  await train.writeDirAtomic(
+  await train.saveModelDir(
     dir,
-    async (tmp) => {
-      if ('generator' in trained) await trained.generator.save(train.fileIOHandler(join(tmp, 'generator')));
-      else await saveForest(trained.forest, join(tmp, 'forest.json'));
-      const full: ModelMeta = { format: MODEL_FORMAT, version: 1, ...meta };
-      await train.writeFileSynced(join(tmp, META), `${JSON.stringify(full, null, 2)}\n`);
-    },
+    FOLDER,
+    'generator' in trained ? { meta, networks: { generator: trained.generator } } : { meta, extra: (tmp) => saveForest(trained.forest, join(tmp, 'forest.json')) },
     'saveSynthesisModel',
   );
 }
@@ -73,13 +68,7 @@ export function forestSynthesizer(forest: ForestSynthesisModel): SliceSynthesize
 
 /** Loads a model folder written by `saveSynthesisModel`; errors name the folder and what is wrong. */
 export async function loadSynthesisModel(dir: string, options: { batch?: number } = {}): Promise<LoadedSynthesisModel> {
-  let meta: ModelMeta;
-  try {
-    meta = JSON.parse(await readFile(join(dir, META), 'utf8')) as ModelMeta;
-  } catch (e) {
-    throw new IOError(`${join(dir, META)}: cannot read the model description (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); is ${dir} a folder written by 'lacuna medsynth train' (its model/ subfolder)?`, dir);
-  }
-  if (meta.format !== MODEL_FORMAT || meta.version !== 1) throw new IOError(`${join(dir, META)}: not a Lacuna medsynth model (format ${String(meta.format)}, version ${String(meta.version)})`, dir);
+  const meta = await train.readModelDirMeta<ModelMeta>(dir, FOLDER);
   if (meta.model.arch === 'forest') {
     const forest = await loadForest(join(dir, 'forest.json'));
     return { meta, info: meta.info, synthesizer: forestSynthesizer(forest), dispose() {} };

@@ -18,7 +18,7 @@ import { axialStack, cropSlices, type SliceStack } from '../data/slice_stack.js'
 import { synthesisMetrics, type SynthesisScores } from '../evaluation/synthesis_metrics.js';
 import { trainPerceptualNet } from '../synthesis/perceptual_net.js';
 import { SynthesisTrainer } from '../synthesis/trainer.js';
-import { termNeedsNet } from '../task/task_terms.js';
+import { termNeedsNet } from '../losses/task_terms.js';
 import { huClassScore, requireLabels, segClassStack, taskDiceScore, trainTaskSegmenter, type HuClassScore, type TaskDice } from './task_models.js';
 import { forestSynthesizer, generatorFor, saveSynthesisModel } from './model_bundle.js';
 import { fillBackground, type SynthesisModelInfo } from './predict_volume.js';

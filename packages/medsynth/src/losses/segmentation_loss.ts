@@ -11,7 +11,7 @@
  *   reference distribution q = softmax(refLogits), held constant, and p = softmax(logits),
  *   averaged over pixels. Both have the same gradient w.r.t. the logits; KL is 0 at p = q.
  */
-import { tf, ShapeError, ValueError, stopGradient } from '@lacuna/core';
+import { losses, tf, ShapeError, ValueError, stopGradient } from '@lacuna/core';
 
 const DICE_SMOOTH = 1e-5;
 
@@ -33,32 +33,16 @@ function checkLogits(logits: tf.Tensor, labels: tf.Tensor, fn: string): number {
   return k!;
 }
 
-/** Mean (optionally class-weighted) softmax cross-entropy. logits [B, H, W, K], labels int32 [B, H, W]. */
+/** Mean (optionally class-weighted) softmax cross-entropy (core's). logits [B, H, W, K], labels int32 [B, H, W]. */
 export function softmaxCrossEntropy(logits: tf.Tensor4D, labels: tf.Tensor3D, classWeights?: readonly number[]): tf.Scalar {
-  const k = checkLogits(logits, labels, 'softmaxCrossEntropy');
-  if (classWeights && (classWeights.length !== k || classWeights.some((v) => !(v >= 0)) || !classWeights.some((v) => v > 0))) {
-    throw new ValueError(`softmaxCrossEntropy: classWeights must be ${k} non-negative numbers, not all 0; got [${classWeights.join(', ')}]`);
-  }
-  return tf.tidy(() => {
-    const oneHot = tf.cast(tf.oneHot(tf.cast(labels, 'int32'), k), 'float32'); // [B, H, W, K]
-    const nll = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), oneHot), -1)); // [B, H, W]
-    if (!classWeights) return tf.mean(nll) as tf.Scalar;
-    const w = tf.sum(tf.mul(oneHot, tf.tensor1d(classWeights as number[])), -1); // [B, H, W]: w of each pixel's class
-    return tf.div(tf.sum(tf.mul(nll, w)), tf.maximum(tf.sum(w), 1e-12)) as tf.Scalar;
-  });
+  checkLogits(logits, labels, 'softmaxCrossEntropy');
+  return losses.crossEntropy(logits, labels, classWeights ? { classWeights } : {});
 }
 
-/** 1 − mean soft Dice over the K classes of softmax(logits) against one-hot labels. */
+/** 1 − mean soft Dice over classes, sums pooled over the batch (core's). logits [B, H, W, K], labels int32 [B, H, W]. */
 export function softDiceLoss(logits: tf.Tensor4D, labels: tf.Tensor3D): tf.Scalar {
   const k = checkLogits(logits, labels, 'softDiceLoss');
-  return tf.tidy(() => {
-    const p = tf.reshape(tf.softmax(logits), [-1, k]); // [BHW, K]
-    const t = tf.reshape(tf.cast(tf.oneHot(tf.cast(labels, 'int32'), k), 'float32'), [-1, k]);
-    const inter = tf.sum(tf.mul(p, t), 0); // [K]
-    const total = tf.add(tf.sum(p, 0), tf.sum(t, 0));
-    const dice = tf.div(tf.add(tf.mul(inter, 2), DICE_SMOOTH), tf.add(total, DICE_SMOOTH));
-    return tf.sub(1, tf.mean(dice)) as tf.Scalar;
-  });
+  return tf.tidy(() => losses.softDiceLoss(tf.softmax(logits), tf.cast(tf.oneHot(tf.cast(labels, 'int32'), k), 'float32'), DICE_SMOOTH));
 }
 
 /** Cross-entropy (+ dice × soft Dice): the segmenter's training loss and the supervised task term. */

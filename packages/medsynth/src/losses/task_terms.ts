@@ -19,10 +19,10 @@
  * caller differentiates) are updated from these terms.
  */
 import { tf, nn, lookUpOption, ConfigError, ShapeError, type tfl, stopGradient } from '@lacuna/core';
-import { huThresholdLoss, type HuClassOptions } from './hu_classes.js';
-import { FEATURE_DEPTHS, segmenterFeatureLayer, type FeatureDepth } from './segmenter.js';
+import { huThresholdLoss, type HuClassOptions } from '../task/hu_classes.js';
+import { FEATURE_DEPTHS, segmenterFeatureLayer, type FeatureDepth } from '../task/segmenter.js';
 import { DIVERGENCES, segmentationLoss, softTargetDivergence, type Divergence } from './segmentation_loss.js';
-import { labelIds } from './seg_labels.js';
+import { labelIds } from '../task/seg_labels.js';
 
 export type TaskTermKind = 'supervised' | 'labelFree' | 'feature' | 'huThreshold';
 export const TASK_TERM_KINDS: readonly TaskTermKind[] = ['supervised', 'labelFree', 'feature', 'huThreshold'];

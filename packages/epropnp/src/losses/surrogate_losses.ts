@@ -4,7 +4,7 @@
  * mask BCE for variant A's CDPN-style baseline. Ground-truth maps come at crop resolution and
  * are average-pooled to the output map when it is smaller.
  */
-import { tf } from '@lacuna/core';
+import { losses, tf } from '@lacuna/core';
 
 /** GT coordinates [B, H, W, 3] and visibility [B, H, W, 1] at output size `size`. */
 export function targetsAtOutput(x3d: tf.Tensor4D, mask: tf.Tensor4D, size: number): { x3d: tf.Tensor4D; mask: tf.Tensor4D } {
@@ -31,9 +31,5 @@ export function coordinateL1(pred: tf.Tensor4D, gt: tf.Tensor4D, mask: tf.Tensor
 
 /** Binary cross-entropy of mask logits [B, H, W, 1] against a 0/1 mask. */
 export function maskBce(logits: tf.Tensor4D, mask: tf.Tensor4D): tf.Scalar {
-  return tf.tidy(() => {
-    // max(x, 0) - x m + log(1 + exp(-|x|)), the stable form.
-    const loss = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, mask)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
-    return tf.mean(loss) as tf.Scalar;
-  });
+  return tf.tidy(() => tf.mean(losses.bceWithLogits(logits, mask)) as tf.Scalar);
 }

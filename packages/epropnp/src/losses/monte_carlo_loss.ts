@@ -15,7 +15,7 @@ import { poseLength } from '../geometry/pose_step.js';
 import { assertSolvable, type PnPBatch, type ProblemStatus } from '../problem/pnp_batch.js';
 import { initialPose, type SolveOptions } from '../solver/solve_pnp.js';
 import { levenbergMarquardt } from '../solver/levenberg_marquardt.js';
-import { amis, type AmisOptions } from './amis.js';
+import { amis, type AmisOptions } from '../monte_carlo/amis.js';
 
 export interface MonteCarloOptions {
   amis?: AmisOptions;

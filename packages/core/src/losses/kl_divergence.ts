@@ -1,10 +1,10 @@
 /**
- * KL(target ‖ student) averaged over the batch, the distillation loss of DINE (PyTorch's
- * `KLDivLoss(reduction='batchmean')` on the student's log-softmax): for each row,
- * Σ_k t_k (log t_k − log softmax(z)_k), with 0·log 0 = 0. Gradients flow into the logits
- * only; the target is a constant.
+ * KL(target ‖ softmax(logits)) summed over classes and averaged over the batch (PyTorch's
+ * `KLDivLoss(reduction='batchmean')` on log-softmax): Σ_k t_k (log t_k − log softmax(z)_k),
+ * with 0·log 0 = 0. The target is a constant; gradients flow into the logits only.
  */
-import { tf, stopGradient } from '@lacuna/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { stopGradient } from '../ops/stop_gradient.js';
 
 /** target [B, K] probabilities, logits [B, K] → scalar. */
 export function klDivergence(target: tf.Tensor2D, logits: tf.Tensor2D): tf.Scalar {

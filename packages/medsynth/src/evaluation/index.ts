@@ -1,0 +1,3 @@
+/** Synthesis scores: MAE, PSNR and SSIM per slice and per volume, inside a mask. */
+export { synthesisMetrics, maskedRange } from './synthesis_metrics.js';
+export type { SynthesisScores, SliceScores, VolumeScores, SynthesisMetricOptions } from './synthesis_metrics.js';
