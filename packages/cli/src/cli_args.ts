@@ -1,6 +1,6 @@
 /** Small helpers for subcommand option parsing with clear errors (node:util parseArgs). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError } from '@lacuna/core';
+import { ConfigError, initBackend, type BackendInfo, type BackendName } from '@lacuna/core';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -33,6 +33,21 @@ export function parseOptions<O extends Options>(command: string, argv: string[],
   return parsed.values;
 }
 
+/** The options every training or inference command takes: --backend NAME, --threads N. */
+export const backendOptions = { backend: { type: 'string' }, threads: { type: 'string' } } as const;
+
+/** Starts the tensor backend from --backend and --threads (defaults: the best engine, all cores). */
+export async function startBackend(command: string, o: { backend?: string; threads?: string }): Promise<BackendInfo> {
+  const threads = o.threads === undefined ? undefined : positiveInt(command, 'threads', o.threads, 1);
+  return initBackend({ ...(o.backend ? { backend: o.backend as BackendName } : {}), ...(threads ? { threads } : {}) });
+}
+
+/** A required option's value, or a ConfigError naming it: `lacuna <command>: --<name> <what> is required`. */
+export function required(command: string, value: string | undefined, name: string, what: string): string {
+  if (!value) throw new ConfigError(`lacuna ${command}: --${name} ${what} is required`, name);
+  return value;
+}
+
 /** Parses a positive integer option, naming it in the error. */
 export function positiveInt(command: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -46,10 +61,11 @@ export function positiveInt(command: string, name: string, value: unknown, fallb
  * summaries, an unknown name is exit code 2 with the list.
  */
 export function commandGroup(name: string, summary: string, description: string, commands: readonly Command[]): Command {
+  const program = name ? `lacuna ${name}` : 'lacuna'; // '' is the top level
   const usage = () => {
     const width = Math.max(10, ...commands.map((c) => c.name.length + 2));
     const lines = commands.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`);
-    return `usage: lacuna ${name} <command> [options]\n\n${description}\n\ncommands:\n${lines.join('\n')}\n\nRun 'lacuna ${name} <command> --help' for a command's options.`;
+    return `usage: ${program} <command> [options]\n\n${description ? `${description}\n\n` : ''}commands:\n${lines.join('\n')}\n\nRun '${program} <command> --help' for a command's options.`;
   };
   return {
     name,
@@ -65,7 +81,7 @@ export function commandGroup(name: string, summary: string, description: string,
       }
       const command = commands.find((c) => c.name === sub);
       if (!command) {
-        console.error(`lacuna ${name}: unknown command '${sub}'\n\n${usage()}`);
+        console.error(`${program}: unknown command '${sub}'\n\n${usage()}`);
         return 2;
       }
       return command.run(rest);

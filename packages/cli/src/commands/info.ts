@@ -1,5 +1,5 @@
-import { initBackend } from '@lacuna/core';
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+
+import { backendOptions, parseOptions, startBackend, type Command } from '../cli_args.js';
 
 export const infoCommand: Command = {
   name: 'info',
@@ -11,13 +11,12 @@ Lacuna's training kernels, else cpu), the engine doing the heavy kernels (native
 Runtime from the optional onnxruntime-node package; LACUNA_NATIVE=0 turns it off), its
 thread count, SIMD support and package versions.`,
   async run(argv) {
-    const o = parseOptions('info', argv, { backend: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' } });
+    const o = parseOptions('info', argv, { ...backendOptions, json: { type: 'boolean' } });
     if (o.help) {
       console.log(this.usage);
       return 0;
     }
-    const threads = o.threads === undefined ? undefined : positiveInt('info', 'threads', o.threads, 1);
-    const info = await initBackend({ ...(o.backend ? { backend: o.backend as 'auto' } : {}), ...(threads ? { threads } : {}) });
+    const info = await startBackend('info', o);
     if (o.json) {
       console.log(JSON.stringify(info));
       return 0;

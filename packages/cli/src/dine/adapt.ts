@@ -13,8 +13,8 @@ import {
 const { ADAPT_METHODS } = adaptation;
 const { DIGITS_ARCHS } = model;
 const { checkLabels } = data;
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
-import { backendOptions, dataOptions, dataSettings, DATA_HELP, pct, required, startBackend } from './common.js';
+import { backendOptions, parseOptions, positiveInt, required, startBackend, type Command } from '../cli_args.js';
+import { dataOptions, dataSettings, DATA_HELP, pct } from './common.js';
 
 export const adaptCommand: Command = {
   name: 'adapt',

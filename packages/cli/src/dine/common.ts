@@ -1,11 +1,10 @@
 /** Shared option handling of the `lacuna dine` subcommands. */
 import { resolve } from 'node:path';
-import { ConfigError, initBackend, lookUpOption, type BackendName } from '@lacuna/core';
+import { lookUpOption } from '@lacuna/core';
 import { data } from '@lacuna/dine';
 
 const { RESIZE_MODES } = data;
 type ResizeMode = data.ResizeMode;
-import { positiveInt } from '../cli_args.js';
 
 /** Where `mnist` / `usps` are read from (the digits folder beside the project). */
 export const DEFAULT_DIGITS_ROOT = '../shared/data/digits';
@@ -16,23 +15,11 @@ source, a shifted MNIST made from other digits as the target), mnist | usps (the
 labelled by sub-folders 0..9). Smaller images are brought to 28x28 by --usps-resize: stretch (default;
 the whole field, as the reference code's 28x28 USPS) or frame (the digit in a 20x20 box, as MNIST).`;
 
-export const backendOptions = { backend: { type: 'string' }, threads: { type: 'string' } } as const;
-
 export const dataOptions = { 'data-root': { type: 'string' }, 'usps-resize': { type: 'string' } } as const;
 
 /** The --data-root folder and the --usps-resize mode. */
 export function dataSettings(o: { 'data-root'?: string; 'usps-resize'?: string }): { root: string; resize: ResizeMode } {
   return { root: digitsRoot(o['data-root']), resize: lookUpOption(o['usps-resize'] ?? 'stretch', RESIZE_MODES, '--usps-resize') as ResizeMode };
-}
-
-export async function startBackend(command: string, o: { backend?: string; threads?: string }) {
-  const threads = o.threads === undefined ? undefined : positiveInt(command, 'threads', o.threads, 1);
-  return initBackend({ ...(o.backend ? { backend: o.backend as BackendName } : {}), ...(threads ? { threads } : {}) });
-}
-
-export function required(command: string, value: string | undefined, name: string, what: string): string {
-  if (!value) throw new ConfigError(`lacuna ${command}: --${name} ${what} is required`, name);
-  return value;
 }
 
 function digitsRoot(value: string | undefined): string {

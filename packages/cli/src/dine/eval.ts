@@ -4,8 +4,8 @@ import { ValueError } from '@lacuna/core';
 import { accuracyOf, data, loadDigits, openBlackBox, unlabelled, writePredictionsFile } from '@lacuna/dine';
 
 const { checkLabels } = data;
-import { parseOptions, type Command } from '../cli_args.js';
-import { backendOptions, dataOptions, dataSettings, DATA_HELP, pct, required, startBackend } from './common.js';
+import { backendOptions, parseOptions, required, startBackend, type Command } from '../cli_args.js';
+import { dataOptions, dataSettings, DATA_HELP, pct } from './common.js';
 
 export const evalCommand: Command = {
   name: 'eval',

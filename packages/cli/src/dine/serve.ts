@@ -2,8 +2,7 @@
 import { basename, resolve } from 'node:path';
 import { ConfigError } from '@lacuna/core';
 import { loadDigitsNet, ModelBlackBox, serveBlackBox } from '@lacuna/dine';
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
-import { backendOptions, required, startBackend } from './common.js';
+import { backendOptions, parseOptions, positiveInt, required, startBackend, type Command } from '../cli_args.js';
 
 export const serveCommand: Command = {
   name: 'serve',

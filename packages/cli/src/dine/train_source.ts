@@ -6,8 +6,8 @@ import { data as digits, loadDigits, model, saveDigitsNet, trainSource, type Dig
 const { DIGIT_CLASSES, DIGITS_ARCHS } = model;
 const { subset } = digits;
 import { lookUpOption } from '@lacuna/core';
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
-import { backendOptions, dataOptions, dataSettings, DATA_HELP, pct, required, startBackend } from './common.js';
+import { backendOptions, parseOptions, positiveInt, required, startBackend, type Command } from '../cli_args.js';
+import { dataOptions, dataSettings, DATA_HELP, pct } from './common.js';
 
 export const trainSourceCommand: Command = {
   name: 'train-source',

@@ -1,8 +1,8 @@
 /** `lacuna epropnp eval`: LineMOD metrics of a trained model on a test set. */
 import { resolve } from 'node:path';
-import { initBackend, ConfigError, data } from '@lacuna/core';
+import { ConfigError, data } from '@lacuna/core';
 import { evaluatePoseNet, loadPoseModel, readDataset, renderDataset, type ObjectName, type PoseDataset } from '@lacuna/epropnp';
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, positiveInt, startBackend, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp eval';
 
@@ -23,7 +23,7 @@ Without --data, N centred test crops are rendered (default 200, seed 1000).
   --seed S      their seed (default 1000)
   --json FILE   also write the scores as JSON (atomically)`,
   async run(argv) {
-    const o = parseOptions(NAME, argv, { model: { type: 'string' }, data: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' } });
+    const o = parseOptions(NAME, argv, { ...backendOptions, model: { type: 'string' }, data: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' } });
     if (o.help) {
       console.log(this.usage);
       return 0;
@@ -32,7 +32,7 @@ Without --data, N centred test crops are rendered (default 200, seed 1000).
       console.error(`lacuna ${NAME}: --model DIR is required\n\n${this.usage}`);
       return 2;
     }
-    await initBackend();
+    await startBackend(NAME, o);
     const { meta, net } = await loadPoseModel(resolve(o.model));
     let test: PoseDataset;
     if (o.data) {

@@ -1,12 +1,12 @@
 /** `lacuna epropnp predict`: the pose of one crop, with its uncertainty. */
 import { resolve } from 'node:path';
-import { ConfigError, data, initBackend, tf } from '@lacuna/core';
+import { ConfigError, data, tf } from '@lacuna/core';
 import { estimatePoses, geometry, loadPoseModel, poseDistribution, problem, readDataset, workflow, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
 
 const { correspondencePicture, enlarge, poseSamplesPicture } = workflow;
 const { quaternionAngleDeg, poseToRvecTvec } = geometry;
 const { describeStatus } = problem;
-import { parseOptions, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, startBackend, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp predict';
 
@@ -64,7 +64,7 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
                       the crop with the AMIS pose samples (projected object origin, white, and
                       +x end of the object's box, cyan)`,
   async run(argv) {
-    const o = parseOptions(NAME, argv, {
+    const o = parseOptions(NAME, argv, { ...backendOptions,
       model: { type: 'string' }, image: { type: 'string' }, box: { type: 'string' }, data: { type: 'string' }, index: { type: 'string' },
       intrinsics: { type: 'string' }, json: { type: 'string' }, picture: { type: 'string' },
     });
@@ -80,7 +80,7 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
       }
     }
     if (o.data && (o.image || o.box)) throw new ConfigError(`lacuna ${NAME}: give --data (with --index) or --image and --box, not both`, 'data');
-    await initBackend();
+    await startBackend(NAME, o);
     const { meta, net } = await loadPoseModel(resolve(o.model!));
     const crop = o.data ? await sampleCrop(resolve(o.data), o.index) : { ...(await pngCrop(resolve(o.image!))), box: numbers('box', o.box!, 3), intrinsics: undefined, truth: undefined };
     const { rgb, box } = crop;

@@ -1,8 +1,8 @@
 /** `lacuna epropnp train`: trains the correspondence network (variants A-D) on a rendered set. */
 import { resolve } from 'node:path';
-import { initBackend } from '@lacuna/core';
+
 import { loadPoseTrainConfig, parsePoseTrainConfig, trainPose, type PoseTrainConfig } from '@lacuna/epropnp';
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, positiveInt, startBackend, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp train';
 
@@ -40,7 +40,7 @@ Config (JSON; every field has a default except "out"):
   async run(argv) {
     const o = parseOptions(NAME, argv, {
       config: { type: 'string' }, out: { type: 'string' }, variant: { type: 'string' }, object: { type: 'string' },
-      data: { type: 'string' }, steps: { type: 'string' }, resume: { type: 'boolean' }, threads: { type: 'string' },
+      data: { type: 'string' }, steps: { type: 'string' }, resume: { type: 'boolean' }, ...backendOptions,
     });
     if (o.help) {
       console.log(this.usage);
@@ -59,7 +59,7 @@ Config (JSON; every field has a default except "out"):
       data: { ...base.data, ...(o.data ? { file: resolve(o.data) } : {}) },
       train: { ...base.train, ...(o.steps ? { steps: positiveInt(NAME, 'steps', o.steps, 1) } : {}) },
     }, o.config ?? 'command line');
-    const info = await initBackend(o.threads ? { threads: positiveInt(NAME, 'threads', o.threads, 1) } : {});
+    const info = await startBackend(NAME, o);
     console.log(`lacuna ${NAME}: ${config.object ?? (config.data.file ? `the object of ${config.data.file}` : 'bunny')}, variant ${config.variant}, ${config.train.steps} steps, ${info.backend} backend (${info.threads} thread(s)); out ${config.out}`);
     const r = await trainPose(config, { resume: o.resume ?? false });
     console.log(`model: ${r.modelDir}  (${r.seconds.toFixed(1)} s)`);

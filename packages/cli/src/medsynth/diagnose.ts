@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { data, initBackend } from '@lacuna/core';
+import { data } from '@lacuna/core';
 import { loadDiagnosisConfig, parseDiagnosisConfig, runDiagnosisExperiments } from '@lacuna/medsynth/experiments';
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, startBackend, type Command } from '../cli_args.js';
 
 export const diagnoseCommand: Command = {
   name: 'diagnose',
@@ -20,13 +20,13 @@ Config (JSON; every field optional):
     "slices": 4, "classifierSteps": 300, "generatorSteps": 300, "jointSteps": 100,
     "taskWeight": 0.5, "testFraction": 0.3 }`,
   async run(argv) {
-    const o = parseOptions('medsynth diagnose', argv, { config: { type: 'string' }, out: { type: 'string' }, threads: { type: 'string' } });
+    const o = parseOptions('medsynth diagnose', argv, { config: { type: 'string' }, out: { type: 'string' }, ...backendOptions });
     if (o.help) {
       console.log(this.usage);
       return 0;
     }
     const config = o.config ? await loadDiagnosisConfig(resolve(o.config)) : parseDiagnosisConfig({});
-    const info = await initBackend(o.threads ? { threads: positiveInt('medsynth diagnose', 'threads', o.threads, 1) } : {});
+    const info = await startBackend('medsynth diagnose', o);
     console.log(`lacuna medsynth diagnose: ${config.subjects} phantom subjects at ${config.voxel} mm, p ${config.ps.join(', ')}, seeds ${config.seeds.join(' ')} (${info.backend}, ${info.threads} thread(s))`);
     const report = runDiagnosisExperiments(config, (e) => console.log(`p ${e.p} seed ${e.seed} ${e.method.padEnd(13)} acc ${e.acc.toFixed(3)}  AUC ${e.auc.toFixed(3)}  (${e.seconds.toFixed(0)} s)`));
     console.log(`\n${'p'.padEnd(6)} ${'method'.padEnd(14)} ${'accuracy'.padStart(15)} ${'AUC'.padStart(15)}`);

@@ -3,13 +3,13 @@
  * MAE, PSNR and SSIM per slice along one axis and for the whole volume, inside a mask when
  * given — and writes them as CSV or JSON.
  */
-import { ConfigError, ValueError, data, initBackend, type BackendName } from '@lacuna/core';
+import { ConfigError, ValueError, data } from '@lacuna/core';
 import { evaluation, readPredictionRecord, synthesisMetrics, trainingUnits, workflow, type SynthesisScores, type VolumeScores } from '@lacuna/medsynth';
 
 const { maskedRange } = evaluation;
 const { predictionRecordPath } = workflow;
 type SliceScores = evaluation.SliceScores;
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, required, startBackend, type Command } from '../cli_args.js';
 
 const AXES = ['x', 'y', 'z'] as const;
 type Axis = (typeof AXES)[number];
@@ -47,20 +47,18 @@ JSON ({volume: {mae, psnr, ssim, voxels}, slices: [{slice, ...}]}, inf PSNR as n
       units: { type: 'string' },
       out: { type: 'string' },
       axis: { type: 'string' },
-      backend: { type: 'string' },
-      threads: { type: 'string' },
+      ...backendOptions,
     });
     if (o.help) {
       console.log(this.usage);
       return 0;
     }
-    const predPath = required(o.pred, 'pred');
-    const refPath = required(o.ref, 'ref');
+    const predPath = required('medsynth eval', o.pred, 'pred', '<file.nii[.gz]>');
+    const refPath = required('medsynth eval', o.ref, 'ref', '<file.nii[.gz]>');
     const range = parseRange(o.range);
     const format = o.out === undefined ? undefined : outputFormat(o.out);
     const axis = parseAxis(o.axis);
-    const threads = o.threads === undefined ? undefined : positiveInt('medsynth eval', 'threads', o.threads, 1);
-    await initBackend({ ...(o.backend ? { backend: o.backend as BackendName } : {}), ...(threads ? { threads } : {}) });
+    await startBackend('medsynth eval', o);
 
     if (o.units !== undefined && o.units !== 'training' && o.units !== 'raw') throw new ConfigError(`lacuna medsynth eval: --units must be training or raw, got '${o.units}'`, 'units', o.units, ['training', 'raw']);
     const record = o.units === 'raw' ? null : await readPredictionRecord(predPath);
@@ -96,11 +94,6 @@ JSON ({volume: {mae, psnr, ssim, voxels}, slices: [{slice, ...}]}, inf PSNR as n
     return 0;
   },
 };
-
-function required(value: string | undefined, name: string): string {
-  if (!value) throw new ConfigError(`lacuna medsynth eval: --${name} <file.nii[.gz]> is required`, name);
-  return value;
-}
 
 /** undefined for 'auto'. */
 function parseRange(value: string | undefined): number | undefined {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { initBackend } from '@lacuna/core';
+
 import { loadSynthesisModel, predictVolume, writePrediction } from '@lacuna/medsynth';
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, positiveInt, startBackend, type Command } from '../cli_args.js';
 
 export const predictCommand: Command = {
   name: 'predict',
@@ -17,7 +17,7 @@ through the network --batch at a time (default 8), so memory stays bounded. Besi
 the head mask (OUT_mask.nii.gz) and a record (OUT.json: the model and its normalisation) with
 which 'lacuna medsynth eval' scores the volume as training scored its test subjects.`,
   async run(argv) {
-    const o = parseOptions('medsynth predict', argv, { model: { type: 'string' }, in: { type: 'string', multiple: true }, out: { type: 'string' }, mask: { type: 'string' }, batch: { type: 'string' }, threads: { type: 'string' } });
+    const o = parseOptions('medsynth predict', argv, { model: { type: 'string' }, in: { type: 'string', multiple: true }, out: { type: 'string' }, mask: { type: 'string' }, batch: { type: 'string' }, ...backendOptions });
     if (o.help) {
       console.log(this.usage);
       return 0;
@@ -26,7 +26,7 @@ which 'lacuna medsynth eval' scores the volume as training scored its test subje
       console.error(`lacuna medsynth predict: --model, --in and --out are required\n\n${this.usage}`);
       return 2;
     }
-    await initBackend(o.threads ? { threads: positiveInt('medsynth predict', 'threads', o.threads, 1) } : {});
+    await startBackend('medsynth predict', o);
     const model = await loadSynthesisModel(resolve(o.model), { batch: positiveInt('medsynth predict', 'batch', o.batch, 8) });
     const t0 = performance.now();
     const sources = o.in.map((p) => resolve(p));

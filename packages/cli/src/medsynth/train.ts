@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { initBackend } from '@lacuna/core';
+
 import { loadTrainConfig, trainSynthesis } from '@lacuna/medsynth';
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, positiveInt, startBackend, type Command } from '../cli_args.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -38,7 +38,7 @@ A phantom folder comes from 'lacuna medsynth phantom --subjects 20 --out phantom
 configs: examples/medsynth/t1_to_t2_quick.json (~1.5 min on 2 cores) and
 examples/medsynth/t1_to_t2_pix2pix.json (~1 h 45 min).`,
   async run(argv) {
-    const o = parseOptions('medsynth train', argv, { config: { type: 'string' }, resume: { type: 'boolean' }, steps: { type: 'string' }, threads: { type: 'string' } });
+    const o = parseOptions('medsynth train', argv, { config: { type: 'string' }, resume: { type: 'boolean' }, steps: { type: 'string' }, ...backendOptions });
     if (o.help) {
       console.log(this.usage);
       return 0;
@@ -49,7 +49,7 @@ examples/medsynth/t1_to_t2_pix2pix.json (~1 h 45 min).`,
     }
     const config = await loadTrainConfig(resolve(o.config));
     const steps = o.steps === undefined ? config.train.steps : positiveInt('medsynth train', 'steps', o.steps, 1);
-    const info = await initBackend(o.threads ? { threads: positiveInt('medsynth train', 'threads', o.threads, 1) } : {});
+    const info = await startBackend('medsynth train', o);
     console.log(`lacuna medsynth train: ${config.data.source.join(' + ')} -> ${config.data.target}, ${config.model.arch}, ${info.backend} backend (${info.threads} thread(s)); out ${config.out}`);
     const result = await trainSynthesis({ ...config, train: { ...config.train, steps } }, { resume: o.resume ?? false, log: (m) => console.log(m) });
     const t = result.test;

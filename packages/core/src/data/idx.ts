@@ -4,7 +4,7 @@
  * of dimensions, each dimension as a big-endian uint32, then the values row-major and
  * big-endian. Gzip is detected by its magic bytes 1f 8b, not by the file name.
  */
-import { readFile } from 'node:fs/promises';
+import { readBytes } from './read_bytes.js';
 import { gzipSync } from 'node:zlib';
 import { gunzipIfGzipped } from './gzip.js';
 import { IOError, ValueError } from '../errors.js';
@@ -46,12 +46,7 @@ export function decodeIdx(bytes: Uint8Array, source = '<bytes>'): IdxArray {
 
 /** Reads an IDX file, gunzipping it when it starts with the gzip magic bytes. */
 export async function readIdx(path: string): Promise<IdxArray> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new IOError(`readIdx: cannot read ${path}: ${(e as Error).message}`, path);
-  }
+  const bytes = await readBytes(path, 'readIdx');
   return parse(bytes, 'readIdx', path);
 }
 

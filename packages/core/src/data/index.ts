@@ -9,6 +9,7 @@ export { decodePng, encodePng, readPng, writePng } from './png.js';
 export type { PngImage, PngInput, WritePngOptions } from './png.js';
 export { writeFileAtomic } from './atomic_write.js';
 export { crc32 } from './crc32.js';
+export { readBytes } from './read_bytes.js';
 export { centredAffine, voxelCount } from './volume.js';
 export type { Volume } from './volume.js';
 export { decodeNifti, encodeNifti, readNifti, writeNifti } from './nifti.js';

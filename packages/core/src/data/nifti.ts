@@ -12,7 +12,7 @@
  * set from the affine (same code), pixdim[0] = qfac, cal_min/cal_max the data range. Integer
  * datatypes pick scl_slope/scl_inter automatically unless given: see `autoScaling`.
  */
-import { readFile } from 'node:fs/promises';
+import { readBytes } from './read_bytes.js';
 import { gzipSync } from 'node:zlib';
 import { gunzipIfGzipped } from './gzip.js';
 import { NIFTI1 } from 'nifti-reader-js';
@@ -70,12 +70,7 @@ export function decodeNifti(bytes: Uint8Array, name = '(buffer)'): NiftiImage {
 
 /** Reads a .nii or .nii.gz file. */
 export async function readNifti(path: string): Promise<NiftiImage> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new IOError(`readNifti: cannot read ${path}: ${(e as Error).message}`, path);
-  }
+  const bytes = await readBytes(path, 'readNifti');
   return { ...decode(bytes, 'readNifti', path), path };
 }
 

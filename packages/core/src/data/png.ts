@@ -3,7 +3,7 @@
  * 8 or 16 bits per sample. Palette images decode to RGB(A); 1/2/4-bit grey keeps its
  * stored levels in `raw` and scales them by 2^depth − 1.
  */
-import { readFile } from 'node:fs/promises';
+import { readBytes } from './read_bytes.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { IOError, ShapeError, ValueError } from '../errors.js';
@@ -43,12 +43,7 @@ export function decodePng(bytes: Uint8Array, source = '<bytes>'): PngImage {
 
 /** Reads a PNG file. */
 export async function readPng(path: string): Promise<PngImage> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new IOError(`readPng: cannot read ${path}: ${(e as Error).message}`, path);
-  }
+  const bytes = await readBytes(path, 'readPng');
   return decode(bytes, 'readPng', path);
 }
 

@@ -63,7 +63,6 @@ export interface StageResult {
 }
 
 export async function distill(o: DistillOptions): Promise<StageResult> {
-  const t0 = performance.now();
   const optimizer = new train.Optimizer({
     kind: 'sgd',
     lr: train.inverseLr({ lr: o.lr ?? 0.01, maxSteps: o.iterations, power: o.lrPower ?? 1.5 }),

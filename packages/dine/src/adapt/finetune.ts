@@ -51,7 +51,6 @@ function labelsOf(model: tfl.LayersModel, images: ImageBatch): Int32Array {
 }
 
 export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
-  const t0 = performance.now();
   const schedule = o.schedule ?? 'dine';
   const lr0 = o.lr ?? 0.01;
   const T = o.iterations;

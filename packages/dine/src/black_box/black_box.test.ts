@@ -108,7 +108,7 @@ test('HTTP black box: served model, batching, each image queried once, on-disk c
 });
 
 test('HTTP black box: a teacher that sleeps past the timeout is retried with back-off, then fails', async () => {
-  const slow = await rawServer((n, path, respond) => {
+  const slow = await rawServer((_n, path, respond) => {
     if (path === '/info') return respond(200, INFO);
     setTimeout(() => respond(200, { probabilities: [rowFor(0)] }), 400);
   });
@@ -130,7 +130,7 @@ test('HTTP black box: a 500 then a good answer succeeds on retry; a 400 is not r
     if (n === 1) return respond(500, { error: 'busy' });
     respond(200, { probabilities: [rowFor(2)] });
   });
-  const bad = await rawServer((n, path, respond) => (path === '/info' ? respond(200, INFO) : respond(400, { error: 'no' })));
+  const bad = await rawServer((_n, path, respond) => (path === '/info' ? respond(200, INFO) : respond(400, { error: 'no' })));
   try {
     const client = await HttpBlackBox.connect(flaky.url, { backoffMs: 1 });
     const p = await client.predict(images([2]));
@@ -153,7 +153,7 @@ test('HTTP black box: bad rows (NaN, wrong length, not summing to 1) are errors 
     [[rowFor(0)], /returned 1 rows for 2 images/],
   ];
   for (const [rows, message] of cases) {
-    const server = await rawServer((n, path, respond) => (path === '/info' ? respond(200, INFO) : respond(200, { probabilities: rows.slice(0, rows.length) })));
+    const server = await rawServer((_n, path, respond) => (path === '/info' ? respond(200, INFO) : respond(200, { probabilities: rows.slice(0, rows.length) })));
     try {
       const client = await HttpBlackBox.connect(server.url);
       const count = rows.length === 1 ? 2 : rows.length;

@@ -22,7 +22,6 @@
  * naming the field (version 1 files, without it, still read). Written atomically. Reading checks the magic, the header, every field's size against the
  * file's, and the values (masks, unit quaternions, positive box sizes); errors name the file.
  */
-import { readFile } from 'node:fs/promises';
 import { data, IOError } from '@lacuna/core';
 import type { PoseDataset } from './pose_dataset.js';
 
@@ -98,12 +97,7 @@ export async function writeDataset(path: string, ds: PoseDataset): Promise<void>
 
 /** Reads a data set file. */
 export async function readDataset(path: string): Promise<PoseDataset> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new IOError(`readDataset: cannot read ${path}: ${(e as Error).message}`, path);
-  }
+  const bytes = await data.readBytes(path, 'readDataset');
   return decodeDataset(bytes, path);
 }
 

@@ -87,7 +87,7 @@ test('all 2-D points in one place: flagged coincident-2d, an error naming it by 
 test('the adaptive Huber threshold has a floor of 0.01 focal lengths of spread', () => {
   const sp = problem(1, 0);
   // Points 0.5 px apart: the spread (~0.5 px) is below the floor 0.01 f = 5.73 px.
-  const x2d = sp.x2d.map((v, i) => (i % 2 ? 240 : 320) + 0.5 * Math.sin(i));
+  const x2d = sp.x2d.map((_v, i) => (i % 2 ? 240 : 320) + 0.5 * Math.sin(i));
   const batch = makePnPBatch({ x3d: sp.x3d, x2d, camera: sp.camera, N: 50, relativeDelta: 0.1 });
   const f = Math.sqrt(LINEMOD_INTRINSICS.fx * LINEMOD_INTRINSICS.fy);
   assert.ok(Math.abs(batch.delta[0]! - 0.01 * f * 0.1) < 1e-12, `delta ${batch.delta[0]}`);

@@ -62,7 +62,6 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
   const { batchSize, points } = config.train;
   const H = config.model.outputSize;
   let normFactor = 1;
-  const started = performance.now();
   const result = await train.runTraining({
     steps: config.train.steps,
     rng,

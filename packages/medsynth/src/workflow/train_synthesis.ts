@@ -7,7 +7,7 @@
  * head mask: MAE is then a fraction of the target's reference level (MR: its 99.5th
  * percentile; CT: the HU window; PET: suvMax × the mean uptake).
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, ValueError, data, tf, train, type tfl } from '@lacuna/core';
 import { fitForestSynthesis } from '../baseline/forest_synthesis.js';

@@ -1,0 +1,12 @@
+/** Reading a whole file, with the error every reader gives: an IOError naming the caller and the file. */
+import { readFile } from 'node:fs/promises';
+import { IOError } from '../errors.js';
+
+/** The bytes of `path`; a missing or unreadable file is `<what>: cannot read <path>: <reason>`. */
+export async function readBytes(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new IOError(`${what}: cannot read ${path}: ${(e as Error).message}`, path);
+  }
+}
