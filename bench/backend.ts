@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initBackend, tf, nn, train } from '@lacuna/core';
+import { benchArgs } from './args.js';
 
 const ENGINES = ['native', 'wasm', 'torch'] as const;
 type Engine = (typeof ENGINES)[number];
@@ -24,38 +25,12 @@ type Engine = (typeof ENGINES)[number];
 interface Args { threads: number[]; steps: number; warmup: number; batch: number; size: number; only: Engine[]; json: boolean; child: 'native' | 'wasm' | null; profile: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { threads: [1, 2], steps: 10, warmup: 2, batch: 8, size: 128, only: [...ENGINES], json: false, child: null, profile: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`bench backend: ${k} needs a value`);
-      return v;
-    };
-    const num = (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`bench backend: ${k} needs a positive integer, got ${v}`);
-      return n;
-    };
-    if (k === '--threads') a.threads = value().split(',').map(num);
-    else if (k === '--steps') a.steps = num(value());
-    else if (k === '--warmup') a.warmup = num(value());
-    else if (k === '--batch') a.batch = num(value());
-    else if (k === '--size') a.size = num(value());
-    else if (k === '--only') {
-      a.only = value().split(',').map((e) => {
-        if (!(ENGINES as readonly string[]).includes(e)) throw new Error(`bench backend: --only takes ${ENGINES.join(', ')}; got ${e}`);
-        return e as Engine;
-      });
-    } else if (k === '--json') a.json = true;
-    else if (k === '--child') {
-      const e = value();
-      if (e !== 'native' && e !== 'wasm') throw new Error(`bench backend: --child takes native or wasm, got ${e}`);
-      a.child = e;
-    } else if (k === '--profile') a.profile = true;
-    else throw new Error(`bench backend: unknown option ${k}`);
-  }
-  return a;
+  const o = benchArgs('backend', argv, {
+    threads: { kind: 'ints', default: [1, 2] }, steps: { kind: 'count', default: 10 }, warmup: { kind: 'count', default: 2 }, batch: { kind: 'count', default: 8 },
+    size: { kind: 'count', default: 128 }, only: { kind: 'list', default: [...ENGINES], choices: ENGINES }, json: { kind: 'flag' },
+    child: { kind: 'string', choices: ['native', 'wasm'] }, profile: { kind: 'flag' },
+  });
+  return { ...o, only: o.only as Engine[], child: (o.child ?? null) as Args['child'] };
 }
 
 interface RunResult { ms: number; params: number; engine: string; version: string; kernels_ms?: Record<string, number> }

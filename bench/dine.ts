@@ -29,6 +29,7 @@ import { data, initBackend } from '@lacuna/core';
 import {
   accuracyOf, adapt, data as digits, modelAccuracy, ModelBlackBox, queryTeachers, trainSource, unlabelled, type AdaptMethod,
 } from '@lacuna/dine';
+import { benchArgs } from './args.js';
 
 const { loadDigitDomain, subset } = digits;
 type DigitDomain = digits.DigitDomain;
@@ -37,30 +38,15 @@ type ResizeMode = digits.ResizeMode;
 interface Args { seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; threads?: number; json: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seeds: 3, sourceSteps: 600, distillIters: 400, finetuneIters: 200, usps: 'stretch', only: [], root: '../shared/data/digits', json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i]!;
-    const num = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`bench dine: ${k} needs a positive integer, got ${argv[i]}`);
-      return v;
-    };
-    if (k === '--seeds') a.seeds = num();
-    else if (k === '--source-steps') a.sourceSteps = num();
-    else if (k === '--distill-iters') a.distillIters = num();
-    else if (k === '--finetune-iters') a.finetuneIters = num();
-    else if (k === '--threads') a.threads = num();
-    else if (k === '--data-root') a.root = argv[++i]!;
-    else if (k === '--usps-resize') {
-      const v = argv[++i]!;
-      if (v !== 'stretch' && v !== 'frame') throw new Error(`bench dine: --usps-resize takes stretch or frame, got ${v}`);
-      a.usps = v;
-    }
-    else if (k === '--only') a.only.push(argv[++i]!);
-    else if (k === '--json') a.json = true;
-    else throw new Error(`bench dine: unknown option ${k}`);
-  }
-  return a;
+  const o = benchArgs('dine', argv, {
+    seeds: { kind: 'count', default: 3 }, 'source-steps': { kind: 'count', default: 600 }, 'distill-iters': { kind: 'count', default: 400 },
+    'finetune-iters': { kind: 'count', default: 200 }, threads: { kind: 'count', default: 0 }, 'data-root': { kind: 'string', default: '../shared/data/digits' },
+    'usps-resize': { kind: 'string', default: 'stretch', choices: ['stretch', 'frame'] }, only: { kind: 'repeat' }, json: { kind: 'flag' },
+  });
+  return {
+    seeds: o.seeds, sourceSteps: o['source-steps'], distillIters: o['distill-iters'], finetuneIters: o['finetune-iters'], usps: o['usps-resize'] as ResizeMode,
+    only: o.only, root: o['data-root'], ...(o.threads ? { threads: o.threads } : {}), json: o.json,
+  };
 }
 
 const METHODS = ['no_adapt', 'nll_kl', 'sd_shot', 'dine', 'dine_full'] as const;

@@ -20,31 +20,18 @@ import { join } from 'node:path';
 import { initBackend } from '@lacuna/core';
 import type { ObjectName, Variant } from '@lacuna/epropnp';
 import { runVariantAblation } from '@lacuna/epropnp/experiments';
+import { benchArgs } from './args.js';
 
 interface Args { object: ObjectName; train: number; test: number; crop: number; warmup: number; steps: number; seed: number; variants: Variant[]; out?: string; json: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { object: 'bunny', train: 2000, test: 200, crop: 32, warmup: 1200, steps: 800, seed: 1, variants: ['A', 'B', 'C', 'D'], json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i]!;
-    const num = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 0) throw new Error(`bench epropnp: ${k} needs an integer >= 0, got ${argv[i]}`);
-      return v;
-    };
-    if (k === '--object') a.object = argv[++i] as ObjectName;
-    else if (k === '--train') a.train = num();
-    else if (k === '--test') a.test = num();
-    else if (k === '--crop') a.crop = num();
-    else if (k === '--warmup') a.warmup = num();
-    else if (k === '--steps') a.steps = num();
-    else if (k === '--seed') a.seed = num();
-    else if (k === '--variants') a.variants = argv[++i]!.split(',') as Variant[];
-    else if (k === '--out') a.out = argv[++i]!;
-    else if (k === '--json') a.json = true;
-    else throw new Error(`bench epropnp: unknown option ${k}`);
-  }
-  return a;
+  const o = benchArgs('epropnp', argv, {
+    object: { kind: 'string', default: 'bunny', choices: ['bunny', 'box', 'vase'] }, train: { kind: 'int', default: 2000 }, test: { kind: 'int', default: 200 },
+    crop: { kind: 'int', default: 32 }, warmup: { kind: 'int', default: 1200 }, steps: { kind: 'int', default: 800 }, seed: { kind: 'int', default: 1 },
+    variants: { kind: 'list', default: ['A', 'B', 'C', 'D'], choices: ['A', 'B', 'C', 'D'] }, out: { kind: 'string' }, json: { kind: 'flag' },
+  });
+  const { out, ...rest } = o;
+  return { ...rest, object: o.object as ObjectName, variants: o.variants as Variant[], ...(out ? { out } : {}) };
 }
 
 export async function main(argv: string[]): Promise<void> {

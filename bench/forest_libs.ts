@@ -10,8 +10,9 @@
  */
 import { RandomForestRegression } from 'ml-random-forest';
 import { data } from '@lacuna/core';
-import { featureCount, resolveFeatureOptions, stackFeatures } from '../packages/medsynth/src/baseline/patch_features.js';
-import { fitRegressionForest } from '../packages/medsynth/src/baseline/regression_forest.js';
+import { baseline } from '@lacuna/medsynth';
+
+const { featureCount, fitRegressionForest, resolveFeatureOptions, stackFeatures } = baseline;
 
 const SIZE = 256;
 const TREES = 30;

@@ -22,33 +22,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@lacuna/core';
 import { parseTrainConfig, trainSynthesis, workflow, writePhantom, type TrainConfig } from '@lacuna/medsynth';
+import { benchArgs } from './args.js';
 
 const { loadTrainingSubjects } = workflow;
 
 interface Args { steps: number; patch: number; batch: number; base: number; ndf: number; subjects: number; trees: number; only: string[]; threads?: number; json: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { steps: 600, patch: 64, batch: 8, base: 16, ndf: 32, subjects: 12, trees: 30, only: [], json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i]!;
-    const num = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`bench medsynth: ${k} needs a positive integer, got ${argv[i]}`);
-      return v;
-    };
-    if (k === '--steps') a.steps = num();
-    else if (k === '--patch') a.patch = num();
-    else if (k === '--batch') a.batch = num();
-    else if (k === '--base') a.base = num();
-    else if (k === '--ndf') a.ndf = num();
-    else if (k === '--subjects') a.subjects = num();
-    else if (k === '--trees') a.trees = num();
-    else if (k === '--threads') a.threads = num();
-    else if (k === '--only') a.only.push(argv[++i]!);
-    else if (k === '--json') a.json = true;
-    else throw new Error(`bench medsynth: unknown option ${k}`);
-  }
-  return a;
+  const o = benchArgs('medsynth', argv, {
+    steps: { kind: 'count', default: 600 }, patch: { kind: 'count', default: 64 }, batch: { kind: 'count', default: 8 }, base: { kind: 'count', default: 16 },
+    ndf: { kind: 'count', default: 32 }, subjects: { kind: 'count', default: 12 }, trees: { kind: 'count', default: 30 }, threads: { kind: 'count', default: 0 },
+    only: { kind: 'repeat' }, json: { kind: 'flag' },
+  });
+  const { threads, ...rest } = o;
+  return { ...rest, ...(threads ? { threads } : {}) };
 }
 
 const MODELS = ['rf', 'unet_l1', 'unet_l1_ssim', 'pix2pix'] as const;

@@ -22,12 +22,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { losses, makePnPBatch, monteCarloPoseLoss, solvePnPBatch, type SolveOptions } from '@lacuna/epropnp';
+import { geometry, losses, makePnPBatch, monteCarloPoseLoss, solvePnPBatch, type SolveOptions } from '@lacuna/epropnp';
+import { loadOpenCv, OPENCV_METHODS, poseErrors, solvePnPOpenCv, syntheticProblems, type OpenCv, type SyntheticProblems } from '@lacuna/epropnp/experiments';
 
 const { monteCarloPoseLossGradient } = losses;
-import { syntheticProblems, poseErrors, type SyntheticProblems } from '../packages/epropnp/src/testing/synthetic_problems.js';
-import { loadOpenCv, solvePnPOpenCv, OPENCV_METHODS, type OpenCv } from '../packages/epropnp/src/testing/opencv.js';
-import { poseFromRvecTvec } from '../packages/epropnp/src/geometry/rodrigues.js';
+const { poseFromRvecTvec } = geometry;
+import { benchArgs } from './args.js';
 
 const B = 32;
 const SIZES = [64, 512, 1024] as const;
@@ -131,14 +131,7 @@ function monteCarloTiming(reps: number): { forward: number; backward: number } {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  let reps = 5;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--json') json = true;
-    else if (argv[i] === '--reps') reps = Number(argv[++i]);
-    else throw new Error(`bench pnp: unknown option ${argv[i]}`);
-  }
-  if (!(Number.isInteger(reps) && reps > 0)) throw new Error('bench pnp: --reps needs a positive integer');
+  const { reps, json } = benchArgs('pnp', argv, { reps: { kind: 'count', default: 5 }, json: { kind: 'flag' } });
   const log = (m: string) => (json ? process.stderr.write(m + '\n') : console.log(m));
   const cv = await loadOpenCv();
   const native = nativeOpenCvAvailable();

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { initBackend, tf } from '@lacuna/core';
 import { data, parseTrainConfig, task, trainSynthesis, workflow, writePhantom } from '@lacuna/medsynth';
 import { parseDiagnosisConfig, runDiagnosisExperiments } from '@lacuna/medsynth/experiments';
+import { benchArgs } from './args.js';
 
 const { loadTrainingSubjects, segClassStack, trainTaskSegmenter } = workflow;
 const { stackSubjects } = data;
@@ -29,24 +30,12 @@ const { segmentationDice } = task;
 interface Args { steps: number; subjects: number; voxel: number; patch: number; taskWeight: number; only: string[]; json: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { steps: 400, subjects: 10, voxel: 3, patch: 48, taskWeight: 0.1, only: [], json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i]!;
-    const num = () => {
-      const v = Number(argv[++i]);
-      if (!(v > 0)) throw new Error(`bench task: ${k} needs a positive number, got ${argv[i]}`);
-      return v;
-    };
-    if (k === '--steps') a.steps = num();
-    else if (k === '--subjects') a.subjects = num();
-    else if (k === '--voxel') a.voxel = num();
-    else if (k === '--patch') a.patch = num();
-    else if (k === '--task-weight') a.taskWeight = num();
-    else if (k === '--only') a.only.push(argv[++i]!);
-    else if (k === '--json') a.json = true;
-    else throw new Error(`bench task: unknown option ${k}`);
-  }
-  return a;
+  const o = benchArgs('task', argv, {
+    steps: { kind: 'number', default: 400 }, subjects: { kind: 'number', default: 10 }, voxel: { kind: 'number', default: 3 }, patch: { kind: 'number', default: 48 },
+    'task-weight': { kind: 'number', default: 0.1 }, only: { kind: 'repeat' }, json: { kind: 'flag' },
+  });
+  const { 'task-weight': taskWeight, ...rest } = o;
+  return { ...rest, taskWeight };
 }
 
 const SEG_VARIANTS = {

@@ -10,20 +10,14 @@
  */
 import { join } from 'node:path';
 import { data } from '@lacuna/core';
-import {
-  evaluation, geometry, losses, makeCamera, makePnPBatch, monteCarlo, network, problem, render, renderDataset, solvePnPBatch, solver, workflow, type PnPBatch,
-} from '@lacuna/epropnp';
+import { evaluation, geometry, makeCamera, makePnPBatch, network, render, renderDataset, solvePnPBatch, workflow } from '@lacuna/epropnp';
+import type { Chart, ReportImage, ReportSection } from './report.js';
 
-const { amis } = monteCarlo;
-const { softmax, logMeanExp } = losses;
 const { axisAngleMatrix, symmetryRotations } = render;
-const { correspondencePicture, orientationProfile, poseSamplesPicture } = workflow;
-const { costAt } = problem;
-const { levenbergMarquardt } = solver;
+const { correspondencePicture, densityPeaks, multiModePoseSamples, orientationProfile, poseSamplesPicture } = workflow;
 const { matrixToQuaternion, quaternionToMatrix } = geometry;
 const { pixelGridX2d } = network;
 const { rotationErrorDeg } = evaluation;
-import type { Chart, ReportImage, ReportSection } from './report.js';
 
 export interface EpropnpDemoOptions {
   readonly out: string;
@@ -32,42 +26,6 @@ export interface EpropnpDemoOptions {
 }
 
 const S = 64;
-
-/** Local maxima of a circular profile above `level`. */
-function peaks(profile: Float64Array, level = 0.5): number[] {
-  const n = profile.length;
-  const found: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const v = profile[i]!;
-    if (v >= level && v >= profile[(i + n - 1) % n]! && v > profile[(i + 1) % n]!) found.push((360 * i) / n);
-  }
-  return found;
-}
-
-/** AMIS at each mode; samples merged with weights softmax(log w) x the mode's evidence share. */
-function multiModeSamples(batch: PnPBatch, modes: Float64Array[], seed: number) {
-  const runs = modes.map((mode, k) => {
-    const pose = mode.slice();
-    const cov = new Float64Array(36);
-    levenbergMarquardt(batch, 0, pose, 0, {}, cov);
-    const r = amis(6, pose, cov, (poses, start, count, out) => {
-      for (let j = start; j < start + count; j++) out[j] = -costAt(batch, 0, poses, j * 7);
-    }, new data.Random(seed + k));
-    return { r, logZ: logMeanExp(r.logWeights) };
-  });
-  const maxLogZ = Math.max(...runs.map((x) => x.logZ));
-  const share = runs.map((x) => Math.exp(x.logZ - maxLogZ));
-  const total = share.reduce((a, b) => a + b, 0);
-  const samples = new Float64Array(runs.reduce((n, x) => n + x.r.samples.length, 0));
-  const weights = new Float64Array(samples.length / 7);
-  let o = 0;
-  runs.forEach((x, k) => {
-    samples.set(x.r.samples, o * 7);
-    softmax(x.r.logWeights).forEach((w, j) => (weights[o + j] = (w * share[k]!) / total));
-    o += x.r.logWeights.length;
-  });
-  return { samples, weights, shares: share.map((s) => s / total) };
-}
 
 export async function epropnpDemo(o: EpropnpDemoOptions): Promise<{ section: ReportSection; peaksAmbiguous: number; peaksClean: number }> {
   const t0 = performance.now();
@@ -105,7 +63,7 @@ export async function epropnpDemo(o: EpropnpDemoOptions): Promise<{ section: Rep
     // The slice of p(y | X) through the true pose, along rotations about the symmetry axis.
     const truth = ds.poses;
     const profile = orientationProfile(batch, 0, truth, sym.axis);
-    const found = peaks(profile, 0.2);
+    const found = densityPeaks(profile, 0.2);
     if (name === 'ambiguous') peaksAmbiguous = found.length;
     else peaksClean = found.length;
     // Its symmetric twin y' = (R S, t) explains the other reading of the points.
@@ -115,7 +73,7 @@ export async function epropnpDemo(o: EpropnpDemoOptions): Promise<{ section: Rep
     const twin = Float64Array.of(truth[0]!, truth[1]!, truth[2]!, ...matrixToQuaternion(RS));
     // AMIS at each mode (LM from the truth and from its twin finds the modes near them).
     const modes = found.length > 1 ? [truth.slice(), twin] : [truth.slice()];
-    const dist = multiModeSamples(batch, modes, o.seed);
+    const dist = multiModePoseSamples(batch, modes, o.seed);
     const crop = Float32Array.from(ds.images, (v) => v / 255);
     const weights = Float32Array.from({ length: N }, (_, i) => w2d[i * 2]!);
     await data.writePng(join(o.out, `epropnp_${name}_correspondences.png`), correspondencePicture(crop, S, weights, x3d, S, ds.object.halfExtent));

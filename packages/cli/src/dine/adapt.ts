@@ -10,7 +10,7 @@ import {
   type AdaptMethod, type BlackBoxPredictor, type DigitsArch,
 } from '@lacuna/dine';
 
-const { ADAPT_METHODS } = adaptation;
+const { ADAPT_METHODS, ensembleMean } = adaptation;
 const { DIGITS_ARCHS } = model;
 const { checkLabels } = data;
 import { backendOptions, parseOptions, positiveInt, required, startBackend, type Command } from '../cli_args.js';
@@ -83,7 +83,7 @@ ${DATA_HELP}`,
     if (testSet?.labels) {
       // No Adapt: the mean of the black boxes' predictions on the labelled test images.
       const testProbs = await queryTeachers(boxes, unlabelled(testSet), http.warn);
-      const mean = testProbs[0]!.map((_, j) => testProbs.reduce((s, p) => s + p[j]!, 0) / testProbs.length);
+      const mean = ensembleMean(testProbs);
       before = accuracyOf(mean, testSet.labels, k);
       console.log(`no adapt (black box) accuracy on ${testSet.name}: ${pct(before)}`);
     }

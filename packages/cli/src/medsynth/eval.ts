@@ -3,16 +3,13 @@
  * MAE, PSNR and SSIM per slice along one axis and for the whole volume, inside a mask when
  * given — and writes them as CSV or JSON.
  */
-import { ConfigError, ValueError, data } from '@lacuna/core';
-import { evaluation, readPredictionRecord, synthesisMetrics, trainingUnits, workflow, type SynthesisScores, type VolumeScores } from '@lacuna/medsynth';
-
-const { maskedRange } = evaluation;
-const { predictionRecordPath } = workflow;
-type SliceScores = evaluation.SliceScores;
+import { ConfigError, data } from '@lacuna/core';
+import { evaluation, readPredictionRecord, trainingUnits, workflow } from '@lacuna/medsynth';
 import { backendOptions, parseOptions, required, startBackend, type Command } from '../cli_args.js';
 
-const AXES = ['x', 'y', 'z'] as const;
-type Axis = (typeof AXES)[number];
+const { predictionRecordPath } = workflow;
+const AXES = evaluation.VOLUME_AXES;
+type Axis = evaluation.VolumeAxis;
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -67,27 +64,22 @@ JSON ({volume: {mae, psnr, ssim, voxels}, slices: [{slice, ...}]}, inf PSNR as n
     const [pred, ref, mask] = await Promise.all([data.readNifti(predPath), data.readNifti(refPath), maskPath ? data.readNifti(maskPath) : undefined]);
     data.assertSameGrid(pred, predPath, ref, refPath);
     if (mask) data.assertSameGrid(ref, refPath, mask, maskPath!);
-    for (const [vol, path] of [[pred, predPath], [ref, refPath]] as const) finiteOrThrow(vol.data, path);
-    const inMask = mask ? maskOf(mask.data, maskPath!) : undefined;
     if (record) {
       // Training's units: normalised, rescaled to [0, 1], so the data range is 1.
-      const scaled = trainingUnits(pred.data, ref.data, inMask!, record);
+      const scaled = trainingUnits(pred.data, ref.data, evaluation.maskOf(mask!.data, maskPath!), record);
       pred.data.set(scaled.pred);
       ref.data.set(scaled.ref);
       console.log(`units   training (as metrics.json): ${record.targetModality} normalised to [0, 1] inside ${maskPath}`);
     }
-    const dataRange = range ?? (record ? 1 : maskedRange(ref.data, inMask));
-    if (!(dataRange > 0)) {
-      throw new ValueError(`lacuna medsynth eval: ${refPath} is constant${inMask ? ' inside the mask' : ''}, so --range auto gives ${dataRange}; pass --range <number>`);
-    }
-    const [p, r, m, dims] = alongAxis(pred.data, ref.data, inMask, pred.dims, axis);
-    const scores = synthesisMetrics(p, r, dims, m, { dataRange });
+    const { scores, dataRange, sliceCount } = evaluation.scoreVolumePair(pred.data, ref.data, pred.dims, {
+      ...(mask ? { mask: { data: mask.data, path: maskPath! } } : {}), ...(range ?? record ? { dataRange: range ?? 1 } : {}), axis, predPath, refPath,
+    });
 
     const v = scores.volume;
     console.log(`volume  MAE ${fmt(v.mae)}  PSNR ${fmt(v.psnr, 2)} dB  SSIM ${fmt(v.ssim, 4)}  (${v.voxels} voxels, range ${Number(dataRange.toPrecision(6))}${range === undefined && !record ? ' auto' : ''})`);
-    console.log(`slices  ${scores.slices.length} of ${dims[2]} along ${axis}${inMask ? ' (with mask voxels)' : ''}`);
+    console.log(`slices  ${scores.slices.length} of ${sliceCount} along ${axis}${mask ? ' (with mask voxels)' : ''}`);
     if (o.out && format) {
-      const text = format === 'csv' ? toCsv(scores) : toJson(scores);
+      const text = format === 'csv' ? evaluation.scoresCsv(scores) : evaluation.scoresJson(scores);
       await data.writeFileAtomic(o.out, new TextEncoder().encode(text), 'lacuna medsynth eval');
       console.log(`wrote   ${o.out}`);
     }
@@ -116,76 +108,11 @@ function parseAxis(value: string | undefined): Axis {
   return value as Axis;
 }
 
-function finiteOrThrow(values: Float32Array, path: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!)) throw new ValueError(`lacuna medsynth eval: ${path}: voxel ${i} is ${values[i]} (values must be finite)`);
-  }
-}
 
-function maskOf(values: Float32Array, path: string): Uint8Array {
-  const mask = new Uint8Array(values.length);
-  let count = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (values[i]! > 0.5) {
-      mask[i] = 1;
-      count++;
-    }
-  }
-  if (count === 0) throw new ValueError(`lacuna medsynth eval: mask ${path} has no voxels > 0.5`);
-  return mask;
-}
 
-/**
- * The volumes reordered so slices along `axis` are the slowest dimension ([nz, ny, nx] in
- * memory, x fastest): x → dims [ny, nz, nx], y → [nx, nz, ny], z unchanged.
- */
-function alongAxis(
-  pred: Float32Array,
-  ref: Float32Array,
-  mask: Uint8Array | undefined,
-  dims: readonly [number, number, number],
-  axis: Axis,
-): [Float32Array, Float32Array, Uint8Array | undefined, [number, number, number]] {
-  if (axis === 'z') return [pred, ref, mask, [...dims]];
-  const [nx, ny, nz] = dims;
-  // new (a, b, c) index -> old (i, j, k)
-  const newDims: [number, number, number] = axis === 'x' ? [ny, nz, nx] : [nx, nz, ny];
-  const order = new Uint32Array(nx * ny * nz);
-  let n = 0;
-  for (let c = 0; c < newDims[2]; c++) {
-    for (let b = 0; b < newDims[1]; b++) {
-      for (let a = 0; a < newDims[0]; a++) {
-        const [i, j, k] = axis === 'x' ? [c, a, b] : [a, c, b];
-        order[n++] = i + nx * (j + ny * k);
-      }
-    }
-  }
-  const permute = <T extends Float32Array | Uint8Array>(src: T, out: T): T => {
-    for (let t = 0; t < order.length; t++) out[t] = src[order[t]!]!;
-    return out;
-  };
-  return [
-    permute(pred, new Float32Array(pred.length)),
-    permute(ref, new Float32Array(ref.length)),
-    mask && permute(mask, new Uint8Array(mask.length)),
-    newDims,
-  ];
-}
 
-function csvNumber(x: number): string {
-  return Number.isNaN(x) ? 'nan' : x === Infinity ? 'inf' : String(x);
-}
 
-function toCsv(scores: VolumeScores): string {
-  const row = (label: string | number, s: SynthesisScores) => [label, csvNumber(s.mae), csvNumber(s.psnr), csvNumber(s.ssim), s.voxels].join(',');
-  return ['slice,mae,psnr,ssim,voxels', ...scores.slices.map((s) => row(s.slice, s)), row('volume', scores.volume)].join('\n') + '\n';
-}
 
-function toJson(scores: VolumeScores): string {
-  // JSON has no Infinity or NaN: they become null.
-  const clean = (s: SynthesisScores | SliceScores) => Object.fromEntries(Object.entries(s).map(([k, x]) => [k, Number.isFinite(x) ? x : null]));
-  return JSON.stringify({ volume: clean(scores.volume), slices: scores.slices.map(clean) }, null, 1) + '\n';
-}
 
 function fmt(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';

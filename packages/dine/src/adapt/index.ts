@@ -1,6 +1,6 @@
 /** Adaptation: DINE's two stages (distillation, fine-tuning), the baselines, the teachers' memory. */
 export { adaptiveLabelSmoothing, hardLabels, argMaxRow } from './adaptive_smoothing.js';
-export { queryTeachers, initialMemory, emaUpdate } from './teacher_memory.js';
+export { queryTeachers, initialMemory, emaUpdate, ensembleMean } from './teacher_memory.js';
 export { distill } from './distill.js';
 export type { DistillOptions, StageResult } from './distill.js';
 export { finetune } from './finetune.js';

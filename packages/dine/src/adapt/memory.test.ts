@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adaptiveLabelSmoothing, hardLabels } from './adaptive_smoothing.js';
-import { emaUpdate, initialMemory } from './teacher_memory.js';
+import { emaUpdate, ensembleMean, initialMemory } from './teacher_memory.js';
 
 const closeAll = (a: ArrayLike<number>, b: number[], tol = 1e-6) => b.forEach((v, i) => assert.ok(Math.abs(a[i]! - v) <= tol, `[${i}] ${a[i]} vs ${v}`));
 
@@ -23,4 +23,9 @@ test('memory of several black boxes: the mean of their smoothed predictions; EMA
   closeAll(initialMemory([a, b], 3, null), [0.4, 0.35, 0.25]);
   emaUpdate(mem, Float32Array.from([0, 0, 1]), 0.6);
   closeAll(mem, [0.6 * 0.475, 0.6 * 0.325, 0.6 * 0.2 + 0.4]);
+});
+
+test('No Adapt of several black boxes: the plain mean of their predictions', () => {
+  closeAll(ensembleMean([Float32Array.from([0.7, 0.2, 0.1]), Float32Array.from([0.1, 0.5, 0.4])]), [0.4, 0.35, 0.25]);
+  assert.throws(() => ensembleMean([new Float32Array(3), new Float32Array(6)]), /teachers disagree on the number of predictions/);
 });

@@ -36,6 +36,11 @@ export function initialMemory(teacherProbs: readonly Float32Array[], numClasses:
   return mem;
 }
 
+/** No Adapt with one or several black boxes: the mean of their predictions [n, K] (all the same length). */
+export function ensembleMean(teacherProbs: readonly Float32Array[]): Float32Array {
+  return initialMemory(teacherProbs, 0, null);
+}
+
 /** mem ← momentum·mem + (1 − momentum)·student, in place. */
 export function emaUpdate(memory: Float32Array, student: Float32Array, momentum: number): void {
   if (memory.length !== student.length) throw new ValueError(`emaUpdate: memory has ${memory.length} values, student ${student.length}`);

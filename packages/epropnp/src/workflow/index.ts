@@ -9,7 +9,7 @@ export { estimatePoses, cropCameras } from './estimate_pose.js';
 export type { EstimateOptions, PoseEstimates } from './estimate_pose.js';
 export { savePoseModel, loadPoseModel, POSE_MODEL_FORMAT } from './pose_model.js';
 export type { PoseModelMeta, LoadedPoseModel } from './pose_model.js';
-export { poseDistribution } from './pose_distribution.js';
+export { poseDistribution, densityPeaks, multiModePoseSamples } from './pose_distribution.js';
 export type { PoseDistribution } from './pose_distribution.js';
 export { correspondencePicture, poseSamplesPicture, orientationProfile, barChart, enlarge } from './pose_pictures.js';
 export type { RgbImage } from './pose_pictures.js';

@@ -4,10 +4,11 @@
  * `lacuna epropnp predict` prints, and the samples the pictures plot).
  */
 import { data } from '@lacuna/core';
-import { makePnPBatch } from '../problem/pnp_batch.js';
+import { makePnPBatch, type PnPBatch } from '../problem/pnp_batch.js';
+import { levenbergMarquardt } from '../solver/levenberg_marquardt.js';
 import { costAt } from '../cost/reprojection.js';
 import { amis } from '../monte_carlo/amis.js';
-import { softmax } from '../losses/monte_carlo_loss.js';
+import { logMeanExp, softmax } from '../losses/monte_carlo_loss.js';
 import { quaternionAngleDeg } from '../geometry/rotation.js';
 import type { PoseEstimates } from './estimate_pose.js';
 
@@ -52,4 +53,44 @@ export function poseDistribution(est: PoseEstimates, b: number, options: { sampl
     rotationRmsDeg: Math.sqrt(angle2),
     ess: 1 / w2,
   };
+}
+
+/** Local maxima of a circular profile (e.g. `orientationProfile`) above `level`, in degrees. */
+export function densityPeaks(profile: ArrayLike<number>, level = 0.5): number[] {
+  const n = profile.length;
+  const found: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = profile[i]!;
+    if (v >= level && v >= profile[(i + n - 1) % n]! && v > profile[(i + 1) % n]!) found.push((360 * i) / n);
+  }
+  return found;
+}
+
+/**
+ * A multi-modal pose distribution of problem 0 of `batch` (6-DoF): LM from each given mode,
+ * AMIS around each, and the samples merged with weights softmax(log w) × the mode's share of
+ * the estimated evidence (normaliser) of all modes.
+ */
+export function multiModePoseSamples(batch: PnPBatch, modes: readonly Float64Array[], seed: number): { samples: Float64Array; weights: Float64Array; shares: number[] } {
+  const runs = modes.map((mode, k) => {
+    const pose = mode.slice();
+    const cov = new Float64Array(36);
+    levenbergMarquardt(batch, 0, pose, 0, {}, cov);
+    const r = amis(6, pose, cov, (poses, start, count, out) => {
+      for (let j = start; j < start + count; j++) out[j] = -costAt(batch, 0, poses, j * 7);
+    }, new data.Random(seed + k));
+    return { r, logZ: logMeanExp(r.logWeights) };
+  });
+  const maxLogZ = Math.max(...runs.map((x) => x.logZ));
+  const share = runs.map((x) => Math.exp(x.logZ - maxLogZ));
+  const total = share.reduce((a, b) => a + b, 0);
+  const samples = new Float64Array(runs.reduce((n, x) => n + x.r.samples.length, 0));
+  const weights = new Float64Array(samples.length / 7);
+  let o = 0;
+  runs.forEach((x, k) => {
+    samples.set(x.r.samples, o * 7);
+    softmax(x.r.logWeights).forEach((w, j) => (weights[o + j] = (w * share[k]!) / total));
+    o += x.r.logWeights.length;
+  });
+  return { samples, weights, shares: share.map((s) => s / total) };
 }

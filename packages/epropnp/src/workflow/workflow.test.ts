@@ -73,3 +73,20 @@ test('a short end-to-end run through the EPro-PnP layer lowers the loss, saves a
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('pose-distribution helpers: density peaks of a circular profile; multi-mode samples weighted by evidence', async () => {
+  const { densityPeaks, multiModePoseSamples } = await import('./pose_distribution.js');
+  const { syntheticProblems } = await import('../testing/synthetic_problems.js');
+  const { makePnPBatch } = await import('../problem/pnp_batch.js');
+  // Bumps at 0 and 180 degrees (bins of 5 degrees, circular distance).
+  const bump = (i: number, c: number) => Math.exp(-(Math.min(Math.abs(i - c), 72 - Math.abs(i - c)) ** 2) / 4);
+  assert.deepEqual(densityPeaks(Array.from({ length: 72 }, (_, i) => bump(i, 0) + bump(i, 36)), 0.5), [0, 180]);
+  assert.deepEqual(densityPeaks(Array.from({ length: 72 }, (_, i) => bump(i, 0) + 0.25 * bump(i, 36)), 0.5), [0]);
+  const sp = syntheticProblems({ B: 1, N: 30, seed: 4, noise: 1 });
+  const batch = makePnPBatch({ x3d: sp.x3d, x2d: sp.x2d, camera: sp.camera, N: 30 });
+  const r = multiModePoseSamples(batch, [sp.poseGt.slice(), sp.poseGt.slice()], 1);
+  assert.equal(r.samples.length, r.weights.length * 7);
+  assert.ok(Math.abs(r.weights.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+  // Two runs at the same mode: about equal shares of the evidence.
+  assert.ok(Math.abs(r.shares[0]! - 0.5) < 0.1 && Math.abs(r.shares[0]! + r.shares[1]! - 1) < 1e-12, `shares ${r.shares}`);
+});
