@@ -1,5 +1,5 @@
 /** Data: seeded randomness, mini-batching, and IDX / PNG file I/O. */
-export { Random } from './random.js';
+export { Random, deriveSeed } from './random.js';
 export type { RandomState } from './random.js';
 export { batchCount, epochBatches } from './batching.js';
 export type { BatchOptions } from './batching.js';

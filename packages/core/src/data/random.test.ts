@@ -115,3 +115,16 @@ test('gamma and beta have the right moments, including MixUp Beta(0.3, 0.3)', ()
   assert.ok(Array.from({ length: 1000 }, () => r.beta(0.01, 0.01)).every((b) => b >= 0 && b <= 1));
   assert.throws(() => r.beta(0, 1), /Random.beta: shape must be > 0/);
 });
+
+test('deriveSeed: stable, in [0, 2^53), different for neighbouring inputs and for the order of parts', async () => {
+  const { deriveSeed } = await import('./random.js');
+  assert.equal(deriveSeed(1, 2, 3), deriveSeed(1, 2, 3));
+  const seen = new Set<number>();
+  for (let a = 0; a < 20; a++) for (let b = 0; b < 20; b++) {
+    const s = deriveSeed(a, b);
+    assert.ok(Number.isSafeInteger(s) && s >= 0);
+    seen.add(s);
+  }
+  assert.equal(seen.size, 400);
+  assert.notEqual(deriveSeed(1, 2), deriveSeed(2, 1));
+});

@@ -1,5 +1,7 @@
 /** Training: optimisers and schedules, the loop, checkpoints, progress and logs. */
 export { runTraining } from './loop.js';
+export { fitSteps } from './fit_steps.js';
+export type { FitStepsOptions } from './fit_steps.js';
 export type { TrainOptions, TrainResult, StepContext, StepLosses, CheckpointOptions, StatefulRng } from './loop.js';
 export { Optimizer, trainableVariables } from './optimizer.js';
 export { FusedAdamOptimizer } from './fused_adam.js';

@@ -45,22 +45,19 @@ export interface GeneratorTraining {
 export function trainCompletionL1(g: tfl.LayersModel, cohort: SlabCohort, withPet: readonly number[], t: GeneratorTraining, aug: Augmentation): number {
   const rng = new data.Random(t.seed);
   const opt = new train.Optimizer({ kind: 'adam', lr: t.lr });
-  let last = NaN;
-  try {
-    for (let step = 0; step < t.steps; step++) {
+  const last = train.fitSteps({
+    steps: t.steps,
+    step: () => {
       const batch = gatherSlabs(cohort, drawSubjects(withPet, t.batch, rng), aug, rng);
       try {
-        const loss = opt.minimize(() => tf.tidy(() => l1Loss(g.apply(batch.mri, { training: true }) as tf.Tensor, batch.pet)), g);
-        if (step === t.steps - 1) last = loss.dataSync()[0]!;
-        loss.dispose();
+        return opt.minimize(() => tf.tidy(() => l1Loss(g.apply(batch.mri, { training: true }) as tf.Tensor, batch.pet)), g);
       } finally {
         disposeBatch(batch);
       }
-    }
-  } finally {
-    opt.dispose();
-  }
-  return last;
+    },
+    dispose: [opt],
+  });
+  return last['loss'] ?? NaN;
 }
 
 /**
@@ -153,28 +150,22 @@ export function trainJointly(g: tfl.LayersModel, c: tfl.LayersModel, cohort: Sla
   const rng = new data.Random(t.seed);
   const optC = new train.Optimizer({ kind: 'adam', lr: t.lr });
   const optG = new train.Optimizer({ kind: 'adam', lr: t.generatorLr });
-  const last = { classifier: NaN, generator: NaN };
-  try {
-    for (let step = 0; step < t.steps; step++) {
+  const last = train.fitSteps({
+    steps: t.steps,
+    step: () => {
       const { indices, withPet } = drawJointBatch(plan, t.batch, rng);
       const batch = gatherSlabs(cohort, indices, aug, rng);
       const fake = tf.tidy(() => g.apply(batch.mri, { training: true }) as tf.Tensor4D); // held fixed in the C step
       try {
-        const lc = optC.minimize(() => jointClassifierLoss(c, batch, fake, withPet, cohort.slices), c);
-        const lg = optG.minimize(() => jointGeneratorLoss(g, c, batch, withPet, cohort.slices, t.taskWeight), g);
-        if (step === t.steps - 1) {
-          last.classifier = lc.dataSync()[0]!;
-          last.generator = lg.dataSync()[0]!;
-        }
-        tf.dispose([lc, lg]);
+        const classifier = optC.minimize(() => jointClassifierLoss(c, batch, fake, withPet, cohort.slices), c);
+        const generator = optG.minimize(() => jointGeneratorLoss(g, c, batch, withPet, cohort.slices, t.taskWeight), g);
+        return { classifier, generator };
       } finally {
         fake.dispose();
         disposeBatch(batch);
       }
-    }
-  } finally {
-    optC.dispose();
-    optG.dispose();
-  }
-  return last;
+    },
+    dispose: [optC, optG],
+  });
+  return { classifier: last['classifier'] ?? NaN, generator: last['generator'] ?? NaN };
 }

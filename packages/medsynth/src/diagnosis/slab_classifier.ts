@@ -56,22 +56,19 @@ export interface ClassifierTraining {
 export function trainClassifier(c: tfl.LayersModel, t: ClassifierTraining, sample: (rng: data.Random) => ClassifierBatch): number {
   const rng = new data.Random(t.seed);
   const opt = new train.Optimizer({ kind: 'adam', lr: t.lr });
-  let last = NaN;
-  try {
-    for (let step = 0; step < t.steps; step++) {
+  const last = train.fitSteps({
+    steps: t.steps,
+    step: () => {
       const { input, labels } = sample(rng);
       try {
-        const loss = opt.minimize(() => classifierLoss(c, input, labels), c);
-        if (step === t.steps - 1) last = loss.dataSync()[0]!;
-        loss.dispose();
+        return opt.minimize(() => classifierLoss(c, input, labels), c);
       } finally {
         tf.dispose([input, labels]);
       }
-    }
-  } finally {
-    opt.dispose();
-  }
-  return last;
+    },
+    dispose: [opt],
+  });
+  return last['loss'] ?? NaN;
 }
 
 /** Up to `size` distinct members of `pool`, drawn uniformly. */

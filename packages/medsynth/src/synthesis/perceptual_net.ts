@@ -74,22 +74,20 @@ export function trainPerceptualNet(images: tf.Tensor4D, options: TrainPerceptual
   const model = buildPerceptualNet({ channels: C!, widths: options.widths, seed });
   const optimizer = new train.Optimizer({ kind: 'adam', lr: options.lr ?? 1e-3 });
   const rng = new data.Random(seed);
-  try {
-    for (let s = 0; s < steps; s++) {
+  train.fitSteps({
+    steps,
+    step: () => {
       const idx = Array.from({ length: batchSize }, () => rng.int(0, N!));
       const noiseSeed = rng.int(1, 2 ** 31);
-      const loss = tf.tidy(() => {
+      return tf.tidy(() => {
         const clean = tf.gather(images, idx);
         const noisy = tf.add(clean, tf.randomNormal(clean.shape, 0, sigma, 'float32', noiseSeed));
         return optimizer.minimize(() => tf.mean(tf.squaredDifference(model.apply(noisy, { training: true }) as tf.Tensor, clean)) as tf.Scalar, model);
       });
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      options.onStep?.(s, value);
-    }
-  } finally {
-    optimizer.dispose();
-  }
+    },
+    dispose: [optimizer],
+    ...(options.onStep ? { onStep: (s: number, l: Readonly<Record<string, number>>) => options.onStep!(s, l['loss']!) } : {}),
+  });
   model.trainable = false;
   return model;
 }

@@ -112,22 +112,19 @@ export function trainSegmenter(images: tf.Tensor4D, labels: tf.Tensor | Int32Arr
   const rng = new data.Random(seed + 1);
   const batchSize = Math.min(options.batchSize, N!);
   const lossOptions = { classWeights: options.classWeights, dice: options.dice };
-  try {
-    for (let s = 0; s < steps; s++) {
+  train.fitSteps({
+    steps,
+    step: () => {
       const idx = Array.from({ length: batchSize }, () => rng.int(0, N!));
-      const loss = tf.tidy(() => {
+      return tf.tidy(() => {
         const x = tf.gather(images, idx);
         const y = tf.gather(ids, idx) as tf.Tensor3D;
         return optimizer.minimize(() => segmentationLoss(net.apply(x, { training: true }) as tf.Tensor4D, y, lossOptions), net);
       });
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      options.onStep?.(s, value);
-    }
-  } finally {
-    optimizer.dispose();
-    ids.dispose();
-  }
+    },
+    dispose: [optimizer, ids],
+    ...(options.onStep ? { onStep: (s: number, l: Readonly<Record<string, number>>) => options.onStep!(s, l['loss']!) } : {}),
+  });
   return net;
 }
 
