@@ -33,6 +33,12 @@ export function parseOptions<O extends Options>(command: string, argv: string[],
   return parsed.values;
 }
 
+/** `--help`: prints the command's usage; the exit code 0. */
+export function printUsage(usage: string): number {
+  console.log(usage);
+  return 0;
+}
+
 /** The options every training or inference command takes: --backend NAME, --threads N. */
 export const backendOptions = { backend: { type: 'string' }, threads: { type: 'string' } } as const;
 

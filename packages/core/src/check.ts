@@ -14,6 +14,8 @@ export function checkShape(
   shape: readonly number[],
   pattern: readonly (number | string)[],
   what: string,
+  /** A message of the caller's own wording, instead of `<what>: expected shape [...], got [...]`. */
+  message?: () => string,
 ): Record<string, number> {
   const named: Record<string, number> = {};
   let pat = pattern;
@@ -37,12 +39,22 @@ export function checkShape(
   return named;
 
   function fail(): never {
-    throw new ShapeError(
-      `${what}: expected shape [${pattern.join(', ')}], got [${shape.join(', ')}]`,
-      shape,
-      pattern,
-    );
+    throw new ShapeError(message ? message() : `${what}: expected shape [${pattern.join(', ')}], got [${shape.join(', ')}]`, shape, pattern);
   }
+}
+
+/**
+ * Checks that two shapes are equal: `<what> shapes differ: <a> [..], <b> [..]` otherwise, e.g.
+ * checkSameShape(pred.shape, target.shape, 'ssim') or (r, f, 'featureMatchingLoss: layer 2', ['real', 'fake']).
+ */
+export function checkSameShape(a: readonly number[], b: readonly number[], what: string, names: readonly [string, string] = ['pred', 'target'], message?: () => string): void {
+  if (a.length === b.length && a.every((d, i) => d === b[i])) return;
+  throw new ShapeError(message ? message() : `${what} shapes differ: ${names[0]} [${a.join(', ')}], ${names[1]} [${b.join(', ')}]`, a, b);
+}
+
+/** Checks a count (values, rows, labels, cameras …) against the one expected; `message` says what disagrees. */
+export function checkCount(actual: number, expected: number, message: () => string): void {
+  if (actual !== expected) throw new ShapeError(message(), [actual], [expected]);
 }
 
 /** Checks that every value is finite; names the first bad index. */

@@ -11,7 +11,7 @@ export * as tfl from '@tensorflow/tfjs-layers';
 export { initBackend, backendInfo } from './backend/select.js';
 export type { BackendInfo, BackendName, BackendOptions, EngineName } from './backend/select.js';
 export { LacunaError, ShapeError, ConfigError, IOError, ValueError } from './errors.js';
-export { check, checkShape, checkFinite, lookUpOption } from './check.js';
+export { check, checkShape, checkSameShape, checkCount, checkFinite, lookUpOption } from './check.js';
 export * as nn from './nn/index.js';
 export * as data from './data/index.js';
 export * as metrics from './metrics/index.js';

@@ -1,5 +1,5 @@
 
-import { backendOptions, parseOptions, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, printUsage, startBackend, type Command } from '../cli_args.js';
 
 export const infoCommand: Command = {
   name: 'info',
@@ -12,10 +12,7 @@ Runtime from the optional onnxruntime-node package; LACUNA_NATIVE=0 turns it off
 thread count, SIMD support and package versions.`,
   async run(argv) {
     const o = parseOptions('info', argv, { ...backendOptions, json: { type: 'boolean' } });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     const info = await startBackend('info', o);
     if (o.json) {
       console.log(JSON.stringify(info));

@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { initBackend, lookUpOption, tf, nn, metrics, data, train } from '@lacuna/core';
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+import { parseOptions, positiveInt, printUsage, type Command } from '../cli_args.js';
 import { syntheticPairs } from './synthetic_pairs.js';
 import { medsynthDemo } from './medsynth_demo.js';
 import { taskDemo } from './task_demo.js';
@@ -167,10 +167,7 @@ It prints its plan and, after each part, the time left (5.6 minutes in all on an
 machine).`,
   async run(argv) {
     const o = parseOptions('demo', argv, { out: { type: 'string' }, only: { type: 'string' }, steps: { type: 'string' }, 'synth-steps': { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' } });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     const out = resolve(o.out ?? 'lacuna-demo');
     const steps = positiveInt('demo', 'steps', o.steps, 150);
     const synthSteps = positiveInt('demo', 'synth-steps', o['synth-steps'], 300);

@@ -13,7 +13,7 @@ import {
 const { ADAPT_METHODS, ensembleMean } = adaptation;
 const { DIGITS_ARCHS } = model;
 const { checkLabels } = data;
-import { backendOptions, parseOptions, positiveInt, required, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, positiveInt, printUsage, required, startBackend, type Command } from '../cli_args.js';
 import { dataOptions, dataSettings, DATA_HELP, pct } from './common.js';
 
 export const adaptCommand: Command = {
@@ -46,10 +46,7 @@ ${DATA_HELP}`,
       batch: { type: 'string' }, resume: { type: 'boolean' }, 'timeout-ms': { type: 'string' }, retries: { type: 'string' },
       'query-batch': { type: 'string' }, cache: { type: 'string' }, ...dataOptions, ...backendOptions,
     });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     const cmd = 'dine adapt';
     const teachers = o.teacher ?? [];
     required(cmd, teachers[0], 'teacher', 'URL|FILE|MODEL_DIR');

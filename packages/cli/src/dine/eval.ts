@@ -4,7 +4,7 @@ import { ValueError } from '@lacuna/core';
 import { accuracyOf, data, loadDigits, openBlackBox, unlabelled, writePredictionsFile } from '@lacuna/dine';
 
 const { checkLabels } = data;
-import { backendOptions, parseOptions, required, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, printUsage, required, startBackend, type Command } from '../cli_args.js';
 import { dataOptions, dataSettings, DATA_HELP, pct } from './common.js';
 
 export const evalCommand: Command = {
@@ -19,10 +19,7 @@ predictions file that 'adapt --teacher file:P.json' can use as a precomputed bla
 ${DATA_HELP}`,
   async run(argv) {
     const o = parseOptions('dine eval', argv, { model: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, 'save-predictions': { type: 'string' }, ...dataOptions, ...backendOptions });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     const spec = required('dine eval', o.model, 'model', 'DIR|URL|FILE');
     const split = o.split ?? 'test';
     if (split !== 'test' && split !== 'train') throw new ValueError(`lacuna dine eval: --split must be test or train, got '${split}'`);

@@ -2,7 +2,7 @@
 import { basename, resolve } from 'node:path';
 import { ConfigError } from '@lacuna/core';
 import { loadDigitsNet, ModelBlackBox, serveBlackBox } from '@lacuna/dine';
-import { backendOptions, parseOptions, positiveInt, required, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, positiveInt, printUsage, required, startBackend, type Command } from '../cli_args.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -16,10 +16,7 @@ Serves the model over HTTP on 127.0.0.1 (default port 8765; 0 picks a free one) 
 Clients (lacuna dine adapt --teacher http://127.0.0.1:PORT) see only the probabilities.`,
   async run(argv) {
     const o = parseOptions('dine serve', argv, { model: { type: 'string' }, port: { type: 'string' }, quiet: { type: 'boolean' }, ...backendOptions });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     const dir = resolve(required('dine serve', o.model, 'model', 'DIR'));
     const port = o.port === '0' ? 0 : positiveInt('dine serve', 'port', o.port, 8765);
     if (port > 65535) throw new ConfigError(`lacuna dine serve: --port must be in 0..65535, got ${port}`, 'port', port);

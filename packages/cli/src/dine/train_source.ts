@@ -6,7 +6,7 @@ import { data as digits, loadDigits, model, saveDigitsNet, trainSource, type Dig
 const { DIGIT_CLASSES, DIGITS_ARCHS } = model;
 const { subset } = digits;
 import { lookUpOption } from '@lacuna/core';
-import { backendOptions, parseOptions, positiveInt, required, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, positiveInt, printUsage, required, startBackend, type Command } from '../cli_args.js';
 import { dataOptions, dataSettings, DATA_HELP, pct } from './common.js';
 
 export const trainSourceCommand: Command = {
@@ -28,10 +28,7 @@ ${DATA_HELP}`,
       out: { type: 'string' }, source: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
       arch: { type: 'string' }, ...dataOptions, resume: { type: 'boolean' }, ...backendOptions,
     });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     const out = resolve(required('dine train-source', o.out, 'out', 'DIR'));
     const steps = positiveInt('dine train-source', 'steps', o.steps, 600);
     const batchSize = positiveInt('dine train-source', 'batch', o.batch, 64);

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, data } from '@lacuna/core';
 import { evaluatePoseNet, loadPoseModel, readDataset, renderDataset, type ObjectName, type PoseDataset } from '@lacuna/epropnp';
-import { backendOptions, parseOptions, positiveInt, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, positiveInt, printUsage, startBackend, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp eval';
 
@@ -24,10 +24,7 @@ Without --data, N centred test crops are rendered (default 200, seed 1000).
   --json FILE   also write the scores as JSON (atomically)`,
   async run(argv) {
     const o = parseOptions(NAME, argv, { ...backendOptions, model: { type: 'string' }, data: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' } });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     if (!o.model) {
       console.error(`lacuna ${NAME}: --model DIR is required\n\n${this.usage}`);
       return 2;

@@ -1,12 +1,12 @@
 /** `lacuna epropnp predict`: the pose of one crop, with its uncertainty. */
 import { resolve } from 'node:path';
 import { ConfigError, data, tf } from '@lacuna/core';
-import { estimatePoses, geometry, loadPoseModel, poseDistribution, problem, readDataset, workflow, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
+import { dataset, estimatePoses, geometry, loadPoseModel, poseDistribution, problem, readDataset, workflow, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
 
-const { correspondencePicture, enlarge, poseSamplesPicture } = workflow;
+const { predictionPicture } = workflow;
 const { quaternionAngleDeg, poseToRvecTvec } = geometry;
 const { describeStatus } = problem;
-import { backendOptions, parseOptions, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, printUsage, startBackend, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp predict';
 
@@ -31,14 +31,8 @@ async function sampleCrop(path: string, index: string | undefined) {
   const ds = await readDataset(path);
   const i = index === undefined ? 0 : Number(index);
   if (!(Number.isInteger(i) && i >= 0 && i < ds.count)) throw new ConfigError(`lacuna ${NAME}: --index must be an integer in 0..${ds.count - 1} for ${path}, got '${index}'`, 'index', index);
-  const S = ds.cropSize;
-  return {
-    rgb: Float32Array.from(ds.images.subarray(i * S * S * 3, (i + 1) * S * S * 3), (v) => v / 255),
-    size: S,
-    box: Array.from(ds.boxes.subarray(i * 3, i * 3 + 3)),
-    intrinsics: ds.intrinsics,
-    truth: ds.poses.subarray(i * 7, i * 7 + 7),
-  };
+  const s = dataset.datasetSample(ds, i);
+  return { rgb: s.rgb, size: ds.cropSize, box: s.box, intrinsics: ds.intrinsics, truth: s.pose };
 }
 
 export const predictCommand: Command = {
@@ -68,10 +62,7 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
       model: { type: 'string' }, image: { type: 'string' }, box: { type: 'string' }, data: { type: 'string' }, index: { type: 'string' },
       intrinsics: { type: 'string' }, json: { type: 'string' }, picture: { type: 'string' },
     });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     const need = o.data ? ['model'] as const : ['model', 'image', 'box'] as const;
     for (const k of need) {
       if (!o[k]) {
@@ -113,17 +104,7 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
     console.log(`  Laplace std: t [${laplace.t.map((x) => (1000 * x).toFixed(1)).join(', ')}] mm, rotation [${laplace.rotDeg.map((x) => x.toFixed(2)).join(', ')}] deg about the camera axes`);
     console.log(`  AMIS (512 samples, ESS ${dist.ess.toFixed(0)}): t std [${dist.translationStd.map((x) => (1000 * x).toFixed(1)).join(', ')}] mm, rotation RMS ${dist.rotationRmsDeg.toFixed(2)} deg`);
     if (o.picture) {
-      const S = meta.inputSize, H = est.outputSize;
-      const left = correspondencePicture(rgb, S, est.weights, est.x3d, H, meta.object.halfExtent);
-      const right = poseSamplesPicture(rgb, S, box, intrinsics, dist.samples, dist.weights, [meta.object.halfExtent[0]!, 0, 0], 1);
-      const W = left.shape[1] + 4 + S;
-      const sheet = new Float32Array(S * W * 3).fill(1);
-      for (let r = 0; r < S; r++) {
-        sheet.set(left.data.subarray(r * left.shape[1] * 3, (r + 1) * left.shape[1] * 3), r * W * 3);
-        sheet.set(right.data.subarray(r * S * 3, (r + 1) * S * 3), (r * W + left.shape[1] + 4) * 3);
-      }
-      // Small crops are enlarged so the picture is readable.
-      await data.writePng(resolve(o.picture), enlarge({ data: sheet, shape: [S, W, 3] }, Math.max(1, Math.ceil(128 / S))));
+      await data.writePng(resolve(o.picture), predictionPicture(rgb, meta.inputSize, est, 0, box, intrinsics, dist, meta.object.halfExtent));
     }
     if (o.json) {
       await data.writeFileAtomic(resolve(o.json), new TextEncoder().encode(`${JSON.stringify({ status, pose: Array.from(pose), rvec: Array.from(rvec), tvec: Array.from(tvec), covariance: Array.from(cov.subarray(0, 36)), amis: { translationStd: dist.translationStd, rotationRmsDeg: dist.rotationRmsDeg, ess: dist.ess } }, null, 2)}\n`), `lacuna epropnp predict --json`);

@@ -7,7 +7,7 @@ import { dataset, render, renderDataset, writeDataset, type ObjectName } from '@
 
 const { previewSheet } = dataset;
 const { OBJECT_NAMES } = render;
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+import { parseOptions, positiveInt, printUsage, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp render';
 
@@ -59,10 +59,7 @@ Sample i depends only on (S, i).
       preview: { type: 'string' },
       'preview-count': { type: 'string' },
     });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     if (!o.object) throw new ConfigError(`lacuna ${NAME}: --object is required (${OBJECT_NAMES.join(', ')})`, 'object');
     if (!OBJECT_NAMES.includes(o.object as ObjectName)) throw new ConfigError(`lacuna ${NAME}: --object must be one of ${OBJECT_NAMES.join(', ')}, got '${o.object}'`, 'object', o.object);
     if (o.count === undefined) throw new ConfigError(`lacuna ${NAME}: --count N is required`, 'count');

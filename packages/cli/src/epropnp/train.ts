@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 
 import { loadPoseTrainConfig, parsePoseTrainConfig, trainPose, type PoseTrainConfig } from '@lacuna/epropnp';
-import { backendOptions, parseOptions, positiveInt, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, positiveInt, printUsage, startBackend, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp train';
 
@@ -42,10 +42,7 @@ Config (JSON; every field has a default except "out"):
       config: { type: 'string' }, out: { type: 'string' }, variant: { type: 'string' }, object: { type: 'string' },
       data: { type: 'string' }, steps: { type: 'string' }, resume: { type: 'boolean' }, ...backendOptions,
     });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     if (!o.config && !o.out) {
       console.error(`lacuna ${NAME}: give --config FILE or --out DIR\n\n${this.usage}`);
       return 2;

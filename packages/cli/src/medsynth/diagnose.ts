@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { data } from '@lacuna/core';
 import { loadDiagnosisConfig, parseDiagnosisConfig, runDiagnosisExperiments } from '@lacuna/medsynth/experiments';
-import { backendOptions, parseOptions, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, printUsage, startBackend, type Command } from '../cli_args.js';
 
 export const diagnoseCommand: Command = {
   name: 'diagnose',
@@ -21,10 +21,7 @@ Config (JSON; every field optional):
     "taskWeight": 0.5, "testFraction": 0.3 }`,
   async run(argv) {
     const o = parseOptions('medsynth diagnose', argv, { config: { type: 'string' }, out: { type: 'string' }, ...backendOptions });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     const config = o.config ? await loadDiagnosisConfig(resolve(o.config)) : parseDiagnosisConfig({});
     const info = await startBackend('medsynth diagnose', o);
     console.log(`lacuna medsynth diagnose: ${config.subjects} phantom subjects at ${config.voxel} mm, p ${config.ps.join(', ')}, seeds ${config.seeds.join(' ')} (${info.backend}, ${info.threads} thread(s))`);

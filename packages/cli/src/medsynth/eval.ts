@@ -5,7 +5,7 @@
  */
 import { ConfigError, data } from '@lacuna/core';
 import { evaluation, readPredictionRecord, trainingUnits, workflow } from '@lacuna/medsynth';
-import { backendOptions, parseOptions, required, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, printUsage, required, startBackend, type Command } from '../cli_args.js';
 
 const { predictionRecordPath } = workflow;
 const AXES = evaluation.VOLUME_AXES;
@@ -46,10 +46,7 @@ JSON ({volume: {mae, psnr, ssim, voxels}, slices: [{slice, ...}]}, inf PSNR as n
       axis: { type: 'string' },
       ...backendOptions,
     });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     const predPath = required('medsynth eval', o.pred, 'pred', '<file.nii[.gz]>');
     const refPath = required('medsynth eval', o.ref, 'ref', '<file.nii[.gz]>');
     const range = parseRange(o.range);

@@ -7,7 +7,7 @@ import { ConfigError } from '@lacuna/core';
 import { phantom, writePhantom } from '@lacuna/medsynth';
 
 type FieldStrength = phantom.FieldStrength;
-import { parseOptions, positiveInt, type Command } from '../cli_args.js';
+import { parseOptions, positiveInt, printUsage, type Command } from '../cli_args.js';
 
 const NAME = 'medsynth phantom';
 
@@ -58,10 +58,7 @@ subject.json (all drawn parameters, disease flag, lesions), and DIR/phantom.json
       'pet-fwhm': { type: 'string' },
       'pet-counts': { type: 'string' },
     });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     if (o.subjects === undefined) throw new ConfigError(`lacuna ${NAME}: --subjects N is required`, 'subjects');
     if (!o.out) throw new ConfigError(`lacuna ${NAME}: --out DIR is required`, 'out');
     const subjects = positiveInt(NAME, 'subjects', o.subjects, 1);

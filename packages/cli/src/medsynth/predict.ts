@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 
 import { loadSynthesisModel, predictVolume, writePrediction } from '@lacuna/medsynth';
-import { backendOptions, parseOptions, positiveInt, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, positiveInt, printUsage, startBackend, type Command } from '../cli_args.js';
 
 export const predictCommand: Command = {
   name: 'predict',
@@ -18,10 +18,7 @@ the head mask (OUT_mask.nii.gz) and a record (OUT.json: the model and its normal
 which 'lacuna medsynth eval' scores the volume as training scored its test subjects.`,
   async run(argv) {
     const o = parseOptions('medsynth predict', argv, { model: { type: 'string' }, in: { type: 'string', multiple: true }, out: { type: 'string' }, mask: { type: 'string' }, batch: { type: 'string' }, ...backendOptions });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     if (!o.model || !o.in?.length || !o.out) {
       console.error(`lacuna medsynth predict: --model, --in and --out are required\n\n${this.usage}`);
       return 2;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 
 import { loadTrainConfig, trainSynthesis } from '@lacuna/medsynth';
-import { backendOptions, parseOptions, positiveInt, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, positiveInt, printUsage, startBackend, type Command } from '../cli_args.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -39,10 +39,7 @@ configs: examples/medsynth/t1_to_t2_quick.json (~1.5 min on 2 cores) and
 examples/medsynth/t1_to_t2_pix2pix.json (~1 h 45 min).`,
   async run(argv) {
     const o = parseOptions('medsynth train', argv, { config: { type: 'string' }, resume: { type: 'boolean' }, steps: { type: 'string' }, ...backendOptions });
-    if (o.help) {
-      console.log(this.usage);
-      return 0;
-    }
+    if (o.help) return printUsage(this.usage);
     if (!o.config) {
       console.error(`lacuna medsynth train: --config FILE is required\n\n${this.usage}`);
       return 2;

@@ -4,12 +4,13 @@
  * positive scores higher, a tie counting ½. Sorting once and ranking tied groups by their
  * mid-rank gives it in O(n log n): AUC = (R₊ − n₊(n₊ + 1)/2) / (n₊·n₋), R₊ the positives' rank sum.
  */
-import { ShapeError, ValueError } from '../errors.js';
+import { checkCount } from '../check.js';
+import { ValueError } from '../errors.js';
 
 /** AUC of `scores` (higher = more likely positive) against labels 0/1 (or false/true); in [0, 1]. */
 export function auc(scores: ArrayLike<number>, labels: ArrayLike<number | boolean>): number {
   const n = scores.length;
-  if (labels.length !== n) throw new ShapeError(`auc: scores has ${n} entries but labels has ${labels.length}`, [n], [labels.length]);
+  checkCount(labels.length, n, () => `auc: scores has ${n} entries but labels has ${labels.length}`);
   let nPos = 0;
   for (let i = 0; i < n; i++) {
     const s = scores[i]!;

@@ -1,6 +1,7 @@
 /** Confusion matrix of integer labels. */
+import { checkSameShape } from '../check.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError, ValueError } from '../errors.js';
+import { ValueError } from '../errors.js';
 
 /**
  * K x K counts, `m[t][p]` = number of elements with target class t predicted as p (rows are
@@ -15,9 +16,7 @@ export function confusionMatrix(pred: tf.Tensor | ArrayLike<number>, target: tf.
   const t = target instanceof tf.Tensor ? target.dataSync() : target;
   const ps = pred instanceof tf.Tensor ? pred.shape : [p.length];
   const ts = target instanceof tf.Tensor ? target.shape : [t.length];
-  if (p.length !== t.length || ps.join() !== ts.join()) {
-    throw new ShapeError(`confusionMatrix: pred and target must have the same shape, got [${ps.join(', ')}] and [${ts.join(', ')}]`, ps, ts);
-  }
+  checkSameShape(ps, ts, 'confusionMatrix');
   const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < p.length; i++) {
     for (const [v, what] of [[p[i]!, 'pred'], [t[i]!, 'target']] as const) {

@@ -4,8 +4,9 @@
  * epoch, `reset` before the next. Values are stored as plain numbers, one row per sample
  * (a [B] metric gives rows of one value; a [B, K] metric such as dice gives rows of K).
  */
+import { checkCount } from '../check.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError, ValueError } from '../errors.js';
+import { ValueError } from '../errors.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -31,9 +32,7 @@ export class Cumulative {
     }
     const width = this.rows[0]?.length ?? rows[0]?.length;
     const bad = rows.find((r) => r.length !== width);
-    if (bad) {
-      throw new ShapeError(`Cumulative.append: rows must all have ${width} values, got one with ${bad.length}`, [bad.length], [width ?? 0]);
-    }
+    if (bad) checkCount(bad.length, width ?? 0, () => `Cumulative.append: rows must all have ${width} values, got one with ${bad.length}`);
     for (const r of rows) this.rows.push(r);
   }
 

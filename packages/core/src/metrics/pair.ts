@@ -1,17 +1,12 @@
 /** Shared argument handling for metrics that compare a prediction with a target. */
+import { checkSameShape } from '../check.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '../errors.js';
 
 /** Throws unless `pred` and `target` have the same shape of rank >= `minRank`. */
 export function checkPair(pred: tf.Tensor, target: tf.Tensor, fn: string, minRank = 1): void {
-  const same = pred.shape.length === target.shape.length && pred.shape.every((d, i) => d === target.shape[i]);
-  if (!same || pred.rank < minRank) {
-    throw new ShapeError(
-      `${fn}: pred and target must have the same shape of rank >= ${minRank}, got [${pred.shape.join(', ')}] and [${target.shape.join(', ')}]`,
-      pred.shape,
-      target.shape,
-    );
-  }
+  checkSameShape(pred.shape, target.shape, fn);
+  if (pred.rank < minRank) throw new ShapeError(`${fn}: pred and target must have rank >= ${minRank}, got [${pred.shape.join(', ')}]`, pred.shape, ['rank >= ' + minRank]);
 }
 
 /** Mean over every axis but the first: [B, ...] -> [B]. */

@@ -11,11 +11,12 @@
  * Restoring sets weights into already-built models by position (shapes checked), so the
  * training script rebuilds its models as usual and then loads.
  */
+import { checkCount, checkSameShape } from '../check.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IOError, ShapeError, ValueError } from '../errors.js';
+import { IOError, ValueError } from '../errors.js';
 import { writeDirAtomic, writeFileSynced } from './atomic_dir.js';
 import { fileIOHandler, MODEL_JSON, WEIGHTS_BIN, weightBytes } from './file_io_handler.js';
 import type { Optimizer, OptimizerKind } from './optimizer.js';
@@ -221,14 +222,10 @@ export async function loadModelWeights(model: tfl.LayersModel, dir: string): Pro
   const tensors = decodeInOrder(bytes, specs, join(dir, paths[0] ?? WEIGHTS_BIN));
   try {
     const weights = model.weights;
-    if (weights.length !== tensors.length) {
-      throw new ShapeError(`loadModelWeights: model '${model.name}' has ${weights.length} weights, ${dir} has ${tensors.length}`, [tensors.length], [weights.length]);
-    }
+    checkCount(tensors.length, weights.length, () => `loadModelWeights: model '${model.name}' has ${weights.length} weights, ${dir} has ${tensors.length}`);
     weights.forEach((w, i) => {
       const t = tensors[i]!;
-      if (w.shape.length !== t.shape.length || w.shape.some((d, j) => d !== t.shape[j])) {
-        throw new ShapeError(`loadModelWeights: weight ${i} (${w.originalName}) of '${model.name}' is [${w.shape.join(', ')}], ${dir} has [${t.shape.join(', ')}] (${specs[i]!.name})`, t.shape, w.shape.map((d) => d ?? -1));
-      }
+      checkSameShape(t.shape, w.shape.map((d) => d ?? -1), 'loadModelWeights', ['saved', 'model'], () => `loadModelWeights: weight ${i} (${w.originalName}) of '${model.name}' is [${w.shape.join(', ')}], ${dir} has [${t.shape.join(', ')}] (${specs[i]!.name})`);
     });
     model.setWeights(tensors);
   } finally {

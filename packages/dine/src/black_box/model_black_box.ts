@@ -2,7 +2,7 @@
  * A black box around an in-process model: softmax of its logits, computed in inference mode
  * in batches. Only the probabilities leave it.
  */
-import { tf, ShapeError, type tfl } from '@lacuna/core';
+import { tf, type tfl, checkSameShape } from '@lacuna/core';
 import { inputBatch, type ImageBatch } from '../data/digit_set.js';
 import type { BlackBoxPredictor } from './predictor.js';
 
@@ -21,9 +21,7 @@ export class ModelBlackBox implements BlackBoxPredictor {
 /** softmax(model(x)) for every image: [count, K] (inference mode, batches of `batchSize`). */
 export function predictProbabilities(model: tfl.LayersModel, images: ImageBatch, batchSize = 500): Float32Array {
   const [, h, w] = model.inputs[0]!.shape as number[];
-  if (h !== images.height || w !== images.width) {
-    throw new ShapeError(`model '${model.name}' takes ${h}x${w} images, got ${images.height}x${images.width}`, [images.height, images.width], [h!, w!]);
-  }
+  checkSameShape([images.height, images.width], [h!, w!], 'ModelBlackBox', ['images', 'model'], () => `model '${model.name}' takes ${h}x${w} images, got ${images.height}x${images.width}`);
   const k = (model.outputs[0]!.shape as number[])[1]!;
   const out = new Float32Array(images.count * k);
   for (let start = 0; start < images.count; start += batchSize) {

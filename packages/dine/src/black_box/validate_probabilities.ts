@@ -4,7 +4,7 @@
  * (float drift, rounding in JSON) is divided by its sum and reported once through `warn`;
  * anything worse is an error naming the item (its index in the batch) and the black box.
  */
-import { ShapeError, ValueError } from '@lacuna/core';
+import { ValueError, checkCount } from '@lacuna/core';
 
 export interface ValidateOptions {
   /** |Σ − 1| above this is an error. Default 1e-3. */
@@ -22,15 +22,15 @@ export function validateProbabilities(rows: ArrayLike<number> | readonly unknown
   const out = new Float32Array(count * numClasses);
   if (Array.isArray(rows)) {
     // Parsed JSON: one array per image.
-    if (rows.length !== count) throw new ShapeError(`black box ${source}: returned ${rows.length} rows for ${count} images`, [rows.length], [count]);
+    checkCount(rows.length, count, () => `black box ${source}: returned ${rows.length} rows for ${count} images`);
     for (let i = 0; i < count; i++) {
       const row = (rows as readonly unknown[])[i];
       if (!Array.isArray(row)) throw new ValueError(`black box ${source}: item ${item(i)}: expected an array of ${numClasses} probabilities, got ${JSON.stringify(row)?.slice(0, 40)}`);
-      if (row.length !== numClasses) throw new ShapeError(`black box ${source}: item ${item(i)}: row has ${row.length} values, expected ${numClasses}`, [row.length], [numClasses]);
+      checkCount(row.length, numClasses, () => `black box ${source}: item ${item(i)}: row has ${row.length} values, expected ${numClasses}`);
       for (let k = 0; k < numClasses; k++) out[i * numClasses + k] = typeof row[k] === 'number' ? row[k] : NaN;
     }
   } else {
-    if (rows.length !== count * numClasses) throw new ShapeError(`black box ${source}: returned ${rows.length} values for ${count} images of ${numClasses} classes`, [rows.length], [count * numClasses]);
+    checkCount(rows.length, count * numClasses, () => `black box ${source}: returned ${rows.length} values for ${count} images of ${numClasses} classes`);
     for (let j = 0; j < rows.length; j++) out[j] = (rows as ArrayLike<number>)[j]!;
   }
   let renormalised = 0;

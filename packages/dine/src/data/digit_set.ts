@@ -3,7 +3,7 @@
  * (white ink on black, 0..255) so that an image's bytes identify it (the black-box cache keys
  * on them), optional labels, and the conversion to a network input batch.
  */
-import { tf, ShapeError, ValueError } from '@lacuna/core';
+import { tf, ValueError, checkCount } from '@lacuna/core';
 
 /** Images as a black box receives them. */
 export interface ImageBatch {
@@ -27,12 +27,8 @@ export interface DigitSet extends ImageBatch {
 /** Checks that pixels and labels agree with count/height/width; returns the set. */
 export function checkDigitSet<T extends DigitSet>(set: T): T {
   const need = set.count * set.height * set.width;
-  if (set.pixels.length !== need) {
-    throw new ShapeError(`digit set '${set.name}': ${set.pixels.length} pixels for ${set.count} images of ${set.height}x${set.width} (need ${need})`, [set.pixels.length], [need]);
-  }
-  if (set.labels && set.labels.length !== set.count) {
-    throw new ShapeError(`digit set '${set.name}': ${set.labels.length} labels for ${set.count} images`, [set.labels.length], [set.count]);
-  }
+  checkCount(set.pixels.length, need, () => `digit set '${set.name}': ${set.pixels.length} pixels for ${set.count} images of ${set.height}x${set.width} (need ${need})`);
+  if (set.labels) checkCount(set.labels.length, set.count, () => `digit set '${set.name}': ${set.labels!.length} labels for ${set.count} images`);
   return set;
 }
 

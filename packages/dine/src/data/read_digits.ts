@@ -4,7 +4,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { data, IOError, ShapeError } from '@lacuna/core';
+import { data, IOError, checkShape, checkSameShape } from '@lacuna/core';
 import { checkDigitSet, type DigitSet } from './digit_set.js';
 
 /** Images [N, H, W] uint8 (and labels [N] uint8 when a labels file is given). */
@@ -18,9 +18,7 @@ export async function readIdxDigits(imagesPath: string, labelsPath?: string, nam
   let labels: Int32Array | null = null;
   if (labelsPath) {
     const l = await data.readIdx(labelsPath);
-    if (l.shape.length !== 1 || l.shape[0] !== count) {
-      throw new ShapeError(`readIdxDigits: ${labelsPath} has shape [${l.shape.join(', ')}], ${imagesPath} has ${count} images`, l.shape, [count]);
-    }
+    checkShape(l.shape, [count], `readIdxDigits: ${labelsPath} (labels of the ${count} images of ${imagesPath})`);
     labels = Int32Array.from(l.data as ArrayLike<number>);
   }
   return checkDigitSet({ pixels: new Uint8Array(images.data as Uint8Array), labels, count, height, width, name });
@@ -59,8 +57,8 @@ export async function readPngDigits(dir: string, name = dir): Promise<DigitSet> 
     if (i === 0) {
       height = h; width = w;
       pixels = new Uint8Array(files.length * h * w);
-    } else if (h !== height || w !== width) {
-      throw new ShapeError(`readPngDigits: ${files[i]!.path} is ${h}x${w}, the first image is ${height}x${width}`, [h, w], [height, width]);
+    } else {
+      checkSameShape([h, w], [height, width], `readPngDigits: ${files[i]!.path} and ${files[0]!.path}`, ['this image', 'the first']);
     }
     const channels = Math.min(c, 3);
     for (let p = 0; p < h * w; p++) {

@@ -4,7 +4,7 @@
  * the same λ ~ Beta(0.3, 0.3), where the targets are the student's own (detached)
  * predictions on the unmixed images; the loss is KL(mixed targets ‖ student(mixed inputs)).
  */
-import { tf, ShapeError, stopGradient } from '@lacuna/core';
+import { tf, stopGradient, checkCount } from '@lacuna/core';
 
 export interface MixedBatch {
   /** [B, H, W, C] λ·x + (1 − λ)·x[partner] */
@@ -14,7 +14,7 @@ export interface MixedBatch {
 }
 
 export function mixBatch(inputs: tf.Tensor4D, probs: tf.Tensor2D, lambda: number, partner: Int32Array): MixedBatch {
-  if (partner.length !== inputs.shape[0]) throw new ShapeError(`mixBatch: partner has ${partner.length} entries for a batch of ${inputs.shape[0]}`, [partner.length], [inputs.shape[0]]);
+  checkCount(partner.length, inputs.shape[0], () => `mixBatch: partner has ${partner.length} entries for a batch of ${inputs.shape[0]}`);
   return tf.tidy(() => {
     // Rows are permuted by a 0/1 matrix product rather than tf.gather: gather's gradient
     // (UnsortedSegmentSum) has no wasm kernel, and the tape differentiates through it even

@@ -3,7 +3,7 @@ export { randomPose } from './random_pose.js';
 export type { PoseSamplingOptions } from './random_pose.js';
 export { renderSample } from './render_sample.js';
 export type { PoseSample, SampleOptions, ZoomInOptions } from './render_sample.js';
-export { renderDataset, sampleRandom } from './pose_dataset.js';
+export { renderDataset, sampleRandom, datasetSample } from './pose_dataset.js';
 export type { PoseDataset, RenderDatasetOptions } from './pose_dataset.js';
 export { decodeDataset, encodeDataset, readDataset, writeDataset } from './dataset_file.js';
 export { previewSheet } from './preview.js';

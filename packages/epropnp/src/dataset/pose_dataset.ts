@@ -89,3 +89,14 @@ export function renderDataset(options: RenderDatasetOptions): PoseDataset {
   }
   return ds;
 }
+
+/** Sample `i` of a data set: its crop as RGB in [0, 1] [S, S, 3], its crop box [cx, cy, size] and its true pose [7]. */
+export function datasetSample(ds: PoseDataset, i: number): { rgb: Float32Array; box: number[]; pose: Float64Array } {
+  if (!(Number.isInteger(i) && i >= 0 && i < ds.count)) throw new ValueError(`datasetSample: index ${i} is outside 0..${ds.count - 1}`);
+  const S = ds.cropSize;
+  return {
+    rgb: Float32Array.from(ds.images.subarray(i * S * S * 3, (i + 1) * S * S * 3), (v) => v / 255),
+    box: Array.from(ds.boxes.subarray(i * 3, i * 3 + 3)),
+    pose: ds.poses.slice(i * 7, i * 7 + 7),
+  };
+}

@@ -5,7 +5,7 @@
  *   per image axis (>= 0), K [B, 9] camera matrices, lb/ub [B, 2] optional clipping bounds,
  *   delta [B] the Huber threshold.
  */
-import { ShapeError, ValueError } from '@lacuna/core';
+import { ShapeError, ValueError, checkCount } from '@lacuna/core';
 import type { Camera } from '../geometry/camera.js';
 import { adaptiveDelta, DEFAULT_RELATIVE_DELTA, MIN_SPREAD_OF_FOCAL } from '../cost/huber.js';
 import { symmetricEigen } from '../linalg/dense.js';
@@ -67,7 +67,7 @@ export function makePnPBatch(input: PnPBatchInput): PnPBatch {
   const B = input.B ?? input.x3d.length / (N * 3);
   if (!Number.isInteger(B) || B < 0) throw new ShapeError(`PnP: x3d has ${input.x3d.length} numbers, not a multiple of N*3 = ${N * 3}`, [input.x3d.length], ['B', N, 3]);
   const expect = (name: string, arr: ArrayLike<number>, per: number) => {
-    if (arr.length !== B * N * per) throw new ShapeError(`PnP: ${name} must be [B=${B}, N=${N}, ${per}] (${B * N * per} numbers), got ${arr.length}`, [arr.length], [B, N, per]);
+    checkCount(arr.length, B * N * per, () => `PnP: ${name} must be [B=${B}, N=${N}, ${per}] (${B * N * per} numbers), got ${arr.length}`);
   };
   expect('x3d', input.x3d, 3);
   expect('x2d', input.x2d, 2);
@@ -75,7 +75,7 @@ export function makePnPBatch(input: PnPBatchInput): PnPBatch {
   const dof = input.dof ?? 6;
   if (dof !== 4 && dof !== 6) throw new ValueError(`PnP: dof must be 4 or 6, got ${dof}`);
   const cameras = Array.isArray(input.camera) ? (input.camera as readonly Camera[]) : null;
-  if (cameras && cameras.length !== B) throw new ShapeError(`PnP: got ${cameras.length} cameras for ${B} problems`, [cameras.length], [B]);
+  if (cameras) checkCount(cameras.length, B, () => `PnP: got ${cameras.length} cameras for ${B} problems`);
   const cam0 = cameras ? cameras[0] : (input.camera as Camera);
   const zMin = cam0?.zMin ?? 0.01;
   const x3d = Float64Array.from(input.x3d);

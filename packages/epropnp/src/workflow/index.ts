@@ -11,5 +11,5 @@ export { savePoseModel, loadPoseModel, POSE_MODEL_FORMAT } from './pose_model.js
 export type { PoseModelMeta, LoadedPoseModel } from './pose_model.js';
 export { poseDistribution, densityPeaks, multiModePoseSamples } from './pose_distribution.js';
 export type { PoseDistribution } from './pose_distribution.js';
-export { correspondencePicture, poseSamplesPicture, orientationProfile, barChart, enlarge } from './pose_pictures.js';
+export { correspondencePicture, poseSamplesPicture, predictionPicture, orientationProfile, barChart, enlarge } from './pose_pictures.js';
 export type { RgbImage } from './pose_pictures.js';

@@ -7,6 +7,7 @@
 import { projectPoints, makeCamera, type Intrinsics } from '../geometry/camera.js';
 import { costAt } from '../cost/reprojection.js';
 import type { PnPBatch } from '../problem/pnp_batch.js';
+import type { PoseEstimates } from './estimate_pose.js';
 import { quaternionToMatrix, matrixToQuaternion } from '../geometry/rotation.js';
 import { axisAngleMatrix } from '../render/mesh.js';
 
@@ -158,4 +159,25 @@ export function enlarge(image: RgbImage, factor: number): RgbImage {
   const out = new Float32Array(H * W * 3);
   for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) for (let k = 0; k < 3; k++) out[(r * W + c) * 3 + k] = image.data[(Math.floor(r / factor) * w + Math.floor(c / factor)) * 3 + k]!;
   return { data: out, shape: [H, W, 3] };
+}
+
+/**
+ * The picture of one prediction, as `lacuna epropnp predict --picture` writes it: crop |
+ * weight map | object coordinates, then the crop with the pose samples; small crops are
+ * enlarged to at least 128 px so it is readable.
+ */
+export function predictionPicture(
+  crop: ArrayLike<number>, S: number, est: Pick<PoseEstimates, 'weights' | 'x3d' | 'outputSize'>, b: number, box: readonly number[], intrinsics: Intrinsics,
+  dist: { samples: Float64Array; weights: Float64Array }, halfExtent: readonly number[],
+): RgbImage {
+  const H = est.outputSize;
+  const left = correspondencePicture(crop, S, est.weights.subarray(b * H * H, (b + 1) * H * H), est.x3d.subarray(b * H * H * 3, (b + 1) * H * H * 3), H, halfExtent);
+  const right = poseSamplesPicture(crop, S, box, intrinsics, dist.samples, dist.weights, [halfExtent[0]!, 0, 0], 1);
+  const W = left.shape[1] + 4 + S;
+  const sheet = new Float32Array(S * W * 3).fill(1);
+  for (let r = 0; r < S; r++) {
+    sheet.set(left.data.subarray(r * left.shape[1] * 3, (r + 1) * left.shape[1] * 3), r * W * 3);
+    sheet.set(right.data.subarray(r * S * 3, (r + 1) * S * 3), (r * W + left.shape[1] + 4) * 3);
+  }
+  return enlarge({ data: sheet, shape: [S, W, 3] }, Math.max(1, Math.ceil(128 / S)));
 }

@@ -11,7 +11,7 @@
  * [N, H, W, 1]; masks are Uint8Array [N, H, W], nonzero inside.
  */
 import { readFile } from 'node:fs/promises';
-import { IOError, ShapeError, ValueError, data } from '@lacuna/core';
+import { IOError, ValueError, data, checkCount, checkShape } from '@lacuna/core';
 import type { SliceStack } from '../data/slice_stack.js';
 import {
   checkStack,
@@ -41,9 +41,7 @@ export interface ForestSynthesisJSON {
 }
 
 function checkMask(mask: Uint8Array | undefined, n: number, h: number, w: number, what: string): void {
-  if (mask !== undefined && mask.length !== n * h * w) {
-    throw new ShapeError(`${what}: mask has ${mask.length} values, the slices [${n}, ${h}, ${w}] need ${n * h * w}`, [mask.length], [n, h, w]);
-  }
+  if (mask !== undefined) checkCount(mask.length, n * h * w, () => `${what}: mask has ${mask.length} values, the slices [${n}, ${h}, ${w}] need ${n * h * w}`);
 }
 
 /** Flat [N, H, W] indexes of the voxels inside the mask (all voxels without one), increasing. */
@@ -78,7 +76,7 @@ export class ForestSynthesisModel {
    */
   predict(source: SliceStack, mask?: Uint8Array, fill: number = this.background): SliceStack {
     const [n, h, w, c] = checkStack(source, 'ForestSynthesisModel.predict: source');
-    if (c !== this.channels) throw new ShapeError(`ForestSynthesisModel.predict: source has ${c} channel(s), the model was trained on ${this.channels}`, [...source.shape], ['N', 'H', 'W', this.channels]);
+    checkCount(c, this.channels, () => `ForestSynthesisModel.predict: source has ${c} channel(s), the model was trained on ${this.channels}`);
     checkMask(mask, n, h, w, 'ForestSynthesisModel.predict');
     const per = h * w;
     const nf = this.forest.nFeatures;
@@ -134,9 +132,7 @@ export class ForestSynthesisModel {
 export function fitForestSynthesis(source: SliceStack, target: SliceStack, mask?: Uint8Array, options: ForestSynthesisOptions = {}): ForestSynthesisModel {
   const [n, h, w, c] = checkStack(source, 'fitForestSynthesis: source');
   checkStack(target, 'fitForestSynthesis: target');
-  if (target.shape[0] !== n || target.shape[1] !== h || target.shape[2] !== w || target.shape[3] !== 1) {
-    throw new ShapeError(`fitForestSynthesis: target must be [${n}, ${h}, ${w}, 1] to match the source, got [${target.shape.join(', ')}]`, [...target.shape], [n, h, w, 1]);
-  }
+  checkShape(target.shape, [n, h, w, 1], 'fitForestSynthesis', () => `fitForestSynthesis: target must be [${n}, ${h}, ${w}, 1] to match the source, got [${target.shape.join(', ')}]`);
   checkMask(mask, n, h, w, 'fitForestSynthesis');
   const features = resolveFeatureOptions(options);
   const maxSamples = options.maxSamples ?? 100_000;

@@ -19,7 +19,7 @@
  *     half-width s centred at the voxel (clipped to the slice).
  * Box means come from an integral image (summed-area table, float64), O(1) each.
  */
-import { ConfigError, ShapeError, ValueError } from '@lacuna/core';
+import { ConfigError, ShapeError, ValueError, checkCount } from '@lacuna/core';
 import type { SliceStack } from '../data/slice_stack.js';
 
 export interface PatchFeatureOptions {
@@ -174,9 +174,7 @@ export function checkStack(stack: SliceStack, what: string): [number, number, nu
     throw new ShapeError(`${what}: shape must be [N, H, W, C] with positive integers, got [${shape.join(', ')}]`, [...shape], ['N', 'H', 'W', 'C']);
   }
   const [n, h, w, c] = shape;
-  if (stack.data.length !== n * h * w * c) {
-    throw new ShapeError(`${what}: data has ${stack.data.length} values, shape [${shape.join(', ')}] needs ${n * h * w * c}`, [stack.data.length], [n * h * w * c]);
-  }
+  checkCount(stack.data.length, n * h * w * c, () => `${what}: data has ${stack.data.length} values, shape [${shape.join(', ')}] needs ${n * h * w * c}`);
   return [n, h, w, c];
 }
 

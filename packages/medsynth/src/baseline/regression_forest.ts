@@ -15,7 +15,7 @@
  * ml-cart 2.1.1) re-splits the whole node for every candidate threshold, O(n²) per feature per
  * node: bench/forest_libs.ts measures it.
  */
-import { ConfigError, ShapeError, ValueError, data } from '@lacuna/core';
+import { ConfigError, ShapeError, ValueError, data, checkCount } from '@lacuna/core';
 
 export interface RegressionForestOptions {
   /** Number of trees. Default 30. */
@@ -431,7 +431,7 @@ export function fitRegressionForest(x: Float32Array, y: Float32Array, nFeatures:
   if (!Number.isInteger(p) || p < 1) throw new ValueError(`fitRegressionForest: nFeatures must be a positive integer, got ${p}`);
   const n = y.length;
   if (n < 1) throw new ValueError('fitRegressionForest: no training samples');
-  if (x.length !== n * p) throw new ShapeError(`fitRegressionForest: x has ${x.length} values, y has ${n} targets of ${p} features (${n * p} values)`, [x.length], [n, p]);
+  checkCount(x.length, n * p, () => `fitRegressionForest: x has ${x.length} values, y has ${n} targets of ${p} features (${n * p} values)`);
   for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) throw new ValueError(`fitRegressionForest: x[${Math.floor(i / p)}, ${i % p}] is ${x[i]} (must be finite)`);
   for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) throw new ValueError(`fitRegressionForest: y[${i}] is ${y[i]} (must be finite)`);
   const o = resolveForestOptions(options, p);

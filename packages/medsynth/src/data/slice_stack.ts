@@ -6,7 +6,7 @@
  * can be padded at the bottom/right to a multiple (a U-Net of depth d needs 2^d); `cropSlices`
  * undoes it.
  */
-import { ShapeError, ValueError } from '@lacuna/core';
+import { ShapeError, ValueError, checkCount, checkShape } from '@lacuna/core';
 
 /** Slices, channels last. */
 export interface SliceStack {
@@ -44,7 +44,7 @@ export function sliceRange(nz: number, slices?: readonly [number, number]): [num
 export function axialStack(volumes: readonly Float32Array[], dims: readonly [number, number, number], options: AxialStackOptions = {}): SliceStack {
   const [nx, ny, nz] = dims;
   for (const [c, v] of volumes.entries()) {
-    if (v.length !== nx * ny * nz) throw new ShapeError(`axialStack: volume ${c} has ${v.length} voxels, the grid ${nx}x${ny}x${nz} has ${nx * ny * nz}`, [v.length], [nx * ny * nz]);
+    checkCount(v.length, nx * ny * nz, () => `axialStack: volume ${c} has ${v.length} voxels, the grid ${nx}x${ny}x${nz} has ${nx * ny * nz}`);
   }
   const r = options.context ?? 0;
   const m = options.multiple ?? 1;
@@ -93,7 +93,7 @@ export function concatStacks(stacks: readonly SliceStack[]): SliceStack {
   const [, h, w, c] = stacks[0]!.shape;
   let n = 0;
   for (const s of stacks) {
-    if (s.shape[1] !== h || s.shape[2] !== w || s.shape[3] !== c) throw new ShapeError(`concatStacks: stack [${s.shape}] does not match [*, ${h}, ${w}, ${c}]`, [...s.shape], ['N', h, w, c]);
+    checkShape(s.shape, ['N', h, w, c], 'concatStacks', () => `concatStacks: stack [${s.shape}] does not match [*, ${h}, ${w}, ${c}]`);
     n += s.shape[0];
   }
   const out = new Float32Array(n * h * w * c);

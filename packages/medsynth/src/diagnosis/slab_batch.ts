@@ -8,7 +8,7 @@
  * a left–right flip (the phantom's disease is bilateral, so the label is kept) and an integer
  * shift of up to `shiftPx` pixels per axis, filling with −1 (background).
  */
-import { tf, data, ShapeError } from '@lacuna/core';
+import { tf, data, checkCount } from '@lacuna/core';
 import type { SlabCohort } from './slab_cohort.js';
 
 export interface Augmentation {
@@ -84,7 +84,7 @@ export function slabChannels(mri: tf.Tensor4D, pet: tf.Tensor4D | null, slices: 
   return tf.tidy(() => {
     const x = pet ? tf.concat([mri, pet], 3) : mri; // [B·S, H, W, C]
     const [bs, h, w, c] = x.shape;
-    if (bs % slices !== 0) throw new ShapeError(`slabChannels: ${bs} slices is not a multiple of ${slices} per subject`, [bs], [`k·${slices}`]);
+    checkCount(bs % slices, 0, () => `slabChannels: ${bs} slices is not a multiple of ${slices} per subject`);
     const b = bs / slices;
     return tf.reshape(tf.transpose(tf.reshape(x, [b, slices, h, w, c]), [0, 2, 3, 1, 4]), [b, h, w, slices * c]) as tf.Tensor4D;
   });

@@ -4,7 +4,7 @@
  * SSIM (Wang et al. 2004: 11×11 Gaussian window, σ 1.5; the SSIM map of each slice averaged
  * over the masked pixels where the window fits).
  */
-import { ShapeError, ValueError, metrics, tf } from '@lacuna/core';
+import { ValueError, metrics, tf, checkCount } from '@lacuna/core';
 
 export interface SynthesisScores {
   readonly mae: number;
@@ -56,7 +56,7 @@ export function synthesisMetrics(pred: Float32Array, ref: Float32Array, dims: re
   const [nx, ny, nz] = dims;
   const n = nx * ny * nz;
   for (const [name, a] of [['pred', pred], ['ref', ref], ['mask', mask]] as const) {
-    if (a && a.length !== n) throw new ShapeError(`synthesisMetrics: ${name} has ${a.length} voxels, the grid ${nx}x${ny}x${nz} has ${n}`, [a.length], [n]);
+    if (a) checkCount(a.length, n, () => `synthesisMetrics: ${name} has ${a.length} voxels, the grid ${nx}x${ny}x${nz} has ${n}`);
   }
   if (mask && !mask.some((m) => m > 0)) throw new ValueError('synthesisMetrics: the mask has no voxels');
   const range = options.dataRange ?? maskedRange(ref, mask);

@@ -5,7 +5,7 @@
  * absolute differences are averaged over layers; pix2pixHD sums them with weight
  * 4/(nLayers + 1) each, i.e. 4 × this average, then multiplies by λ_feat = 10.
  */
-import { tf, ShapeError, ValueError, stopGradient } from '@lacuna/core';
+import { tf, ValueError, stopGradient, checkSameShape } from '@lacuna/core';
 
 /** mean over layers i of mean |fake_i − detach(real_i)|: a scalar. */
 export function featureMatchingLoss(realFeats: readonly tf.Tensor[], fakeFeats: readonly tf.Tensor[]): tf.Scalar {
@@ -14,9 +14,7 @@ export function featureMatchingLoss(realFeats: readonly tf.Tensor[], fakeFeats: 
   }
   realFeats.forEach((r, i) => {
     const f = fakeFeats[i]!;
-    if (r.rank !== f.rank || !r.shape.every((d, k) => d === f.shape[k])) {
-      throw new ShapeError(`featureMatchingLoss: layer ${i} shapes differ: real [${r.shape.join(', ')}], fake [${f.shape.join(', ')}]`, f.shape, r.shape);
-    }
+    checkSameShape(r.shape, f.shape, `featureMatchingLoss: layer ${i}`, ['real', 'fake']);
   });
   return tf.tidy(() => {
     const perLayer = realFeats.map((r, i) => tf.mean(tf.abs(tf.sub(fakeFeats[i]!, stopGradient(r)))));

@@ -6,7 +6,7 @@
  * trained in Lacuna; it runs in inference mode and its weights are never updated here (an
  * optimiser only updates the variables it is given).
  */
-import { tf, tfl, nn, ShapeError, ValueError, stopGradient } from '@lacuna/core';
+import { tf, tfl, nn, ValueError, stopGradient, checkCount } from '@lacuna/core';
 import { checkSameImages } from './image_pair.js';
 
 // A feature model is a new graph over the same layers; build it once per (net, layers).
@@ -39,9 +39,7 @@ export function perceptualLoss(
     throw new ValueError(`perceptualLoss: need one finite weight >= 0 per layer (${layers.length}), got [${w.join(', ')}]`);
   }
   const inC = net.inputs[0]!.shape[3];
-  if (inC != null && inC !== pred.shape[3]) {
-    throw new ShapeError(`perceptualLoss: net '${net.name}' takes ${inC} channels, images have ${pred.shape[3]}`, pred.shape, ['B', 'H', 'W', inC]);
-  }
+  if (inC != null) checkCount(pred.shape[3]!, inC, () => `perceptualLoss: net '${net.name}' takes ${inC} channels, images have ${pred.shape[3]}`);
   const features = featuresOf(net, layers);
   return tf.tidy(() => {
     const asList = (x: tf.Tensor | tf.Tensor[]) => (Array.isArray(x) ? x : [x]);

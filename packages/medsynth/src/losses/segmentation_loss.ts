@@ -11,7 +11,7 @@
  *   reference distribution q = softmax(refLogits), held constant, and p = softmax(logits),
  *   averaged over pixels. Both have the same gradient w.r.t. the logits; KL is 0 at p = q.
  */
-import { losses, tf, ShapeError, ValueError, stopGradient } from '@lacuna/core';
+import { losses, tf, ShapeError, ValueError, stopGradient, checkShape, checkSameShape } from '@lacuna/core';
 
 const DICE_SMOOTH = 1e-5;
 
@@ -60,9 +60,8 @@ export function segmentationLoss(logits: tf.Tensor4D, labels: tf.Tensor3D, optio
  * to p = softmax(logits). Both [B, H, W, K].
  */
 export function softTargetDivergence(refLogits: tf.Tensor4D, logits: tf.Tensor4D, kind: Divergence = 'kl'): tf.Scalar {
-  if (refLogits.rank !== 4 || logits.rank !== 4 || !refLogits.shape.every((d, i) => d === logits.shape[i])) {
-    throw new ShapeError(`softTargetDivergence: reference and logits must be equal [B, H, W, K] shapes, got [${refLogits.shape.join(', ')}] and [${logits.shape.join(', ')}]`, logits.shape, refLogits.shape);
-  }
+  checkShape(logits.shape, ['B', 'H', 'W', 'K'], 'softTargetDivergence logits');
+  checkSameShape(refLogits.shape, logits.shape, 'softTargetDivergence', ['reference', 'logits']);
   if (!DIVERGENCES.includes(kind)) throw new ValueError(`softTargetDivergence: kind must be one of ${DIVERGENCES.join(', ')}, got '${kind}'`);
   return tf.tidy(() => {
     const logQ = stopGradient(tf.logSoftmax(refLogits));

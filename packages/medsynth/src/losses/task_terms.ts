@@ -18,7 +18,7 @@
  * F runs in inference mode here (training: false); only G's variables (or whichever the
  * caller differentiates) are updated from these terms.
  */
-import { tf, nn, lookUpOption, ConfigError, ShapeError, type tfl, stopGradient } from '@lacuna/core';
+import { tf, nn, lookUpOption, ConfigError, type tfl, stopGradient, checkSameShape } from '@lacuna/core';
 import { huThresholdLoss, type HuClassOptions } from '../task/hu_classes.js';
 import { FEATURE_DEPTHS, segmenterFeatureLayer, type FeatureDepth } from '../task/segmenter.js';
 import { DIVERGENCES, segmentationLoss, softTargetDivergence, type Divergence } from './segmentation_loss.js';
@@ -126,9 +126,7 @@ export function taskTerm(cfg: TaskTermConfig, ctx: TaskTermContext): tf.Scalar {
     if (v === undefined) throw new ConfigError(`taskTerm: kind '${cfg.kind}' needs ${what}`, what === 'net' ? 'task.net' : what, undefined);
     return v;
   };
-  if (real && (real.rank !== fake.rank || !real.shape.every((d, i) => d === fake.shape[i]))) {
-    throw new ShapeError(`taskTerm: real [${real.shape.join(', ')}] and fake [${fake.shape.join(', ')}] differ`, real.shape, fake.shape);
-  }
+  if (real) checkSameShape(real.shape, fake.shape, 'taskTerm', ['real', 'fake']);
   switch (lookUpOption(cfg.kind, TASK_TERM_KINDS, 'task.term.kind')) {
     case 'supervised':
       return supervisedTaskLoss(need(net, 'net'), fake, need(labels, 'labels'), { dice: cfg.dice, classWeights: cfg.classWeights });

@@ -26,7 +26,7 @@
  * seeded: two trainers built from the same config give the same losses step for step.
  * Use `models()` and `optimizers()` with core `train.runTraining` for checkpoints and resume.
  */
-import { tf, nn, train, ConfigError, ShapeError, type tfl } from '@lacuna/core';
+import { tf, nn, train, ConfigError, type tfl, checkShape } from '@lacuna/core';
 import { ganLoss } from '../losses/adversarial.js';
 import { featureMatchingLoss } from '../losses/feature_matching.js';
 import { checkMask } from '../losses/masked_mean.js';
@@ -324,14 +324,10 @@ export class SynthesisTrainer {
   }
 
   private checkBatch(source: tf.Tensor, target: tf.Tensor, mask: tf.Tensor | undefined): void {
-    const [b, h, w, cs] = source.shape;
-    if (source.rank !== 4 || cs !== this.sourceChannels) {
-      throw new ShapeError(`SynthesisTrainer.step: source must be [B, H, W, ${this.sourceChannels}], got [${source.shape.join(', ')}]`, source.shape, ['B', 'H', 'W', this.sourceChannels]);
-    }
+    const [b, h, w] = source.shape;
+    checkShape(source.shape, ['B', 'H', 'W', this.sourceChannels], 'SynthesisTrainer.step', () => `SynthesisTrainer.step: source must be [B, H, W, ${this.sourceChannels}], got [${source.shape.join(', ')}]`);
     const t = target.shape;
-    if (target.rank !== 4 || t[0] !== b || t[1] !== h || t[2] !== w || t[3] !== this.targetChannels) {
-      throw new ShapeError(`SynthesisTrainer.step: target must be [${b}, ${h}, ${w}, ${this.targetChannels}], got [${t.join(', ')}]`, target.shape, [b!, h!, w!, this.targetChannels]);
-    }
+    checkShape(t, [b!, h!, w!, this.targetChannels], 'SynthesisTrainer.step', () => `SynthesisTrainer.step: target must be [${b}, ${h}, ${w}, ${this.targetChannels}], got [${t.join(', ')}]`);
     if (mask) checkMask(mask, target, 'SynthesisTrainer.step');
   }
 

@@ -19,7 +19,7 @@
  * in [0, 1]; with hard memberships it is the fraction of pixels whose HU class differs. The
  * gradient only flows where G's HU is within a few τ of a threshold.
  */
-import { tf, ShapeError, ValueError, stopGradient } from '@lacuna/core';
+import { tf, ValueError, stopGradient, checkSameShape, checkShape } from '@lacuna/core';
 
 export const HU_CLASSES = ['air', 'fat', 'soft', 'bone'] as const;
 /** Class boundaries in HU, ascending: air|fat, fat|soft tissue, soft tissue|bone. */
@@ -58,7 +58,7 @@ export function normalisedToHu(x: tf.Tensor, window: readonly [number, number] =
 
 /** Soft class memberships of normalised CT [B, H, W, 1] → [B, H, W, thresholds + 1], summing to 1. */
 export function huSoftClasses(x: tf.Tensor4D, options: HuClassOptions = {}): tf.Tensor4D {
-  if (x.rank !== 4 || x.shape[3] !== 1) throw new ShapeError(`huSoftClasses: CT must be [B, H, W, 1], got [${x.shape.join(', ')}]`, x.shape, ['B', 'H', 'W', 1]);
+  checkShape(x.shape, ['B', 'H', 'W', 1], 'huSoftClasses', () => `huSoftClasses: CT must be [B, H, W, 1], got [${x.shape.join(', ')}]`);
   const { lo, hi, tau, thresholds } = resolve(options);
   return tf.tidy(() => {
     const hu = normalisedToHu(x, [lo, hi]);
@@ -71,9 +71,7 @@ export function huSoftClasses(x: tf.Tensor4D, options: HuClassOptions = {}): tf.
 
 /** Mean total-variation distance between the soft HU classes of fake and real (real held constant). */
 export function huThresholdLoss(fake: tf.Tensor4D, real: tf.Tensor4D, options: HuClassOptions = {}): tf.Scalar {
-  if (!fake.shape.every((d, i) => d === real.shape[i]) || fake.rank !== real.rank) {
-    throw new ShapeError(`huThresholdLoss: fake [${fake.shape.join(', ')}] and real [${real.shape.join(', ')}] differ`, fake.shape, real.shape);
-  }
+  checkSameShape(fake.shape, real.shape, 'huThresholdLoss', ['fake', 'real']);
   return tf.tidy(() => {
     const mFake = huSoftClasses(fake, options);
     const mReal = stopGradient(huSoftClasses(real, options));

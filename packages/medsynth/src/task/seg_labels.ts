@@ -4,7 +4,7 @@
  * the data pipeline gives images); used internally as int32 [B, H, W] after checking that
  * every value is an integer class id 0..K−1.
  */
-import { tf, ShapeError, ValueError } from '@lacuna/core';
+import { tf, ShapeError, ValueError, checkCount } from '@lacuna/core';
 
 /**
  * `labels` [B, H, W] or [B, H, W, 1] → int32 [B, H, W] (a new tensor; the input is not
@@ -30,7 +30,7 @@ export function labelIds(labels: tf.Tensor, classes: number, what: string, like?
 export function labelTensor(labels: tf.Tensor | Int32Array | Uint8Array | Float32Array, shape: readonly [number, number, number], classes: number, what: string): tf.Tensor3D {
   if (labels instanceof tf.Tensor) return labelIds(labels, classes, what);
   const [n, h, w] = shape;
-  if (labels.length !== n * h * w) throw new ShapeError(`${what}: ${labels.length} labels for ${n} images of ${h}×${w} (need ${n * h * w})`, [labels.length], [n * h * w]);
+  checkCount(labels.length, n * h * w, () => `${what}: ${labels.length} labels for ${n} images of ${h}×${w} (need ${n * h * w})`);
   const t = tf.tensor3d(Float32Array.from(labels), [n, h, w]);
   try {
     return labelIds(t, classes, what);
