@@ -33,6 +33,11 @@ export function parseOptions<O extends Options>(command: string, argv: string[],
   return parsed.values;
 }
 
+/** Options that take a value, by name: strings('out', 'seed') is { out: { type: 'string' }, seed: { type: 'string' } }. */
+export function strings<const K extends string>(...names: K[]): { [P in K]: { type: 'string' } } {
+  return Object.fromEntries(names.map((n) => [n, { type: 'string' }])) as { [P in K]: { type: 'string' } };
+}
+
 /** `--help`: prints the command's usage; the exit code 0. */
 export function printUsage(usage: string): number {
   console.log(usage);

@@ -14,16 +14,13 @@ import {
 const { argMaxRow } = adaptation;
 const { demoDigits, head, subset } = digits;
 const { predictProbabilities } = blackBox;
-import type { ReportSection } from './report.js';
+import type { DemoPartOptions, ReportSection } from './report.js';
 
-export interface DineDemoOptions {
-  readonly out: string;
-  readonly seed: number;
+export interface DineDemoOptions extends DemoPartOptions {
   /** Source training steps. Default 200. */
   readonly sourceSteps?: number;
   /** Distillation iterations (fine-tuning gets half). Default 200. */
   readonly iterations?: number;
-  readonly log: (message: string) => void;
 }
 
 const SHOWN = 10;

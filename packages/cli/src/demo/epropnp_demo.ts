@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { data } from '@lacuna/core';
 import { evaluation, geometry, makeCamera, makePnPBatch, network, render, renderDataset, solvePnPBatch, workflow } from '@lacuna/epropnp';
-import type { Chart, ReportImage, ReportSection } from './report.js';
+import type { Chart, DemoPartOptions, ReportImage, ReportSection } from './report.js';
 
 const { axisAngleMatrix, symmetryRotations } = render;
 const { correspondencePicture, densityPeaks, multiModePoseSamples, orientationProfile, poseSamplesPicture } = workflow;
@@ -19,11 +19,7 @@ const { matrixToQuaternion, quaternionToMatrix } = geometry;
 const { pixelGridX2d } = network;
 const { rotationErrorDeg } = evaluation;
 
-export interface EpropnpDemoOptions {
-  readonly out: string;
-  readonly seed: number;
-  readonly log: (message: string) => void;
-}
+export type EpropnpDemoOptions = DemoPartOptions;
 
 const S = 64;
 

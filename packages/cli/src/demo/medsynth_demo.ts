@@ -10,14 +10,9 @@ import { data as volumes, parseTrainConfig, trainSynthesis, workflow, writePhant
 const { axialStack, cropSlices } = volumes;
 const { loadTrainingSubjects, scoreSubjects, sliceGrid, generatorFor, generatorSynthesizer } = workflow;
 type SliceStack = volumes.SliceStack;
-import type { ReportSection } from './report.js';
+import type { ReportSection, TrainingDemoOptions } from './report.js';
 
-export interface MedsynthDemoOptions {
-  readonly out: string;
-  readonly steps: number;
-  readonly seed: number;
-  readonly log: (message: string) => void;
-}
+export type MedsynthDemoOptions = TrainingDemoOptions;
 
 export async function medsynthDemo(o: MedsynthDemoOptions): Promise<{ section: ReportSection; before: number; after: number }> {
   const phantom = join(o.out, 'phantom');

@@ -23,6 +23,18 @@ export interface ReportImage {
   readonly width?: number;
 }
 
+/** What every part of the demo is given: the report folder, the seed, a log line writer. */
+export interface DemoPartOptions {
+  readonly out: string;
+  readonly seed: number;
+  readonly log: (message: string) => void;
+}
+
+/** A demo part that trains for a number of steps. */
+export interface TrainingDemoOptions extends DemoPartOptions {
+  readonly steps: number;
+}
+
 export interface ReportSection {
   readonly title: string;
   readonly text?: string;

@@ -13,14 +13,9 @@ const { fillBackground, loadTrainingSubjects, segClassStack, sliceGrid, taskDice
 const { predictSegmentation } = taskModels;
 type SliceStack = volumes.SliceStack;
 type SliceSynthesizer = workflow.SliceSynthesizer;
-import type { ReportSection } from './report.js';
+import type { ReportSection, TrainingDemoOptions } from './report.js';
 
-export interface TaskDemoOptions {
-  readonly out: string;
-  readonly steps: number;
-  readonly seed: number;
-  readonly log: (message: string) => void;
-}
+export type TaskDemoOptions = TrainingDemoOptions;
 
 /** The synthesiser with the background outside the head filled, as `lacuna medsynth predict` delivers it. */
 function withBackground(s: SliceSynthesizer): SliceSynthesizer {

@@ -7,7 +7,7 @@ import { dataset, render, renderDataset, writeDataset, type ObjectName } from '@
 
 const { previewSheet } = dataset;
 const { OBJECT_NAMES } = render;
-import { parseOptions, positiveInt, printUsage, type Command } from '../cli_args.js';
+import { parseOptions, positiveInt, printUsage, strings, type Command } from '../cli_args.js';
 
 const NAME = 'epropnp render';
 
@@ -46,18 +46,8 @@ Sample i depends only on (S, i).
   --preview-count K    samples in the preview (default 16)`,
   async run(argv) {
     const o = parseOptions(NAME, argv, {
-      object: { type: 'string' },
-      count: { type: 'string' },
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      crop: { type: 'string' },
-      views: { type: 'string' },
+      ...strings('object', 'count', 'out', 'seed', 'crop', 'views', 'occlusion', 'max-occlusion', 'noise', 'preview', 'preview-count'),
       centred: { type: 'boolean' },
-      occlusion: { type: 'string' },
-      'max-occlusion': { type: 'string' },
-      noise: { type: 'string' },
-      preview: { type: 'string' },
-      'preview-count': { type: 'string' },
     });
     if (o.help) return printUsage(this.usage);
     if (!o.object) throw new ConfigError(`lacuna ${NAME}: --object is required (${OBJECT_NAMES.join(', ')})`, 'object');

@@ -5,7 +5,7 @@
  */
 import { ConfigError, data } from '@lacuna/core';
 import { evaluation, readPredictionRecord, trainingUnits, workflow } from '@lacuna/medsynth';
-import { backendOptions, parseOptions, printUsage, required, startBackend, type Command } from '../cli_args.js';
+import { backendOptions, parseOptions, printUsage, required, startBackend, strings, type Command } from '../cli_args.js';
 
 const { predictionRecordPath } = workflow;
 const AXES = evaluation.VOLUME_AXES;
@@ -37,13 +37,7 @@ pass a fixed number (e.g. 4095) for that.
 JSON ({volume: {mae, psnr, ssim, voxels}, slices: [{slice, ...}]}, inf PSNR as null), by extension.`,
   async run(argv) {
     const o = parseOptions('medsynth eval', argv, {
-      pred: { type: 'string' },
-      ref: { type: 'string' },
-      mask: { type: 'string' },
-      range: { type: 'string' },
-      units: { type: 'string' },
-      out: { type: 'string' },
-      axis: { type: 'string' },
+      ...strings('pred', 'ref', 'mask', 'range', 'units', 'out', 'axis'),
       ...backendOptions,
     });
     if (o.help) return printUsage(this.usage);

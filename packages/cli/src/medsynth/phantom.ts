@@ -7,7 +7,7 @@ import { ConfigError } from '@lacuna/core';
 import { phantom, writePhantom } from '@lacuna/medsynth';
 
 type FieldStrength = phantom.FieldStrength;
-import { parseOptions, positiveInt, printUsage, type Command } from '../cli_args.js';
+import { parseOptions, positiveInt, printUsage, strings, type Command } from '../cli_args.js';
 
 const NAME = 'medsynth phantom';
 
@@ -45,18 +45,9 @@ subject.json (all drawn parameters, disease flag, lesions), and DIR/phantom.json
   --pet-counts C   PET counts per mL of white-matter activity (default 8000)`,
   async run(argv) {
     const o = parseOptions(NAME, argv, {
-      subjects: { type: 'string' },
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      voxel: { type: 'string' },
-      field: { type: 'string' },
+      ...strings('subjects', 'out', 'seed', 'voxel', 'field', 'mr-noise', 'bias', 'ct-noise', 'pet-fwhm', 'pet-counts'),
       lesions: { type: 'boolean' },
       'noise-free': { type: 'boolean' },
-      'mr-noise': { type: 'string' },
-      bias: { type: 'string' },
-      'ct-noise': { type: 'string' },
-      'pet-fwhm': { type: 'string' },
-      'pet-counts': { type: 'string' },
     });
     if (o.help) return printUsage(this.usage);
     if (o.subjects === undefined) throw new ConfigError(`lacuna ${NAME}: --subjects N is required`, 'subjects');
