@@ -1,7 +1,3 @@
 #!/usr/bin/env node
-// The `lacuna` command. Lacuna's packages are TypeScript run through tsx, so no build step
-// sits between a clone and a working command.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/main.ts');
+// The `lacuna` command: the compiled CLI (`npm run build`, run by `npm ci` through `prepare`).
+import '../dist/main.js';

@@ -1,6 +1,8 @@
 /** Small helpers for subcommand option parsing with clear errors (node:util parseArgs). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, initBackend, type BackendInfo, type BackendName } from '@lacuna/core';
+import type { BackendInfo, BackendName } from '@lacuna/core';
+// Only the light errors module at load time: `lacuna --help` must not load TensorFlow.js.
+import { ConfigError } from '@lacuna/core/errors';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -16,7 +18,12 @@ export interface Command {
  * option given twice is an error unless it is declared `multiple` (parseArgs alone would keep
  * the last value without a word).
  */
-export function parseOptions<O extends Options>(command: string, argv: string[], options: O) {
+/** The parsed values: strings, booleans, or string lists for `multiple` options. */
+export type OptionValues<O extends Options> = {
+  -readonly [K in keyof O]?: O[K] extends { type: 'boolean' } ? boolean : O[K] extends { multiple: true } ? string[] : string;
+} & { help?: boolean };
+
+export function parseOptions<O extends Options>(command: string, argv: string[], options: O): OptionValues<O> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true, tokens: true });
@@ -30,7 +37,7 @@ export function parseOptions<O extends Options>(command: string, argv: string[],
     if (seen.has(t.name)) throw new ConfigError(`lacuna ${command}: --${t.name} is given more than once; give it once`, t.name);
     seen.add(t.name);
   }
-  return parsed.values;
+  return parsed.values as OptionValues<O>;
 }
 
 /** Options that take a value, by name: strings('out', 'seed') is { out: { type: 'string' }, seed: { type: 'string' } }. */
@@ -50,6 +57,7 @@ export const backendOptions = { backend: { type: 'string' }, threads: { type: 's
 /** Starts the tensor backend from --backend and --threads (defaults: the best engine, all cores). */
 export async function startBackend(command: string, o: { backend?: string; threads?: string }): Promise<BackendInfo> {
   const threads = o.threads === undefined ? undefined : positiveInt(command, 'threads', o.threads, 1);
+  const { initBackend } = await import('@lacuna/core');
   return initBackend({ ...(o.backend ? { backend: o.backend as BackendName } : {}), ...(threads ? { threads } : {}) });
 }
 
@@ -65,6 +73,23 @@ export function positiveInt(command: string, name: string, value: unknown, fallb
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`lacuna ${command}: --${name} must be a positive integer, got '${value}'`, name, value);
   return n;
+}
+
+/**
+ * A command whose code is loaded only when it runs (or shows its usage): the top level lists
+ * every system without importing any of them.
+ */
+export function lazyCommand(name: string, summary: string, load: () => Promise<Command>): Command {
+  let loaded: Command | null = null;
+  const get = async () => (loaded ??= await load());
+  return {
+    name,
+    summary,
+    get usage() {
+      return loaded?.usage ?? `lacuna ${name} --help`;
+    },
+    run: async (argv) => (await get()).run(argv),
+  };
 }
 
 /**

@@ -1,16 +1,29 @@
-/** `lacuna`: one command line for the Lacuna toolkit, a subcommand per task. */
-import { LacunaError } from '@lacuna/core';
-import { commandGroup } from './cli_args.js';
-import { infoCommand } from './commands/info.js';
-import { demoCommand } from './commands/demo.js';
-import { medsynthCommand } from './commands/medsynth.js';
-import { dineCommand } from './commands/dine.js';
-import { epropnpCommand } from './commands/epropnp.js';
+/** `lacuna`: one command line for the Lacuna toolkit, a subcommand per task. Each system's code loads only when its command runs. */
+import { readFileSync } from 'node:fs';
+import { LacunaError } from '@lacuna/core/errors';
+import { commandGroup, lazyCommand } from './cli_args.js';
 
-const lacuna = commandGroup('', 'Lacuna', '', [infoCommand, demoCommand, medsynthCommand, dineCommand, epropnpCommand]);
+const lacuna = commandGroup('', 'Lacuna', '', [
+  lazyCommand('info', 'print the tensor backend, thread count and versions', async () => (await import('./commands/info.js')).infoCommand),
+  lazyCommand('demo', 'train a small network on generated data and write an HTML report', async () => (await import('./commands/demo.js')).demoCommand),
+  lazyCommand('medsynth', 'cross-modality medical image synthesis (phantom, train, predict, eval)', async () => (await import('./commands/medsynth.js')).medsynthCommand),
+  lazyCommand('dine', 'black-box domain adaptation (train-source, serve, adapt, eval)', async () => (await import('./commands/dine.js')).dineCommand),
+  lazyCommand('epropnp', 'end-to-end probabilistic PnP for 6-DoF object pose (render, train, eval, predict)', async () => (await import('./commands/epropnp.js')).epropnpCommand),
+]);
+
+/** The CLI package's version (package.json beside dist/ and src/). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 try {
-  process.exitCode = await lacuna.run(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    console.log(`lacuna ${version()}`);
+    process.exitCode = 0;
+  } else {
+    process.exitCode = await lacuna.run(argv);
+  }
 } catch (e) {
   // Lacuna's own errors are for users: print the message, not a stack.
   if (e instanceof LacunaError) console.error(`error: ${e.message}`);

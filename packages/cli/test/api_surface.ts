@@ -12,6 +12,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 /** Entry points: package name → source file (subpath exports included). */
 export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   '@lacuna/core': 'packages/core/src/index.ts',
+  '@lacuna/core/errors': 'packages/core/src/errors.ts',
   '@lacuna/medsynth': 'packages/medsynth/src/index.ts',
   '@lacuna/medsynth/experiments': 'packages/medsynth/src/experiments.ts',
   '@lacuna/epropnp': 'packages/epropnp/src/index.ts',
