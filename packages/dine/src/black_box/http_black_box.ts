@@ -1,19 +1,17 @@
 /**
- * A black box behind an HTTP endpoint (http_protocol.ts), with node:http: each request has a
+ * A black box behind an HTTP endpoint (http_protocol.ts), on `fetch` (Node 20 and browsers alike): each request has a
  * timeout; a request that times out, fails to connect or gets a 5xx/429 answer is retried
  * after an exponential back-off (backoffMs·2^attempt); queries go out in batches; and an
  * on-disk cache (a predictions file keyed by each image's sha1) means each distinct image is
  * sent once, across calls and across runs. Answers are validated (validate_probabilities.ts)
  * before they are cached. A 4xx answer or a malformed body is not retried.
  */
-import { request } from 'node:http';
-import { join } from 'node:path';
 import { IOError, ValueError } from '@lacuna/core';
 import type { ImageBatch } from '../data/digit_set.js';
 import { encodePredictRequest, type BlackBoxInfo } from './http_protocol.js';
 import { imageKey } from './image_key.js';
 import type { BlackBoxPredictor } from './predictor.js';
-import { PredictionStore } from './prediction_store.js';
+import type { PredictionStore } from './prediction_store.js';
 import { validateProbabilities } from './validate_probabilities.js';
 
 export interface HttpBlackBoxOptions {
@@ -39,19 +37,20 @@ interface HttpAnswer {
   readonly body: string;
 }
 
-function httpRequest(url: URL, method: 'GET' | 'POST', body: string | null, timeoutMs: number): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', (e) => reject(new TransientError(e.message)));
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new TransientError(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (e) => reject(e instanceof TransientError ? e : new TransientError(e.message)));
-    if (body) req.write(body);
-    req.end();
-  });
+async function httpRequest(url: URL, method: 'GET' | 'POST', body: string | null, timeoutMs: number): Promise<HttpAnswer> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const res = await fetch(url, { method, signal: controller.signal, ...(body ? { body, headers: { 'content-type': 'application/json' } } : {}) });
+    return { status: res.status, body: await res.text() };
+  } catch (e) {
+    if (controller.signal.aborted) throw new TransientError(`no answer within ${timeoutMs} ms`);
+    // fetch says "fetch failed"; the cause says why (ECONNREFUSED, a reset, a DNS failure).
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new TransientError(cause ? `${(e as Error).message}: ${cause.code ?? cause.message}` : (e as Error).message);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,7 +76,7 @@ export class HttpBlackBox implements BlackBoxPredictor {
     } catch {
       throw new ValueError(`HttpBlackBox: '${url}' is not a URL`);
     }
-    if (base.protocol !== 'http:') throw new ValueError(`HttpBlackBox: only http:// URLs are supported, got '${url}'`);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new ValueError(`HttpBlackBox: only http:// and https:// URLs are supported, got '${url}'`);
     const probe = new HttpBlackBox(base, { name: url, numClasses: 0, height: 0, width: 0 }, options, null);
     const answer = await probe.send('GET', 'info', null);
     let info: BlackBoxInfo;
@@ -87,7 +86,8 @@ export class HttpBlackBox implements BlackBoxPredictor {
       throw new IOError(`black box ${url}: /info did not answer JSON`, url);
     }
     if (!(Number.isInteger(info.numClasses) && info.numClasses > 0)) throw new IOError(`black box ${url}: /info gave numClasses ${info.numClasses}`, url);
-    const cache = options.cacheDir ? await PredictionStore.open(join(options.cacheDir, 'predictions.json'), info.numClasses) : null;
+    // The on-disk cache needs Node's file system: loaded only when asked for.
+    const cache = options.cacheDir ? await (await import('./prediction_store.js')).PredictionStore.open(`${options.cacheDir.replace(/[\\/]+$/, '')}/predictions.json`, info.numClasses) : null;
     return new HttpBlackBox(base, info, options, cache);
   }
 
