@@ -2,9 +2,9 @@
  * @lacuna/core: the foundation the three Lacuna systems share — tensor backend selection and
  * kernels, network building blocks, the training loop, metrics, and data I/O.
  */
-// The union package registers every op's gradient and the chained tensor methods; tfjs-core
-// alone (its Node bundle) registers neither.
-import '@tensorflow/tfjs';
+// Every op's gradient and the chained tensor methods: tfjs-core alone (its Node bundle)
+// registers neither.
+import './tfjs_registrations.js';
 export * as tf from '@tensorflow/tfjs-core';
 /** TensorFlow.js layers (models built by `nn` are `tfl.LayersModel`s). */
 export * as tfl from '@tensorflow/tfjs-layers';

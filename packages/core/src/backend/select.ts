@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 // The union package registers every op's gradient (tfjs-core alone registers none).
-import '@tensorflow/tfjs';
+import '../tfjs_registrations.js';
 import '@tensorflow/tfjs-backend-cpu';
 import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
 import { lookUpOption } from '../check.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs'; // registers the gradients
+import '../tfjs_registrations.js'; // registers the gradients
 import '@tensorflow/tfjs-backend-cpu';
 import { bceWithLogits, crossEntropy, klDivergence, softDiceLoss } from './index.js';
 
