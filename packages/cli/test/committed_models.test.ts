@@ -1,0 +1,33 @@
+// The small trained models committed under models/ still do what their model cards say.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { data, initBackend } from '@lacuna/core';
+import { evaluation, loadSynthesisModel, phantom, predictVolume, trainingUnits } from '@lacuna/medsynth';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+test('models/medsynth-phantom-t1-t2-small scores its test subject sub-001 as its model card says', async () => {
+  await initBackend({ threads: 1 });
+  const dir = mkdtempSync(join(tmpdir(), 'lacuna-committed-'));
+  try {
+    // sub-001 of the card's phantom (seed 0, 2 mm): subject i depends only on (seed, i).
+    const subject = phantom.generatePhantomSubject(0);
+    const folder = await phantom.writePhantomSubject(dir, subject);
+    const model = await loadSynthesisModel(join(root, 'models', 'medsynth-phantom-t1-t2-small'));
+    const { volume, mask } = await predictVolume(model.synthesizer, model.info, [join(folder, 't1.nii.gz')]);
+    model.dispose();
+    const ref = await data.readNifti(join(folder, 't2.nii.gz'));
+    const scaled = trainingUnits(volume.data, ref.data, mask, model.info);
+    const { scores } = evaluation.scoreVolumePair(scaled.pred, scaled.ref, ref.dims, { mask: { data: Float32Array.from(mask), path: 'head mask' }, dataRange: 1, predPath: 'pred', refPath: 'ref' });
+    // Model card: MAE 0.0552, PSNR 20.96 dB, SSIM 0.8529.
+    assert.ok(Math.abs(scores.volume.mae - 0.0552) < 2e-3, `MAE ${scores.volume.mae}`);
+    assert.ok(Math.abs(scores.volume.psnr - 20.96) < 0.1, `PSNR ${scores.volume.psnr}`);
+    assert.ok(Math.abs(scores.volume.ssim - 0.8529) < 2e-3, `SSIM ${scores.volume.ssim}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
