@@ -9,15 +9,22 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Entry points: package name → source file (subpath exports included). */
+/**
+ * Entry points: package name → source file (subpath exports included). Each package's main
+ * entry has two faces: Node's (node.ts, the `node` export condition) and browsers' (index.ts).
+ */
 export const ENTRY_POINTS: Readonly<Record<string, string>> = {
-  '@lacuna/core': 'packages/core/src/index.ts',
+  '@lacuna/core': 'packages/core/src/node.ts',
+  '@lacuna/core (browser)': 'packages/core/src/index.ts',
   '@lacuna/core/errors': 'packages/core/src/errors.ts',
-  '@lacuna/medsynth': 'packages/medsynth/src/index.ts',
+  '@lacuna/medsynth': 'packages/medsynth/src/node.ts',
+  '@lacuna/medsynth (browser)': 'packages/medsynth/src/index.ts',
   '@lacuna/medsynth/experiments': 'packages/medsynth/src/experiments.ts',
-  '@lacuna/epropnp': 'packages/epropnp/src/index.ts',
+  '@lacuna/epropnp': 'packages/epropnp/src/node.ts',
+  '@lacuna/epropnp (browser)': 'packages/epropnp/src/index.ts',
   '@lacuna/epropnp/experiments': 'packages/epropnp/src/experiments.ts',
-  '@lacuna/dine': 'packages/dine/src/index.ts',
+  '@lacuna/dine': 'packages/dine/src/node.ts',
+  '@lacuna/dine (browser)': 'packages/dine/src/index.ts',
 };
 
 export interface Surface {

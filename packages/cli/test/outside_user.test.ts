@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,18 @@ test('the packed libraries install in a fresh project and work from plain node; 
     writeFileSync(join(proj, 'wrong.ts'), `import { solvePnP } from '@lacuna/epropnp';\nconst r: string = solvePnP([0], [0], [1]);\nexport { r };\n`);
     const wrong = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', 'wrong.ts'], { cwd: proj, encoding: 'utf8' });
     assert.notEqual(wrong.status, 0, 'a wrong type is caught against the emitted declarations');
+
+    // (b) The browser entries: an app importing all four libraries bundles for browsers (no
+    // Node built-in reached), and the bundle holds no Node entry's code (readNifti is Node's).
+    writeFileSync(
+      join(proj, 'browser.mjs'),
+      `import { data, initBackend } from '@lacuna/core';\nimport { solvePnP } from '@lacuna/epropnp';\nimport { synthesizeVolume, phantom } from '@lacuna/medsynth';\nimport { adapt, HttpBlackBox } from '@lacuna/dine';\nconsole.log(data.decodeNifti, initBackend, solvePnP, synthesizeVolume, phantom.generatePhantomSubject, adapt, HttpBlackBox);\n`,
+    );
+    const bundled = spawnSync(join(root, 'node_modules/.bin/esbuild'), ['browser.mjs', '--bundle', '--platform=browser', '--format=esm', '--outfile=browser.bundle.js', '--log-level=warning'], { cwd: proj, encoding: 'utf8' });
+    assert.equal(bundled.status, 0, bundled.stdout + bundled.stderr);
+    assert.equal(bundled.stderr.trim(), '', `esbuild warned: ${bundled.stderr}`);
+    const bundle = readFileSync(join(proj, 'browser.bundle.js'), 'utf8');
+    assert.ok(bundle.length > 100_000 && !/from ?"node:/.test(bundle) && !bundle.includes('readNifti'), 'the bundle has the libraries and nothing of their Node entries');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,12 @@
 /**
  * @lacuna/core: the foundation the three Lacuna systems share — tensor backend selection and
- * kernels, network building blocks, the training loop, metrics, and data I/O.
+ * kernels, network building blocks, the training loop, metrics, and data codecs.
+ *
+ * This entry runs anywhere (Node and browsers). Under Node, the package's `node` export
+ * condition loads node.ts instead: the same API plus files (readNifti, checkpoints, model
+ * folders, loadConfig) and Node's backend platform.
  */
-// Every op's gradient and the chained tensor methods: tfjs-core alone (its Node bundle)
-// registers neither.
+// Every op's gradient and the chained tensor methods: tfjs-core alone registers neither.
 import './tfjs_registrations.js';
 export * as tf from '@tensorflow/tfjs-core';
 /** TensorFlow.js layers (models built by `nn` are `tfl.LayersModel`s). */
@@ -17,5 +20,5 @@ export * as data from './data/index.js';
 export * as metrics from './metrics/index.js';
 export * as losses from './losses/index.js';
 export * as train from './train/index.js';
-export { loadConfig, parseConfig, z } from './config/load_config.js';
+export { parseConfig, z } from './config/parse_config.js';
 export { stopGradient } from './ops/stop_gradient.js';

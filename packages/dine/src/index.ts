@@ -11,11 +11,11 @@
  */
 
 // Data in, a source model, a black box, adaptation, scores.
-export { loadDigits, unlabelled } from './data/index.js';
+export { unlabelled, pngDigitSet } from './data/index.js';
 export type { DigitSet, ImageBatch } from './data/index.js';
-export { trainSource, digitsNet, saveDigitsNet, loadDigitsNet, modelAccuracy, accuracyOf } from './model/index.js';
+export { digitsNet, openDigitsNet, modelAccuracy, accuracyOf } from './model/index.js';
 export type { DigitsArch } from './model/index.js';
-export { openBlackBox, serveBlackBox, ModelBlackBox, HttpBlackBox, FileBlackBox, writePredictionsFile } from './black_box/index.js';
+export { ModelBlackBox, HttpBlackBox } from './black_box/index.js';
 export type { BlackBoxPredictor } from './black_box/index.js';
 export { adapt, queryTeachers } from './adapt/index.js';
 export type { AdaptMethod, AdaptOptions, AdaptResult } from './adapt/index.js';

@@ -22,15 +22,11 @@ export type { EProPnPOptions } from './layer/epropnp.js';
 export { monteCarloPoseLoss } from './losses/monte_carlo_loss.js';
 // Render a data set, train the correspondence network through the layer, evaluate, predict.
 export { renderDataset } from './dataset/pose_dataset.js';
-export { readDataset, writeDataset } from './dataset/dataset_file.js';
 export type { PoseDataset } from './dataset/pose_dataset.js';
 export type { ObjectName } from './render/objects.js';
-export { parsePoseTrainConfig, loadPoseTrainConfig } from './workflow/pose_train_config.js';
 export type { PoseTrainConfig, Variant } from './workflow/pose_train_config.js';
-export { trainPose } from './workflow/train_pose.js';
 export { evaluatePoseNet } from './workflow/evaluate_pose.js';
 export { estimatePoses } from './workflow/estimate_pose.js';
-export { loadPoseModel, savePoseModel } from './workflow/pose_model.js';
 export { poseDistribution } from './workflow/pose_distribution.js';
 
 export * as geometry from './geometry/index.js';

@@ -10,19 +10,15 @@
  */
 
 // Train a synthesis model from a config, load it, predict whole volumes, score them.
-export { parseTrainConfig, loadTrainConfig } from './workflow/train_config.js';
 export type { TrainConfig } from './workflow/train_config.js';
-export { trainSynthesis } from './workflow/train_synthesis.js';
 export type { TrainSynthesisOptions, TrainSynthesisResult } from './workflow/train_synthesis.js';
-export { loadSynthesisModel, saveSynthesisModel } from './workflow/model_bundle.js';
+export { openSynthesisModel } from './workflow/model_bundle.js';
 export type { LoadedSynthesisModel } from './workflow/model_bundle.js';
-export { predictVolume } from './workflow/predict_volume.js';
+export { synthesizeVolume } from './workflow/predict_volume.js';
 export type { SynthesisModelInfo } from './workflow/predict_volume.js';
-export { writePrediction, readPredictionRecord, trainingUnits } from './workflow/prediction_record.js';
 export { synthesisMetrics } from './evaluation/synthesis_metrics.js';
 export type { SynthesisScores, VolumeScores } from './evaluation/synthesis_metrics.js';
 // The simulated cohort, and the pix2pix training step for your own loops.
-export { writePhantom } from './phantom/index.js';
 export type { PhantomCohortOptions } from './phantom/index.js';
 export { SynthesisTrainer, buildGenerator, buildDiscriminator } from './synthesis/index.js';
 export type { SynthesisTrainerOptions } from './synthesis/index.js';

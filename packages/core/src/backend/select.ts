@@ -5,7 +5,11 @@
  * products) run on the native engine (ONNX Runtime from the optional `onnxruntime-node`) when
  * it is installed.
  *
- * Environment: LACUNA_BACKEND=auto|tensorflow|wasm|cpu, LACUNA_THREADS=N, LACUNA_NATIVE=0.
+ * What differs between Node and a browser (threads, the wasm loader, tfjs-node, the native
+ * engine) is a `BackendPlatform`: the browser one is here, the Node one (node_platform.ts) is
+ * installed by the package's Node entry, so this file bundles for browsers.
+ *
+ * Environment (Node): LACUNA_BACKEND=auto|tensorflow|wasm|cpu, LACUNA_THREADS=N, LACUNA_NATIVE=0.
  */
 import * as tf from '@tensorflow/tfjs-core';
 // The union package registers every op's gradient (tfjs-core alone registers none).
@@ -30,6 +34,47 @@ export interface BackendOptions {
    * (false with LACUNA_NATIVE=0). Fixed by the first `initBackend` of a process.
    */
   readonly native?: boolean;
+  /**
+   * Browsers: where the tfjs wasm binaries are served (a URL prefix ending in '/', as
+   * tfjs-backend-wasm's setWasmPaths takes). Default: next to the page's script.
+   */
+  readonly wasmPaths?: string;
+}
+
+/** What initBackend needs from the platform it runs on. */
+export interface BackendPlatform {
+  readonly name: 'node' | 'browser';
+  readonly runtimeVersion: string;
+  env(): Readonly<Record<string, string | undefined>>;
+  defaultThreads(): Promise<number>;
+  /** Loads tfjs-node when installed and makes it the backend; notes why not otherwise. */
+  tryTensorflow(notes: string[]): Promise<boolean>;
+  /** Makes the wasm backend available with `threads` threads. */
+  registerWasm(threads: number, options: BackendOptions): Promise<void>;
+  /** The native engine for the heavy wasm kernels, or why there is none. */
+  loadNativeEngine(threads: number): Promise<{ engine: NativeEngine } | { engine: null; reason: string }>;
+}
+
+const browserPlatform: BackendPlatform = {
+  name: 'browser',
+  runtimeVersion: 'n/a',
+  env: () => ({}),
+  // The threaded wasm build needs SharedArrayBuffer, which browsers give only to
+  // cross-origin isolated pages (COOP/COEP headers); without it, one thread.
+  defaultThreads: async () => (globalThis.crossOriginIsolated ? Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1) : 1),
+  tryTensorflow: async () => false,
+  registerWasm: async (threads, options) => {
+    if (options.wasmPaths) wasmBackend.setWasmPaths(options.wasmPaths);
+    wasmBackend.setThreadsCount(globalThis.crossOriginIsolated ? threads : 1);
+  },
+  loadNativeEngine: async () => ({ engine: null, reason: 'no native engine in a browser' }),
+};
+
+let platform: BackendPlatform = browserPlatform;
+
+/** Installs the platform initBackend runs on (the Node entry installs Node's). */
+export function installBackendPlatform(p: BackendPlatform): void {
+  platform = p;
 }
 
 /** The kernel engine doing the heavy work: what a checkpoint records to know a resume is bit-exact. */
@@ -78,13 +123,12 @@ export function activeNativeEngine(): NativeEngine | null {
 
 async function setUpNative(threads: number, wanted: boolean): Promise<{ info: NativeEngineInfo | null; note: string | null }> {
   if (nativeChoice) return nativeChoice;
-  if (!wanted || !isNode) {
+  if (!wanted || platform.name !== 'node') {
     nativeChoice = { info: null, note: wanted ? null : 'native engine off (native: false)' };
     registerWasmKernels(null);
     return nativeChoice;
   }
-  const { loadNativeEngine } = await import('../native/ort_engine.js');
-  const loaded = await loadNativeEngine(threads);
+  const loaded = await platform.loadNativeEngine(threads);
   registerWasmKernels(loaded.engine);
   nativeEngine = loaded.engine;
   nativeChoice = loaded.engine ? { info: loaded.engine.info, note: null } : { info: null, note: `native engine off: ${loaded.reason}` };
@@ -92,54 +136,17 @@ async function setUpNative(threads: number, wanted: boolean): Promise<{ info: Na
 }
 let wasmThreads = 1;
 
-async function defaultThreads(): Promise<number> {
-  if (!isNode) return Math.max(1, (globalThis.navigator?.hardwareConcurrency ?? 1));
-  const os = await import('node:os');
-  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-}
-
-async function tryTensorflow(notes: string[]): Promise<boolean> {
-  if (!isNode) return false;
-  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    try {
-      await import(pkg);
-      if (await tf.setBackend('tensorflow')) return true;
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') {
-        notes.push(`${pkg} is installed but failed to load: ${(e as Error).message.split('\n')[0]}`);
-      }
-    }
-  }
-  return false;
-}
-
-async function registerNodeWasm(threads: number): Promise<void> {
-  const { instantiateThreadedWasmForNode } = await import('./wasm_node.js');
-  wasmBackend.setThreadsCount(threads);
-  tf.removeBackend('wasm');
-  tf.registerBackend(
-    'wasm',
-    async () => {
-      const module = await instantiateThreadedWasmForNode();
-      const backend = new wasmBackend.BackendWasm(module as never);
-      // Pool threads sleep in Atomics.wait between kernels; they must not hold the process open.
-      const pt = (module as { PThread?: { runningWorkers: { unref(): void }[]; unusedWorkers: { unref(): void }[] } }).PThread;
-      for (const w of [...(pt?.runningWorkers ?? []), ...(pt?.unusedWorkers ?? [])]) w.unref();
-      return backend;
-    },
-    3,
-  );
-}
-
 /**
  * Initialises the tensor backend once per process and returns what was chosen.
  * Safe to call again: later calls return the first result unless options differ.
  */
 export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
-  const env = isNode ? process.env : {};
+  if (isNode && platform.name !== 'node') {
+    throw new LacunaError("initBackend: running under Node with the browser build of @lacuna/core; import '@lacuna/core' (Node picks its Node entry) or '@lacuna/core/node'");
+  }
+  const env = platform.env();
   const want = lookUpOption(options.backend ?? env['LACUNA_BACKEND'] ?? 'auto', BACKEND_CHOICES, 'backend');
-  const threads = options.threads ?? (env['LACUNA_THREADS'] ? Number(env['LACUNA_THREADS']) : await defaultThreads());
+  const threads = options.threads ?? (env['LACUNA_THREADS'] ? Number(env['LACUNA_THREADS']) : await platform.defaultThreads());
   if (!Number.isInteger(threads) || threads < 1) {
     throw new LacunaError(`initBackend: threads must be a positive integer, got ${threads}`);
   }
@@ -150,13 +157,12 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   let chosen: BackendName | null = null;
 
   if (want === 'tensorflow' || want === 'auto') {
-    if (await tryTensorflow(notes)) chosen = 'tensorflow';
+    if (await platform.tryTensorflow(notes)) chosen = 'tensorflow';
     else if (want === 'tensorflow') throw new LacunaError('initBackend: @tensorflow/tfjs-node is not installed or failed to load');
   }
   if (!chosen && (want === 'wasm' || want === 'auto')) {
     try {
-      if (isNode && threads > 1) await registerNodeWasm(threads);
-      else wasmBackend.setThreadsCount(threads);
+      await platform.registerWasm(threads, options);
       registerLacunaWasmKernels();
       const native = await setUpNative(threads, options.native ?? true);
       if (native.note) notes.push(native.note);
@@ -185,7 +191,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
       'tfjs-core': tf.version_core,
       'tfjs-backend-wasm': wasmBackend.version_wasm,
       ...(chosen === 'wasm' && nativeChoice?.info ? { onnxruntime: nativeChoice.info.version } : {}),
-      node: isNode ? process.versions.node : 'n/a',
+      node: platform.runtimeVersion,
     },
     notes,
   };

@@ -4,7 +4,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, IOError } from '../errors.js';
-import { loadConfig, parseConfig, z } from './load_config.js';
+import { loadConfig } from './load_config.js';
+import { parseConfig, z } from './parse_config.js';
 
 const schema = z.strictObject({
   steps: z.number().int().positive(),

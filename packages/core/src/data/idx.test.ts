@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { IOError, ValueError } from '../errors.js';
-import { decodeIdx, encodeIdx, readIdx, writeIdx, type IdxArray } from './idx.js';
+import { decodeIdx, encodeIdx, type IdxArray } from './idx.js';
+import { readIdx, writeIdx } from './files.js';
 
 let dir = '';
 before(async () => {

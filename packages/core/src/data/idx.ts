@@ -4,11 +4,8 @@
  * of dimensions, each dimension as a big-endian uint32, then the values row-major and
  * big-endian. Gzip is detected by its magic bytes 1f 8b, not by the file name.
  */
-import { readBytes } from './read_bytes.js';
-import { gzipSync } from 'node:zlib';
 import { gunzipIfGzipped } from './gzip.js';
 import { IOError, ValueError } from '../errors.js';
-import { writeFileAtomic } from './atomic_write.js';
 
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -41,13 +38,7 @@ const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
 /** Parses IDX bytes (gzipped or not); errors are IOErrors naming `source`. */
 export function decodeIdx(bytes: Uint8Array, source = '<bytes>'): IdxArray {
-  return parse(bytes, 'decodeIdx', source);
-}
-
-/** Reads an IDX file, gunzipping it when it starts with the gzip magic bytes. */
-export async function readIdx(path: string): Promise<IdxArray> {
-  const bytes = await readBytes(path, 'readIdx');
-  return parse(bytes, 'readIdx', path);
+  return decodeIdxAs(bytes, 'decodeIdx', source);
 }
 
 /** Serialises `array` to IDX bytes (not compressed). */
@@ -81,14 +72,8 @@ export interface WriteIdxOptions {
   readonly gzip?: boolean;
 }
 
-/** Writes `array` as an IDX file atomically (temporary file in the same directory, then rename). */
-export async function writeIdx(path: string, array: IdxArray, options: WriteIdxOptions = {}): Promise<void> {
-  let bytes = encodeIdx(array);
-  if (options.gzip ?? path.endsWith('.gz')) bytes = gzipSync(bytes);
-  await writeFileAtomic(path, bytes, 'writeIdx');
-}
-
-function parse(input: Uint8Array, fn: string, source: string): IdxArray {
+/** decodeIdx for `fn`: errors are IOErrors naming `fn` and `source`. */
+export function decodeIdxAs(input: Uint8Array, fn: string, source: string): IdxArray {
   const fail = (what: string): never => {
     throw new IOError(`${fn}: ${source}: ${what}`, source);
   };

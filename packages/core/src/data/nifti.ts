@@ -12,12 +12,9 @@
  * set from the affine (same code), pixdim[0] = qfac, cal_min/cal_max the data range. Integer
  * datatypes pick scl_slope/scl_inter automatically unless given: see `autoScaling`.
  */
-import { readBytes } from './read_bytes.js';
-import { gzipSync } from 'node:zlib';
-import { gunzipIfGzipped } from './gzip.js';
+import { gunzipIfGzipped, gzip } from './gzip.js';
 import { NIFTI1 } from 'nifti-reader-js';
 import { IOError, ValueError } from '../errors.js';
-import { writeFileAtomic } from './atomic_write.js';
 import { affineToQform, det3, qformToAffine } from './nifti_affine.js';
 import { autoScaling, DATATYPES, datatypeOfCode, decodeVoxels, encodeVoxels, type NiftiDatatype } from './nifti_datatype.js';
 import type { Volume } from './volume.js';
@@ -65,35 +62,28 @@ const NIFTI2_HEADER_BYTES = 540;
 
 /** Decodes NIfTI-1 bytes (gzipped or not); errors are IOErrors naming `name`. */
 export function decodeNifti(bytes: Uint8Array, name = '(buffer)'): NiftiImage {
-  return decode(bytes, 'decodeNifti', name);
-}
-
-/** Reads a .nii or .nii.gz file. */
-export async function readNifti(path: string): Promise<NiftiImage> {
-  const bytes = await readBytes(path, 'readNifti');
-  return { ...decode(bytes, 'readNifti', path), path };
+  return decodeNiftiAs(bytes, 'decodeNifti', name);
 }
 
 /** Encodes a volume as a single-file NIfTI-1 image. */
 export function encodeNifti(vol: Volume, opts: EncodeNiftiOptions = {}): Uint8Array {
-  const bytes = encode(vol, opts, 'encodeNifti');
-  return opts.gzip ? gzipSync(bytes) : bytes;
+  return encodeNiftiAs(vol, opts, 'encodeNifti');
 }
 
-/** Writes a volume as a NIfTI-1 file atomically; gzipped when the path ends in `.gz` (or opts.gzip). */
-export async function writeNifti(path: string, vol: Volume, opts: EncodeNiftiOptions = {}): Promise<void> {
+/** encodeNifti for `fn`: errors name `fn` (and `path` when given); gzipped when opts.gzip. */
+export function encodeNiftiAs(vol: Volume, opts: EncodeNiftiOptions, fn: string, path?: string): Uint8Array {
   let bytes: Uint8Array;
   try {
-    bytes = encode(vol, opts, 'writeNifti');
+    bytes = encode(vol, opts, fn);
   } catch (e) {
-    if (e instanceof ValueError) throw new ValueError(`${e.message} (writing ${path})`);
+    if (e instanceof ValueError && path !== undefined) throw new ValueError(`${e.message} (writing ${path})`);
     throw e;
   }
-  if (opts.gzip ?? path.endsWith('.gz')) bytes = gzipSync(bytes);
-  await writeFileAtomic(path, bytes, 'writeNifti');
+  return opts.gzip ? gzip(bytes) : bytes;
 }
 
-function decode(input: Uint8Array, fn: string, source: string): NiftiImage {
+/** decodeNifti for `fn`: errors are IOErrors naming `fn` and `source`. */
+export function decodeNiftiAs(input: Uint8Array, fn: string, source: string): NiftiImage {
   const fail = (what: string): never => {
     throw new IOError(`${fn}: ${source}: ${what}`, source);
   };

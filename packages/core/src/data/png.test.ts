@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { IOError, ShapeError, ValueError } from '../errors.js';
-import { decodePng, encodePng, readPng, writePng } from './png.js';
+import { decodePng, encodePng } from './png.js';
+import { readPng, writePng } from './files.js';
 
 let dir = '';
 before(async () => {
@@ -126,7 +127,7 @@ test('corrupt or truncated PNGs give an IOError naming the file', async () => {
   assert.ok((await readFile(join(dir, 'crc.png'))).length > 0);
 });
 
-/** A minimal PNG encoder, independent of pngjs: one IDAT, scanlines given with their filter byte. */
+/** A minimal PNG encoder, independent of the decoder under test: one IDAT, scanlines given with their filter byte. */
 function buildPng(
   width: number,
   height: number,
@@ -157,7 +158,7 @@ function buildPng(
   ]);
 }
 
-/** Reads IHDR and the inflated IDAT stream without pngjs. */
+/** Reads IHDR and the inflated IDAT stream without the decoder under test. */
 function parsePngByHand(bytes: Uint8Array): {
   ihdr: { width: number; height: number; depth: number; colorType: number };
   scanlines: Uint8Array;

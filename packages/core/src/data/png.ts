@@ -1,13 +1,12 @@
 /**
  * PNG images as [H, W, C] arrays: C = 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA),
  * 8 or 16 bits per sample. Palette images decode to RGB(A); 1/2/4-bit grey keeps its
- * stored levels in `raw` and scales them by 2^depth − 1.
+ * stored levels in `raw` and scales them by 2^depth − 1. Pure JavaScript (fast-png), so the
+ * same code runs in browsers; reading and writing files is in files.ts.
  */
-import { readBytes } from './read_bytes.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { PNG } from 'pngjs';
+import { convertIndexedToRgb, decode as decodePngBytes, encode as encodePngBytes, type DecodedPng } from 'fast-png';
 import { IOError, ShapeError, ValueError } from '../errors.js';
-import { writeFileAtomic } from './atomic_write.js';
 
 /** A decoded PNG. */
 export interface PngImage {
@@ -38,23 +37,12 @@ export interface WritePngOptions {
 
 /** Decodes PNG bytes; a corrupt or truncated file gives an IOError naming `source`. */
 export function decodePng(bytes: Uint8Array, source = '<bytes>'): PngImage {
-  return decode(bytes, 'decodePng', source);
-}
-
-/** Reads a PNG file. */
-export async function readPng(path: string): Promise<PngImage> {
-  const bytes = await readBytes(path, 'readPng');
-  return decode(bytes, 'readPng', path);
+  return decodePngAs(bytes, 'decodePng', source);
 }
 
 /** Encodes a float [H, W, C] image as PNG bytes (grey, grey+alpha, RGB or RGBA by C). */
 export function encodePng(image: PngInput, options: WritePngOptions = {}): Uint8Array {
-  return encode(image, options, 'encodePng');
-}
-
-/** Writes a float [H, W, C] image as a PNG file atomically. */
-export async function writePng(path: string, image: PngInput, options: WritePngOptions = {}): Promise<void> {
-  await writeFileAtomic(path, encode(image, options, 'writePng'), 'writePng');
+  return encodePngAs(image, options, 'encodePng');
 }
 
 /** The largest image decoded (8192 x 8192): a header can claim 60000 x 60000, which would take 14 GB. */
@@ -63,7 +51,7 @@ export const MAX_PNG_PIXELS = 8192 * 8192;
 /** Width and height from the IHDR chunk (bytes 16..23), checked before anything is allocated. */
 function checkHeaderSize(bytes: Uint8Array, fn: string, source: string): void {
   const IHDR = [0x49, 0x48, 0x44, 0x52];
-  if (bytes.length < 24 || !IHDR.every((b, i) => bytes[12 + i] === b)) return; // pngjs names what is wrong
+  if (bytes.length < 24 || !IHDR.every((b, i) => bytes[12 + i] === b)) return; // the decoder names what is wrong
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const w = view.getUint32(16), h = view.getUint32(20);
   if (w * h > MAX_PNG_PIXELS) {
@@ -71,38 +59,52 @@ function checkHeaderSize(bytes: Uint8Array, fn: string, source: string): void {
   }
 }
 
-function decode(bytes: Uint8Array, fn: string, source: string): PngImage {
+/** decodePng for `fn`: errors are IOErrors naming `fn` and `source`. */
+export function decodePngAs(bytes: Uint8Array, fn: string, source: string): PngImage {
   checkHeaderSize(bytes, fn, source);
-  let png: ReturnType<typeof PNG.sync.read>;
+  let png: DecodedPng;
   try {
-    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true });
+    png = decodePngBytes(bytes, { checkCrc: true });
   } catch (e) {
     throw new IOError(`${fn}: ${source}: corrupt or truncated PNG (${(e as Error).message})`, source);
   }
   const { width: w, height: h, depth } = png;
-  const c = (png.color ? 3 : 1) + (png.alpha ? 1 : 0);
-  const rgba = png.data as unknown as Uint8Array | Uint16Array;
-  if (!rgba || rgba.length !== w * h * 4) {
-    throw new IOError(`${fn}: ${source}: corrupt PNG (decoded ${rgba?.length} samples for ${w}x${h})`, source);
+  let c = png.channels;
+  let samples: Uint8Array | Uint16Array | Uint8ClampedArray = png.data;
+  let maxValue = 2 ** depth - 1;
+  if (png.palette) {
+    samples = convertIndexedToRgb(png);
+    c = samples.length / (w * h);
+    maxValue = 255;
+  } else if (depth < 8) {
+    samples = unpackBits(png.data, w, h, c, depth);
   }
-  const maxValue = png.palette ? 255 : 2 ** depth - 1;
-  const raw = depth === 16 ? new Uint16Array(w * h * c) : new Uint8Array(w * h * c);
-  const data = new Float32Array(w * h * c);
-  // RGBA -> C channels: grey is R, grey+alpha is R and A.
-  const src = c === 1 ? [0] : c === 2 ? [0, 3] : c === 3 ? [0, 1, 2] : [0, 1, 2, 3];
-  for (let p = 0; p < w * h; p++) {
-    for (let k = 0; k < c; k++) {
-      const v = rgba[4 * p + src[k]!]!;
-      raw[p * c + k] = v;
-      data[p * c + k] = v / maxValue;
-    }
+  if (!samples || samples.length !== w * h * c || !(c >= 1 && c <= 4)) {
+    throw new IOError(`${fn}: ${source}: corrupt PNG (decoded ${samples?.length} samples for ${w}x${h}x${c})`, source);
   }
+  const raw = depth === 16 ? Uint16Array.from(samples) : Uint8Array.from(samples);
+  const data = new Float32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) data[i] = raw[i]! / maxValue;
   return { shape: [h, w, c], data, raw, bitDepth: depth, maxValue };
 }
 
-const COLOR_TYPE = { 1: 0, 2: 4, 3: 2, 4: 6 } as const; // channels -> PNG colour type
+/** 1/2/4-bit samples, packed MSB first with each row starting on a byte, one per element. */
+function unpackBits(packed: ArrayLike<number>, w: number, h: number, c: number, depth: number): Uint8Array {
+  const rowBytes = Math.ceil((w * c * depth) / 8);
+  const perByte = 8 / depth;
+  const mask = (1 << depth) - 1;
+  const out = new Uint8Array(w * h * c);
+  for (let y = 0; y < h; y++) {
+    for (let i = 0; i < w * c; i++) {
+      const byte = packed[y * rowBytes + Math.floor(i / perByte)]!;
+      out[y * w * c + i] = (byte >> (8 - depth * ((i % perByte) + 1))) & mask;
+    }
+  }
+  return out;
+}
 
-function encode(image: PngInput, options: WritePngOptions, fn: string): Uint8Array {
+/** encodePng for `fn`: errors name `fn`. */
+export function encodePngAs(image: PngInput, options: WritePngOptions, fn: string): Uint8Array {
   const shape = image.shape;
   const values = image instanceof tf.Tensor ? image.dataSync() : image.data;
   const [h, w, c] = shape as [number, number, number];
@@ -134,10 +136,5 @@ function encode(image: PngInput, options: WritePngOptions, fn: string): Uint8Arr
     const v = Math.min(1, Math.max(0, (values[i]! - lo) * scale));
     q[i] = Math.round(v * maxValue);
   }
-  const colorType = COLOR_TYPE[c as 1 | 2 | 3 | 4];
-  // pngjs reads 16-bit input as native-endian uint16 through `data.buffer`, so it must own its buffer.
-  const packerOptions = { colorType, inputColorType: colorType, bitDepth, inputHasAlpha: c === 2 || c === 4 } as const;
-  const png = new PNG({ width: w, height: h, ...packerOptions });
-  png.data = Buffer.from(q.buffer, 0, q.byteLength);
-  return PNG.sync.write(png, packerOptions);
+  return encodePngBytes({ width: w, height: h, data: q, depth: bitDepth, channels: c });
 }

@@ -7,6 +7,7 @@ export async function readBytes(path: string, what: string): Promise<Uint8Array>
   try {
     return await readFile(path);
   } catch (e) {
-    throw new IOError(`${what}: cannot read ${path}: ${(e as Error).message}`, path);
+    // The errno code (ENOENT, EISDIR, …) stays on the error for callers that report it.
+    throw Object.assign(new IOError(`${what}: cannot read ${path}: ${(e as Error).message}`, path), { code: (e as NodeJS.ErrnoException).code });
   }
 }

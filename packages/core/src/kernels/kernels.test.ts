@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../backend/select.js';
+import { initBackend } from '../backend/node.js';
 import { numericGrad, relMaxError, sampleIndices } from '../testing/gradcheck.js';
 
 import { CONV_CASES, checkConvCase, convCaseName, onBackend } from '../testing/conv_cases.js';

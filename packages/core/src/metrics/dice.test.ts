@@ -48,7 +48,7 @@ test('dice validates labels and shapes', () => {
 });
 
 test('dice from label maps on the wasm backend (its float32 OneHot is broken in tfjs 4.22)', async () => {
-  const { initBackend } = await import('../backend/select.js');
+  const { initBackend } = await import('../backend/node.js');
   await initBackend({ backend: 'wasm', threads: 1 });
   try {
     const pred = tf.tensor3d([[[0, 1, 1], [2, 2, 0]]], [1, 2, 3]);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { activeNativeEngine, initBackend } from '../backend/select.js';
+import { activeNativeEngine, initBackend } from '../backend/node.js';
 import { numericGrad, relMaxError, sampleIndices } from '../testing/gradcheck.js';
 import { CONV_CASES, checkConvCase, convCaseName, onBackend } from '../testing/conv_cases.js';
 import { nativeKernelSettings } from './kernels.js';
@@ -203,7 +203,7 @@ test('without onnxruntime-node the engine reports why, and LACUNA_NATIVE=0 runs 
   assert.equal(missing.engine, null);
   assert.match((missing as { reason: string }).reason, /onnxruntime-node-not-installed is not installed/);
   const script = `
-    import { initBackend, tf } from ${JSON.stringify(fileURLToPath(new URL('../index.ts', import.meta.url)))};
+    import { initBackend, tf } from ${JSON.stringify(fileURLToPath(new URL('../node.ts', import.meta.url)))};
     const info = await initBackend({ threads: 2 });
     const x = tf.randomNormal([2, 9, 9, 3], 0, 1, 'float32', 1);
     const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2);

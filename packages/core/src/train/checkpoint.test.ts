@@ -102,7 +102,7 @@ test('loading into a different architecture is a ShapeError', async () => {
 });
 
 test('a checkpoint records the engine and thread count; another engine on resume is named', async () => {
-  const { initBackend } = await import('../backend/select.js');
+  const { initBackend } = await import('../backend/node.js');
   const info = await initBackend({ backend: 'cpu' });
   assert.equal(info.engine, 'cpu');
   const root = join(tmp, 'engine');

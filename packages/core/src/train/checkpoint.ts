@@ -11,14 +11,15 @@
  * Restoring sets weights into already-built models by position (shapes checked), so the
  * training script rebuilds its models as usual and then loads.
  */
-import { checkCount, checkSameShape } from '../check.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IOError, ValueError } from '../errors.js';
 import { writeDirAtomic, writeFileSynced } from './atomic_dir.js';
-import { fileIOHandler, MODEL_JSON, WEIGHTS_BIN, weightBytes } from './file_io_handler.js';
+import { fileIOHandler, weightBytes } from './file_io_handler.js';
+import { decodeWeightsInOrder, setModelWeights } from './model_files.js';
+import { modelFilesInDir } from './node_model_files.js';
 import type { Optimizer, OptimizerKind } from './optimizer.js';
 import { backendInfo, type EngineName } from '../backend/select.js';
 
@@ -206,31 +207,12 @@ async function readBytes(path: string, what: string): Promise<Uint8Array> {
 }
 
 function decodeInOrder(bytes: Uint8Array, specs: tf.io.WeightsManifestEntry[], where: string): tf.Tensor[] {
-  const need = specs.reduce((s, w) => s + w.shape.reduce((p, d) => p * d, 1) * (w.dtype === 'bool' ? 1 : 4), 0);
-  if (bytes.byteLength !== need) throw new IOError(`loadCheckpoint: ${where} has ${bytes.byteLength} bytes, its specs need ${need} (truncated?)`, where);
-  const map = tf.io.decodeWeights(bytes.buffer as ArrayBuffer, specs);
-  return specs.map((s) => map[s.name]!);
+  return decodeWeightsInOrder(bytes, specs, where, 'loadCheckpoint');
 }
 
 /** Sets a model's weights from a TF.js model directory (model.json + weights), by position. */
 export async function loadModelWeights(model: tfl.LayersModel, dir: string): Promise<void> {
-  const json = await readJson<tf.io.ModelJSON>(join(dir, MODEL_JSON), 'loadModelWeights');
-  const specs = json.weightsManifest.flatMap((g) => g.weights);
-  const paths = json.weightsManifest.flatMap((g) => g.paths);
-  const parts = await Promise.all(paths.map((p) => readBytes(join(dir, p), 'loadModelWeights')));
-  const bytes = parts.length === 1 ? parts[0]! : new Uint8Array(tf.io.concatenateArrayBuffers(parts.map((p) => p.buffer as ArrayBuffer)));
-  const tensors = decodeInOrder(bytes, specs, join(dir, paths[0] ?? WEIGHTS_BIN));
-  try {
-    const weights = model.weights;
-    checkCount(tensors.length, weights.length, () => `loadModelWeights: model '${model.name}' has ${weights.length} weights, ${dir} has ${tensors.length}`);
-    weights.forEach((w, i) => {
-      const t = tensors[i]!;
-      checkSameShape(t.shape, w.shape.map((d) => d ?? -1), 'loadModelWeights', ['saved', 'model'], () => `loadModelWeights: weight ${i} (${w.originalName}) of '${model.name}' is [${w.shape.join(', ')}], ${dir} has [${t.shape.join(', ')}] (${specs[i]!.name})`);
-    });
-    model.setWeights(tensors);
-  } finally {
-    tf.dispose(tensors);
-  }
+  await setModelWeights(model, modelFilesInDir(dir));
 }
 
 /** Reads a checkpoint's meta.json. */

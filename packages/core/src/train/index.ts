@@ -1,4 +1,4 @@
-/** Training: optimisers and schedules, the loop, checkpoints, progress and logs. */
+/** Training: optimisers and schedules, the loop and progress (checkpoints and logs: node.ts). */
 export { runTraining } from './loop.js';
 export { fitSteps } from './fit_steps.js';
 export type { FitStepsOptions } from './fit_steps.js';
@@ -9,23 +9,10 @@ export type { OptimizerOptions, OptimizerKind, OptimizerState, NamedTensor, Vari
 export { constantLr, stepLr, multiStepLr, cosineLr, inverseLr, polyLr, linearDecayLr } from './schedules.js';
 export type { LrSchedule } from './schedules.js';
 export { clipByGlobalNorm, globalNorm } from './clip.js';
-export {
-  saveCheckpoint,
-  loadCheckpoint,
-  loadModelWeights,
-  listCheckpoints,
-  latestCheckpoint,
-  pruneCheckpoints,
-  readCheckpointMeta,
-  checkpointDirName,
-  engineMismatch,
-  CHECKPOINT_FORMAT,
-} from './checkpoint.js';
 export type { CheckpointData, CheckpointMeta, CheckpointTargets, CheckpointInfo, CheckpointEngine } from './checkpoint.js';
-export { fileIOHandler } from './file_io_handler.js';
-export { saveModelDir, readModelDirMeta } from './model_dir.js';
 export type { ModelDirFormat, ModelDirContents } from './model_dir.js';
-export { writeDirAtomic, writeFileSynced, removeStaleTemps } from './atomic_dir.js';
+export type { RunFiles, RunLog } from './run_files.js';
+export { modelFilesFromMap, modelFilesFromUrl, readModelMeta, setModelWeights, readJsonFile } from './model_files.js';
+export type { ModelFiles } from './model_files.js';
 export { Progress, formatDuration } from './progress.js';
 export type { ProgressMode, ProgressOptions } from './progress.js';
-export { JsonlLog } from './jsonl_log.js';

@@ -10,7 +10,7 @@ import { WeightInit } from '../nn/init.js';
 import { smallCnn } from '../nn/small_cnn.js';
 import { listCheckpoints } from './checkpoint.js';
 import { JsonlLog } from './jsonl_log.js';
-import { runTraining } from './loop.js';
+import { runTraining } from './node.js';
 import { Optimizer } from './optimizer.js';
 import { Progress, formatDuration } from './progress.js';
 import { cosineLr } from './schedules.js';

@@ -16,9 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, ValueError } from '../errors.js';
-import { removeStaleTemps } from './atomic_dir.js';
-import { engineMismatch, latestCheckpoint, listCheckpoints, loadCheckpoint, removeCheckpointsAfter, saveCheckpoint } from './checkpoint.js';
-import { JsonlLog } from './jsonl_log.js';
+import { runFiles } from './run_files.js';
 import type { Optimizer } from './optimizer.js';
 import { Progress, type ProgressMode } from './progress.js';
 
@@ -93,7 +91,8 @@ export interface TrainResult {
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 function nextMacrotask(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
+  // Browsers have no setImmediate; a zero timeout also lets a page repaint between steps.
+  return new Promise((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
 }
 
 export async function runTraining<R extends StatefulRng | undefined = undefined>(options: TrainOptions<R>): Promise<TrainResult> {
@@ -105,31 +104,33 @@ export async function runTraining<R extends StatefulRng | undefined = undefined>
   const logEvery = options.logEvery ?? 1;
   if (!(Number.isInteger(logEvery) && logEvery > 0)) throw new ValueError(`runTraining: logEvery must be a positive integer, got ${logEvery}`);
   const t0 = performance.now();
-  const log = options.logFile ? new JsonlLog(options.logFile) : null;
+  // Checkpoint folders and the log are files: Node's implementation, or a clear error in a browser.
+  const files = ck || options.logFile ? runFiles('runTraining: checkpoint and logFile') : null;
+  const log = options.logFile ? files!.openLog(options.logFile) : null;
 
   // Resume.
   let startStep = 0;
   let resumedFrom: string | null = null;
   let secondsBefore = 0;
-  if (ck) await removeStaleTemps(ck.dir);
+  if (ck) await files!.removeStaleTemps(ck.dir);
   if (options.resume) {
-    const path = typeof options.resume === 'string' ? options.resume : await latestCheckpoint(ck!.dir);
+    const path = typeof options.resume === 'string' ? options.resume : await files!.latestCheckpoint(ck!.dir);
     if (path) {
-      const meta = await loadCheckpoint(path, { models: options.models, optimizers: options.optimizers });
-      const mismatch = engineMismatch(meta);
-      if (mismatch) process.stderr.write(`warning: ${mismatch}\n`);
+      const meta = await files!.loadCheckpoint(path, { models: options.models, optimizers: options.optimizers });
+      const mismatch = files!.engineMismatch(meta);
+      if (mismatch) console.warn(`warning: ${mismatch}`);
       startStep = meta.step;
       secondsBefore = meta.elapsedSeconds ?? 0;
       if (options.rng && meta.rngState !== undefined) options.rng.setState(meta.rngState as never);
       if (options.state && meta.userState !== undefined) options.state.set(meta.userState);
       resumedFrom = path;
-      if (ck) await removeCheckpointsAfter(ck.dir, startStep);
+      if (ck) await files!.removeCheckpointsAfter(ck.dir, startStep);
       if (log) await log.truncateAfter(startStep);
     }
   }
   if (!resumedFrom) {
     // A fresh run must not mix its checkpoints with an earlier run's.
-    const old = ck ? await listCheckpoints(ck.dir) : [];
+    const old = ck ? await files!.listCheckpoints(ck.dir) : [];
     if (old.length > 0) {
       throw new ConfigError(
         `runTraining: ${ck!.dir} already holds checkpoints of an earlier run (latest step ${old[old.length - 1]!.step}): run again with --resume to continue it (resume: true from the API), or choose another output folder`,
@@ -146,7 +147,7 @@ export async function runTraining<R extends StatefulRng | undefined = undefined>
   let lastCheckpoint: string | null = null;
   const save = async (completed: number, reason: string) => {
     if (!ck) return;
-    lastCheckpoint = await saveCheckpoint(
+    lastCheckpoint = await files!.saveCheckpoint(
       ck.dir,
       {
         step: completed,

@@ -4,12 +4,12 @@
  * (model.json + weights.bin) in its own subfolder ('' for the folder itself), plus any files
  * the system adds. Written atomically: a half-written folder never replaces a good one.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { IOError } from '../errors.js';
 import { writeDirAtomic, writeFileSynced } from './atomic_dir.js';
 import { fileIOHandler } from './file_io_handler.js';
+import { readModelMeta } from './model_files.js';
+import { modelFilesInDir } from './node_model_files.js';
 
 export interface ModelDirFormat {
   /** The description's file name, e.g. 'epropnp.json'. */
@@ -49,16 +49,5 @@ export async function saveModelDir(dir: string, format: ModelDirFormat, contents
 
 /** Reads and checks the description of a folder written by {@link saveModelDir}; errors name the folder and what is wrong. */
 export async function readModelDirMeta<M>(dir: string, format: ModelDirFormat): Promise<M> {
-  const path = join(dir, format.metaFile);
-  let meta: { format?: unknown; version?: unknown };
-  try {
-    meta = JSON.parse(await readFile(path, 'utf8'));
-  } catch (e) {
-    throw new IOError(`${path}: cannot read the model description (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); is ${dir} a folder written by ${format.writtenBy}?`, dir);
-  }
-  const version = meta?.version === undefined && format.unversionedIsFirst ? format.versions[0] : meta?.version;
-  if (meta?.format !== format.format || !format.versions.includes(version as number)) {
-    throw new IOError(`${path}: not a '${format.format}' model description (format ${String(meta?.format)}, version ${String(meta?.version)}; this version reads ${format.versions.join(', ')})`, dir);
-  }
-  return meta as M;
+  return readModelMeta<M>(modelFilesInDir(dir), format);
 }

@@ -12,7 +12,7 @@ export interface ProgressOptions {
   readonly label?: string;
   /** 'auto' (default): none if LACUNA_QUIET=1, a bar on a TTY, lines otherwise. */
   readonly mode?: ProgressMode;
-  /** Default process.stdout. */
+  /** Default process.stdout (none in a browser: then nothing is shown). */
   readonly stream?: NodeJS.WriteStream;
   /** Lines mode: print every this many steps. Default ⌈total/20⌉. */
   readonly everySteps?: number;
@@ -63,11 +63,14 @@ export class Progress {
     this.current = this.start;
     this.lastLineStep = this.start;
     this.label = options.label ?? 'train';
-    this.stream = options.stream ?? process.stdout;
+    const stdout = typeof process !== 'undefined' ? process.stdout : undefined;
+    // A browser has no stdout: a stream-less writer, and no output unless a mode is forced.
+    this.stream = options.stream ?? stdout ?? ({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
     this.everySteps = options.everySteps ?? Math.max(1, Math.ceil(this.total / 20));
     this.redrawMs = options.redrawMs ?? 100;
     const mode = options.mode ?? 'auto';
     if (mode !== 'auto') this.mode = mode;
+    else if (!options.stream && !stdout) this.mode = 'none';
     else if (process.env['LACUNA_QUIET'] === '1') this.mode = 'none';
     else this.mode = this.stream.isTTY ? 'bar' : 'lines';
   }

@@ -11,7 +11,6 @@
  * 0.9, weight decay 1e-3, lr 0.01·(1 + 10·t/T)^−1.5 (the defaults of DINE_dist.py).
  * Resumable: checkpoints hold the network, optimiser, RNG and the memory.
  */
-import { join } from 'node:path';
 import { data, losses, tf, train, type tfl } from '@lacuna/core';
 
 const { klDivergence } = losses;
@@ -53,6 +52,8 @@ export interface DistillOptions {
   readonly resume?: boolean;
   readonly progress?: train.ProgressMode;
   readonly progressLabel?: string;
+  /** After each step: completed steps and the losses (a page's progress bar and curves). */
+  readonly onStep?: (completed: number, losses: Readonly<Record<string, number>>) => void | Promise<void>;
 }
 
 export interface StageResult {
@@ -85,9 +86,10 @@ export async function distill(o: DistillOptions): Promise<StageResult> {
     optimizers: { sgd: optimizer },
     rng,
     state: { get: () => ({ memory: encodeFloats(memory) }), set: (v) => memory.set(decodeFloats((v as { memory: string }).memory)) },
-    ...(o.checkpointDir ? { checkpoint: { dir: join(o.checkpointDir), every: interval, keep: 2 }, resume: o.resume ?? false } : {}),
+    ...(o.checkpointDir ? { checkpoint: { dir: o.checkpointDir, every: interval, keep: 2 }, resume: o.resume ?? false } : {}),
     progress: o.progress ?? 'none',
     progressLabel: o.progressLabel ?? 'distill',
+    ...(o.onStep ? { onStep: o.onStep } : {}),
     step: ({ step }) => {
       if (ema !== null && step > 0 && step % interval === 0) emaUpdate(memory, predictProbabilities(o.student, o.target), ema);
       const idx = batches.indices(step);

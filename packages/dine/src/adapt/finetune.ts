@@ -8,7 +8,6 @@
  * than `tolerance` of them changed since the last check, the predictions have stopped changing
  * and the remaining steps are skipped. Resumable like distillation.
  */
-import { join } from 'node:path';
 import { tf, train, type tfl } from '@lacuna/core';
 import { inputBatch, type ImageBatch } from '../data/digit_set.js';
 import { BatchSchedule } from '../data/batch_schedule.js';
@@ -36,6 +35,8 @@ export interface FinetuneOptions {
   readonly resume?: boolean;
   readonly progress?: train.ProgressMode;
   readonly progressLabel?: string;
+  /** After each step: completed steps and the losses (a page's progress bar and curves). */
+  readonly onStep?: (completed: number, losses: Readonly<Record<string, number>>) => void | Promise<void>;
   readonly log?: (message: string) => void;
 }
 
@@ -75,9 +76,10 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     models: { model: o.model },
     optimizers: { sgd: optimizer },
     state: { get: () => state, set: (v) => void (state = v as typeof state) },
-    ...(o.checkpointDir ? { checkpoint: { dir: join(o.checkpointDir), every: checkEvery, keep: 2 }, resume: o.resume ?? false } : {}),
+    ...(o.checkpointDir ? { checkpoint: { dir: o.checkpointDir, every: checkEvery, keep: 2 }, resume: o.resume ?? false } : {}),
     progress: o.progress ?? 'none',
     progressLabel: o.progressLabel ?? 'finetune',
+    ...(o.onStep ? { onStep: o.onStep } : {}),
     step: ({ step }) => {
       if (state.stoppedAt !== null) return;
       if (tolerance > 0 && step % checkEvery === 0) {

@@ -10,7 +10,6 @@
  * The student starts from its own random initialisation; its architecture may differ from
  * the source's.
  */
-import { join } from 'node:path';
 import { lookUpOption, type tfl, type train } from '@lacuna/core';
 import type { ImageBatch } from '../data/digit_set.js';
 import { digitsNet, type DigitsNetOptions } from '../model/digits_net.js';
@@ -46,6 +45,8 @@ export interface AdaptOptions {
   readonly resume?: boolean;
   readonly progress?: train.ProgressMode;
   readonly log?: (message: string) => void;
+  /** After each step of each stage, with the stage's completed and total steps. */
+  readonly onStep?: (stage: 'distill' | 'finetune', completed: number, total: number) => void | Promise<void>;
 }
 
 export interface AdaptResult {
@@ -61,7 +62,7 @@ export async function adapt(o: AdaptOptions): Promise<AdaptResult> {
   const model = o.student?.model ?? digitsNet(netOptions);
   const k = o.numClasses;
   const common = { target: o.target, seed: o.seed, batchSize: o.batchSize, resume: o.resume, progress: o.progress };
-  const dir = (name: string) => (o.checkpointDir ? { checkpointDir: join(o.checkpointDir, name) } : {});
+  const dir = (name: string) => (o.checkpointDir ? { checkpointDir: `${o.checkpointDir}/${name}` } : {});
   let d: StageResult | null = null;
   if (!o.skipDistill) {
     const memory =
@@ -70,6 +71,7 @@ export async function adapt(o: AdaptOptions): Promise<AdaptResult> {
         : initialMemory(o.teacherProbs, k, method === 'sd-shot' ? null : (o.topR ?? 1));
     const dine = method === 'dine' || method === 'dine-full';
     d = await distill({
+      ...(o.onStep ? { onStep: (done: number) => o.onStep!('distill', done, o.distillIterations) } : {}),
       ...common,
       ...dir('distill'),
       student: model,
@@ -85,6 +87,7 @@ export async function adapt(o: AdaptOptions): Promise<AdaptResult> {
   let f: FinetuneResult | null = null;
   if (method === 'dine-full' || method === 'hd-shot' || method === 'sd-shot') {
     f = await finetune({
+      ...(o.onStep ? { onStep: (done: number) => o.onStep!('finetune', done, o.finetuneIterations) } : {}),
       ...common,
       ...dir('finetune'),
       model,

@@ -1,11 +1,18 @@
-/** The identity of an image for caches and prediction files: sha1 over its size and pixel bytes. */
-import { createHash } from 'node:crypto';
+/**
+ * The identity of an image for caches and prediction files: sha1 over its size and pixel bytes.
+ * @noble/hashes (pure JavaScript, synchronous) so that keys are the same in Node and browsers.
+ */
+import { sha1 } from '@noble/hashes/legacy.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ImageBatch } from '../data/digit_set.js';
 
 /** Hex sha1 of image i of the batch ("HxW:" then its uint8 pixels). */
 export function imageKey(images: ImageBatch, i: number): string {
   const size = images.height * images.width;
-  return createHash('sha1').update(`${images.height}x${images.width}:`).update(images.pixels.subarray(i * size, (i + 1) * size)).digest('hex');
+  const h = sha1.create();
+  h.update(new TextEncoder().encode(`${images.height}x${images.width}:`));
+  h.update(images.pixels.subarray(i * size, (i + 1) * size));
+  return bytesToHex(h.digest());
 }
 
 /** Keys of all images of the batch. */

@@ -5,10 +5,8 @@ export type { ValidateOptions } from './validate_probabilities.js';
 export { ModelBlackBox, predictProbabilities } from './model_black_box.js';
 export { HttpBlackBox } from './http_black_box.js';
 export type { HttpBlackBoxOptions } from './http_black_box.js';
-export { FileBlackBox, writePredictionsFile } from './file_black_box.js';
 export { PredictionStore, PREDICTIONS_FORMAT } from './prediction_store.js';
 export { imageKey, imageKeys } from './image_key.js';
-export { serveBlackBox } from './serve.js';
 export type { ServeOptions, RunningServer } from './serve.js';
 export type { BlackBoxInfo } from './http_protocol.js';
-export { openBlackBox } from './open_black_box.js';
+

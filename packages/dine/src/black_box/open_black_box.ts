@@ -7,7 +7,7 @@ import { FileBlackBox } from './file_black_box.js';
 import { HttpBlackBox, type HttpBlackBoxOptions } from './http_black_box.js';
 import { ModelBlackBox } from './model_black_box.js';
 import type { BlackBoxPredictor } from './predictor.js';
-import { loadDigitsNet } from '../model/digits_net.js';
+import { loadDigitsNet } from '../model/digits_files.js';
 
 export async function openBlackBox(spec: string, http: HttpBlackBoxOptions = {}): Promise<BlackBoxPredictor> {
   if (/^https?:\/\//.test(spec)) return HttpBlackBox.connect(spec, http);

@@ -4,8 +4,7 @@
  * It is both the HTTP client's on-disk cache (one such file per cache folder) and the file a
  * precomputed-predictions black box reads. Writes are atomic (write, fsync, rename).
  */
-import { readFile } from 'node:fs/promises';
-import { data, IOError } from '@lacuna/core';
+import { data, IOError, LacunaError } from '@lacuna/core';
 
 export const PREDICTIONS_FORMAT = 'lacuna-dine-predictions';
 
@@ -17,11 +16,13 @@ export class PredictionStore {
 
   /** Opens `path` (an empty store when it does not exist and `mustExist` is false). */
   static async open(path: string, numClasses: number | null, mustExist = false): Promise<PredictionStore> {
+    // Files come from core's Node entry (data.readBytes); a browser has none.
+    if (typeof (data as { readBytes?: unknown }).readBytes !== 'function') throw new LacunaError('PredictionStore: prediction files need Node.js');
     let text: string | null = null;
     try {
-      text = await readFile(path, 'utf8');
+      text = new TextDecoder().decode(await data.readBytes(path, 'PredictionStore'));
     } catch (e) {
-      if (mustExist || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw new IOError(`PredictionStore: cannot read ${path}: ${(e as Error).message}`, path);
+      if (mustExist || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw new IOError(`PredictionStore: cannot read ${path}: ${(e as Error).message.replace(/^PredictionStore: cannot read [^:]*: /, '')}`, path);
     }
     if (text === null) {
       if (numClasses === null) throw new IOError(`PredictionStore: ${path} does not exist and the number of classes is unknown`, path);

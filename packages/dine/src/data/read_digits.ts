@@ -4,7 +4,8 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { data, IOError, checkShape, checkSameShape } from '@lacuna/core';
+import { data, IOError, checkShape } from '@lacuna/core';
+import { pngDigitSet } from './png_digits.js';
 import { checkDigitSet, type DigitSet } from './digit_set.js';
 
 /** Images [N, H, W] uint8 (and labels [N] uint8 when a labels file is given). */
@@ -46,27 +47,5 @@ export async function readPngDigits(dir: string, name = dir): Promise<DigitSet> 
       for (const f of (await readdir(path)).sort()) if (isPng(f)) files.push({ path: join(path, f), label: Number(e) });
     } else if (isPng(e)) files.push({ path, label: null });
   }
-  if (files.length === 0) throw new IOError(`readPngDigits: no .png files in ${dir} or its label folders`, dir);
-  const labelled = files.every((f) => f.label !== null);
-  if (!labelled && files.some((f) => f.label !== null)) throw new IOError(`readPngDigits: ${dir} mixes PNGs at the top with label folders`, dir);
-  let height = 0, width = 0;
-  let pixels = new Uint8Array(0);
-  for (let i = 0; i < files.length; i++) {
-    const img = await data.readPng(files[i]!.path);
-    const [h, w, c] = img.shape;
-    if (i === 0) {
-      height = h; width = w;
-      pixels = new Uint8Array(files.length * h * w);
-    } else {
-      checkSameShape([h, w], [height, width], `readPngDigits: ${files[i]!.path} and ${files[0]!.path}`, ['this image', 'the first']);
-    }
-    const channels = Math.min(c, 3);
-    for (let p = 0; p < h * w; p++) {
-      let s = 0;
-      for (let k = 0; k < channels; k++) s += img.data[p * c + k]!;
-      pixels[i * h * w + p] = Math.round((s / channels) * 255);
-    }
-  }
-  const labels = labelled ? Int32Array.from(files, (f) => f.label!) : null;
-  return checkDigitSet({ pixels, labels, count: files.length, height, width, name, files: files.map((f) => f.path) });
+  return pngDigitSet(files, (path) => data.readPng(path), dir, name);
 }

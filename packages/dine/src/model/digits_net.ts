@@ -6,8 +6,6 @@
  * TF.js model folder plus `dine-model.json` naming the architecture, so loading rebuilds the
  * network and sets its weights.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { lookUpOption, nn, tfl, train } from '@lacuna/core';
 
 export type DigitsArch = 'lenet' | 'lenet-small' | 'mlp';
@@ -55,9 +53,9 @@ export function digitsNet(options: DigitsNetOptions): tfl.LayersModel {
 const CONFIG = 'dine-model.json';
 const FORMAT = 'lacuna-dine-model';
 
-const FOLDER: train.ModelDirFormat = { metaFile: CONFIG, format: FORMAT, versions: [1], writtenBy: "'lacuna dine train-source' or 'adapt' (DIR or DIR/model)", unversionedIsFirst: true };
+export const DIGITS_MODEL_FOLDER: train.ModelDirFormat = { metaFile: CONFIG, format: FORMAT, versions: [1], writtenBy: "'lacuna dine train-source' or 'adapt' (DIR or DIR/model)", unversionedIsFirst: true };
 
-interface SavedConfig {
+export interface SavedConfig {
   readonly arch: DigitsArch;
   readonly numClasses: number;
   readonly seed: number;
@@ -65,21 +63,11 @@ interface SavedConfig {
   readonly info?: Record<string, unknown>;
 }
 
-/** Writes the model folder (model.json, weights.bin, dine-model.json) atomically. The folder is replaced as a whole: keep nothing else in it. */
-export async function saveDigitsNet(dir: string, model: tfl.LayersModel, options: DigitsNetOptions, info: Record<string, unknown> = {}): Promise<void> {
-  const config: SavedConfig = { arch: options.arch ?? 'lenet', numClasses: options.numClasses ?? DIGIT_CLASSES, seed: options.seed, info };
-  await train.saveModelDir(dir, FOLDER, { meta: { ...config }, networks: { '': model } }, 'saveDigitsNet');
-}
-
-/**
- * Loads a folder written by {@link saveDigitsNet}; `dir` may also be a run folder of
- * `lacuna dine train-source` / `adapt`, whose model is in `dir/model`.
- */
-export async function loadDigitsNet(dir: string): Promise<{ model: tfl.LayersModel; options: DigitsNetOptions; info: Record<string, unknown> }> {
-  if (!existsSync(join(dir, CONFIG)) && existsSync(join(dir, 'model', CONFIG))) dir = join(dir, 'model');
-  const config = await train.readModelDirMeta<SavedConfig>(dir, FOLDER);
+/** Opens a model folder written by saveDigitsNet from its files (dropped into a page, fetched, or on disk). */
+export async function openDigitsNet(files: train.ModelFiles): Promise<{ model: tfl.LayersModel; options: DigitsNetOptions; info: Record<string, unknown> }> {
+  const config = await train.readModelMeta<SavedConfig>(files, DIGITS_MODEL_FOLDER);
   const options: DigitsNetOptions = { arch: config.arch, numClasses: config.numClasses, seed: config.seed };
   const model = digitsNet(options);
-  await train.loadModelWeights(model, dir);
+  await train.setModelWeights(model, files);
   return { model, options, info: config.info ?? {} };
 }

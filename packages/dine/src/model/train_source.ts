@@ -9,7 +9,8 @@ import { losses, tf, train, ValueError, type tfl } from '@lacuna/core';
 import { inputBatch, type DigitSet } from '../data/digit_set.js';
 import { BatchSchedule } from '../data/batch_schedule.js';
 import { modelAccuracy } from './accuracy.js';
-import { digitsNet, loadDigitsNet, saveDigitsNet, type DigitsNetOptions } from './digits_net.js';
+import { digitsNet, type DigitsNetOptions } from './digits_net.js';
+import { loadDigitsNet, saveDigitsNet } from './digits_files.js';
 
 export interface TrainSourceOptions {
   readonly train: DigitSet;

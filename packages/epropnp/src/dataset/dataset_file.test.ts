@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { IOError } from '@lacuna/core';
-import { decodeDataset, encodeDataset, readDataset, writeDataset } from './dataset_file.js';
+import { decodeDataset, encodeDataset } from './dataset_file.js';
+import { readDataset, writeDataset } from './dataset_files.js';
 import { renderDataset } from './pose_dataset.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'epropnp-ds-'));

@@ -90,17 +90,6 @@ export function encodeDataset(ds: PoseDataset): Uint8Array {
   return out;
 }
 
-/** Writes `ds` to `path` atomically. */
-export async function writeDataset(path: string, ds: PoseDataset): Promise<void> {
-  await data.writeFileAtomic(path, encodeDataset(ds), 'writeDataset');
-}
-
-/** Reads a data set file. */
-export async function readDataset(path: string): Promise<PoseDataset> {
-  const bytes = await data.readBytes(path, 'readDataset');
-  return decodeDataset(bytes, path);
-}
-
 /** Decodes the file's bytes; `source` names the file in errors. */
 export function decodeDataset(bytes: Uint8Array, source = '<bytes>'): PoseDataset {
   const fail = (why: string): never => {

@@ -5,7 +5,7 @@ export { renderSample } from './render_sample.js';
 export type { PoseSample, SampleOptions, ZoomInOptions } from './render_sample.js';
 export { renderDataset, sampleRandom, datasetSample } from './pose_dataset.js';
 export type { PoseDataset, RenderDatasetOptions } from './pose_dataset.js';
-export { decodeDataset, encodeDataset, readDataset, writeDataset } from './dataset_file.js';
+export { decodeDataset, encodeDataset } from './dataset_file.js';
 export { previewSheet } from './preview.js';
 export { datasetBatch } from './batch.js';
 export type { PoseBatch } from './batch.js';

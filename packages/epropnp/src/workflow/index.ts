@@ -1,15 +1,14 @@
-/** Training, evaluating and using the correspondence network: configs, model folders, poses, pictures. */
-export { poseTrainConfigSchema, parsePoseTrainConfig, loadPoseTrainConfig, variantTerms, VARIANTS } from './pose_train_config.js';
+/** Using the correspondence network: poses, pose distributions, pictures (training, configs and model folders: node.ts). */
 export type { PoseTrainConfig, Variant } from './pose_train_config.js';
-export { trainPose, trainingData } from './train_pose.js';
 export type { TrainPoseOptions, TrainPoseResult } from './train_pose.js';
 export { evaluatePoseNet } from './evaluate_pose.js';
 export type { PoseScores } from './evaluate_pose.js';
 export { estimatePoses, cropCameras } from './estimate_pose.js';
 export type { EstimateOptions, PoseEstimates } from './estimate_pose.js';
-export { savePoseModel, loadPoseModel, POSE_MODEL_FORMAT } from './pose_model.js';
 export type { PoseModelMeta, LoadedPoseModel } from './pose_model.js';
 export { poseDistribution, densityPeaks, multiModePoseSamples } from './pose_distribution.js';
 export type { PoseDistribution } from './pose_distribution.js';
+export { symmetricPoseExample } from './symmetric_example.js';
+export type { SymmetricCase, SymmetricExampleOptions } from './symmetric_example.js';
 export { correspondencePicture, poseSamplesPicture, predictionPicture, orientationProfile, barChart, enlarge } from './pose_pictures.js';
 export type { RgbImage } from './pose_pictures.js';

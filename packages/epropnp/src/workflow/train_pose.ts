@@ -12,7 +12,7 @@ import { buildCdpnNet, cdpnForward } from '../network/cdpn_net.js';
 import { pnpInputs } from '../network/pnp_inputs.js';
 import { datasetBatch } from '../dataset/batch.js';
 import { renderDataset, type PoseDataset } from '../dataset/pose_dataset.js';
-import { readDataset } from '../dataset/dataset_file.js';
+import { readDataset } from '../dataset/dataset_files.js';
 import type { ObjectName } from '../render/objects.js';
 import { EProPnP } from '../layer/epropnp.js';
 import { cropCameras } from './estimate_pose.js';

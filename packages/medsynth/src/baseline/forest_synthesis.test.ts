@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { IOError, ShapeError, data } from '@lacuna/core';
 import type { SliceStack } from '../data/slice_stack.js';
-import { ForestSynthesisModel, fitForestSynthesis, loadForest, saveForest } from './forest_synthesis.js';
+import { ForestSynthesisModel, fitForestSynthesis } from './forest_synthesis.js';
+import { loadForest, saveForest } from './forest_files.js';
 
 const S = 32;
 const dir = await mkdtemp(join(tmpdir(), 'lacuna-forest-'));

@@ -10,8 +10,7 @@
  * modality's neighbouring slices, as channels — see data/slice_stack.ts); the target is
  * [N, H, W, 1]; masks are Uint8Array [N, H, W], nonzero inside.
  */
-import { readFile } from 'node:fs/promises';
-import { IOError, ValueError, data, checkCount, checkShape } from '@lacuna/core';
+import { ValueError, data, checkCount, checkShape } from '@lacuna/core';
 import type { SliceStack } from '../data/slice_stack.js';
 import {
   checkStack,
@@ -171,28 +170,3 @@ export function fitForestSynthesis(source: SliceStack, target: SliceStack, mask?
   return new ForestSynthesisModel(features, c, forest, outsideCount > 0 ? outside / outsideCount : 0, voxels.length);
 }
 
-/** Writes a model to `path` as JSON, atomically. */
-export async function saveForest(model: ForestSynthesisModel, path: string): Promise<void> {
-  await data.writeFileAtomic(path, Buffer.from(JSON.stringify(model.toJSON())), 'saveForest');
-}
-
-/** Reads a model saved by {@link saveForest}; a missing, truncated or corrupt file throws an IOError naming `path`. */
-export async function loadForest(path: string): Promise<ForestSynthesisModel> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new IOError(`loadForest: cannot read ${path}: ${(e as Error).message}`, path);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new IOError(`loadForest: ${path} is not valid JSON (truncated or corrupt?): ${(e as Error).message}`, path);
-  }
-  try {
-    return ForestSynthesisModel.fromJSON(json);
-  } catch (e) {
-    throw new IOError(`loadForest: ${path} is not a valid forest synthesis model: ${(e as Error).message}`, path);
-  }
-}

@@ -1,5 +1,5 @@
 /** The traditional baseline: patch-based random-forest regression (Jog et al. 2017, REPLICA). */
-export { ForestSynthesisModel, fitForestSynthesis, loadForest, saveForest } from './forest_synthesis.js';
+export { ForestSynthesisModel, fitForestSynthesis } from './forest_synthesis.js';
 export type { ForestSynthesisJSON, ForestSynthesisOptions } from './forest_synthesis.js';
 export { RegressionForest, binEdges, binFeatures, fitRegressionForest } from './regression_forest.js';
 export type { BinnedFeatures, RegressionForestJSON, RegressionForestOptions } from './regression_forest.js';

@@ -9,5 +9,5 @@ export { gatherSlices, gatherWindows, samplePatches } from './patches.js';
 export type { PairedBatch } from './patches.js';
 export { splitSubjects } from './subject_split.js';
 export type { SubjectSplit, SplitOptions } from './subject_split.js';
-export { loadPairedSubject, phantomSubjectFiles, stackSubjects } from './paired_volumes.js';
-export type { SubjectFiles, PairedSubject, PairedStacks, ModalityOptions, StackOptions } from './paired_volumes.js';
+export { pairSubject, stackSubjects } from './paired_volumes.js';
+export type { SubjectFiles, PairedSubject, PairedStacks, ModalityOptions, StackOptions, VolumeReader } from './paired_volumes.js';

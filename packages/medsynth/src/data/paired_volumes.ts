@@ -1,14 +1,16 @@
 /**
- * Paired volumes from NIfTI files: each subject's source modalities (one or more) and target,
- * checked to lie on one grid, with a head mask and per-modality intensity normalisation, then
- * stacked into axial slices for training and evaluation.
+ * Paired volumes: each subject's source modalities (one or more) and target, checked to lie on
+ * one grid, with a head mask and per-modality intensity normalisation, then stacked into axial
+ * slices for training and evaluation. Volumes come from a reader (NIfTI files under Node:
+ * paired_files.ts; dropped or fetched bytes in a page).
  */
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { IOError, ValueError, data } from '@lacuna/core';
+import { ValueError, data } from '@lacuna/core';
 import { headMask } from './head_mask.js';
 import { fitIntensityNorm, modalityKind, normalizeIntensity, type IntensityNorm, type NormSettings } from './intensity_norm.js';
 import { axialStack, concatStacks, sliceRange, type SliceStack } from './slice_stack.js';
+
+/** Reads the volume a subject names (a file path, or a name in a page's set of files). */
+export type VolumeReader = (name: string) => Promise<data.Volume>;
 
 /** The files of one subject. */
 export interface SubjectFiles {
@@ -53,26 +55,26 @@ function checkFinite(values: Float32Array, path: string): void {
   }
 }
 
-/** Reads and normalises one subject; every file must share the first source's grid. */
-export async function loadPairedSubject(files: SubjectFiles, options: ModalityOptions): Promise<PairedSubject> {
+/** Reads (with `read`) and normalises one subject; every volume must share the first source's grid. */
+export async function pairSubject(files: SubjectFiles, options: ModalityOptions, read: VolumeReader): Promise<PairedSubject> {
   if (files.source.length !== options.sourceModalities.length) {
     throw new ValueError(`subject ${files.id}: ${files.source.length} source files given for ${options.sourceModalities.length} source modalities (${options.sourceModalities.join(', ')})`);
   }
-  const sources = await Promise.all(files.source.map((p) => data.readNifti(p)));
+  const sources = await Promise.all(files.source.map((p) => read(p)));
   const grid = sources[0]!;
   const gridName = files.source[0]!;
   for (const [i, s] of sources.entries()) {
     data.assertSameGrid(grid, gridName, s, files.source[i]!);
     checkFinite(s.data, files.source[i]!);
   }
-  const target = files.target === undefined ? undefined : await data.readNifti(files.target);
+  const target = files.target === undefined ? undefined : await read(files.target);
   if (target) {
     data.assertSameGrid(grid, gridName, target, files.target!);
     checkFinite(target.data, files.target!);
   }
   let mask: Uint8Array;
   if (files.mask) {
-    const m = await data.readNifti(files.mask);
+    const m = await read(files.mask);
     data.assertSameGrid(grid, gridName, m, files.mask);
     mask = Uint8Array.from(m.data, (x) => (x > 0.5 ? 1 : 0));
   } else {
@@ -81,7 +83,7 @@ export async function loadPairedSubject(files: SubjectFiles, options: ModalityOp
   if (!mask.some((m) => m > 0)) throw new ValueError(`subject ${files.id}: the head mask of ${files.mask ?? gridName} is empty`);
   let labels: Uint8Array | undefined;
   if (files.labels) {
-    const l = await data.readNifti(files.labels);
+    const l = await read(files.labels);
     data.assertSameGrid(grid, gridName, l, files.labels);
     labels = new Uint8Array(l.data.length);
     for (let v = 0; v < labels.length; v++) {
@@ -102,32 +104,6 @@ export async function loadPairedSubject(files: SubjectFiles, options: ModalityOp
     slices: sliceRange(grid.dims[2], files.slices),
     ...(labels ? { labels } : {}),
   };
-}
-
-/**
- * The subjects of a phantom directory (`lacuna medsynth phantom`): every `sub-*` folder with
- * the named modality files `<modality>.nii.gz`.
- */
-export async function phantomSubjectFiles(dir: string, sourceModalities: readonly string[], targetModality: string): Promise<SubjectFiles[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => n.startsWith('sub-')).sort();
-  } catch (e) {
-    throw new IOError(`${dir}: cannot list the phantom directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, dir);
-  }
-  if (names.length === 0) throw new IOError(`${dir}: no sub-* subject folders (make some with 'lacuna medsynth phantom --out ${dir}')`, dir);
-  const subjects: SubjectFiles[] = [];
-  for (const id of names) {
-    const path = (m: string) => join(dir, id, `${m}.nii.gz`);
-    for (const m of [...sourceModalities, targetModality]) {
-      const ok = await stat(path(m)).then((s) => s.isFile(), () => false);
-      if (!ok) throw new IOError(`${path(m)}: missing (subject ${id} has no '${m}' volume)`, path(m));
-    }
-    const labels = join(dir, id, 'labels.nii.gz');
-    const hasLabels = await stat(labels).then((s) => s.isFile(), () => false);
-    subjects.push({ id, source: sourceModalities.map(path), target: path(targetModality), ...(hasLabels ? { labels } : {}) });
-  }
-  return subjects;
 }
 
 /** Stacked slices of several subjects plus where each slice came from. */

@@ -1,4 +1,4 @@
-/** The multi-modal brain phantom: anatomy, tissue properties, modality simulation, cohort writing. */
+/** The multi-modal brain phantom: anatomy, tissue properties, modality simulation, cohort writing (node.ts). */
 export { TISSUES, TISSUE_LABEL, CT_HU, PET_UPTAKE, mrTissueProperties } from './tissues.js';
 export type { Tissue, FieldStrength, MrTissueProperties } from './tissues.js';
 export { DEFAULT_FOV_MM, phantomGrid, axisCoordinates } from './grid.js';
@@ -22,5 +22,4 @@ export { gaussianBlur, gaussianKernel, FWHM_PER_SIGMA } from './blur.js';
 export { biasField } from './bias_field.js';
 export { MODALITIES, MR_MODALITIES, generatePhantomSubject, resolvePhantomOptions, subjectId } from './phantom.js';
 export type { Modality, PhantomOptions, ResolvedPhantomOptions, PhantomSubject, SubjectMeta, SubjectParameterSummary } from './phantom.js';
-export { writePhantom, writePhantomSubject, phantomDescription, PHANTOM_FILES, MODALITY_UNITS } from './write_phantom.js';
 export type { PhantomCohortOptions, PhantomProgress } from './write_phantom.js';

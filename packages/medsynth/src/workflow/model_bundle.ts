@@ -3,11 +3,11 @@
  *   medsynth.json   what the model maps (modalities, 2.5-D context, normalisation) and its architecture
  *   generator/      TF.js model.json + weights.bin (U-Net / ResNet; loads in a browser too)
  *   forest.json     the random forest (arch 'forest')
- * Written atomically: a half-written model folder never replaces a good one.
+ * Opened from any ModelFiles (a folder on disk, files dropped into a page, a URL); saving and
+ * loading folders on disk is in model_folder.ts (Node).
  */
-import { join } from 'node:path';
 import { ValueError, train, type tfl } from '@lacuna/core';
-import { ForestSynthesisModel, loadForest, saveForest } from '../baseline/forest_synthesis.js';
+import { ForestSynthesisModel } from '../baseline/forest_synthesis.js';
 import type { SliceStack } from '../data/slice_stack.js';
 import { buildGenerator } from '../synthesis/generator.js';
 import type { SynthesisModelInfo } from './predict_volume.js';
@@ -15,7 +15,7 @@ import { generatorSynthesizer, type SliceSynthesizer } from './slice_synthesizer
 import type { TrainConfig } from './train_config.js';
 
 export const MODEL_FORMAT = 'lacuna-medsynth-model';
-const FOLDER: train.ModelDirFormat = { metaFile: 'medsynth.json', format: MODEL_FORMAT, versions: [1], writtenBy: "'lacuna medsynth train' (its model/ subfolder)" };
+export const MODEL_FOLDER: train.ModelDirFormat = { metaFile: 'medsynth.json', format: MODEL_FORMAT, versions: [1], writtenBy: "'lacuna medsynth train' (its model/ subfolder)" };
 
 export interface ModelMeta {
   readonly format: typeof MODEL_FORMAT;
@@ -39,16 +39,6 @@ export function generatorFor(model: TrainConfig['model'], info: Pick<SynthesisMo
     : buildGenerator({ arch: 'resnet', inChannels, outChannels: 1, base: model.ngf, nBlocks: model.blocks, norm: model.norm, seed });
 }
 
-/** Saves a trained generator or forest with its meta data. */
-export async function saveSynthesisModel(dir: string, meta: Omit<ModelMeta, 'format' | 'version'>, trained: { generator: tfl.LayersModel } | { forest: ForestSynthesisModel }): Promise<void> {
-  await train.saveModelDir(
-    dir,
-    FOLDER,
-    'generator' in trained ? { meta, networks: { generator: trained.generator } } : { meta, extra: (tmp) => saveForest(trained.forest, join(tmp, 'forest.json')) },
-    'saveSynthesisModel',
-  );
-}
-
 /** A loaded model: what it maps, and a synthesiser to run. */
 export interface LoadedSynthesisModel {
   readonly meta: ModelMeta;
@@ -66,14 +56,20 @@ export function forestSynthesizer(forest: ForestSynthesisModel): SliceSynthesize
   };
 }
 
-/** Loads a model folder written by `saveSynthesisModel`; errors name the folder and what is wrong. */
-export async function loadSynthesisModel(dir: string, options: { batch?: number } = {}): Promise<LoadedSynthesisModel> {
-  const meta = await train.readModelDirMeta<ModelMeta>(dir, FOLDER);
+/** Opens a model folder written by `saveSynthesisModel` from its files; errors name the folder and what is wrong. */
+export async function openSynthesisModel(files: train.ModelFiles, options: { batch?: number } = {}): Promise<LoadedSynthesisModel> {
+  const meta = await train.readModelMeta<ModelMeta>(files, MODEL_FOLDER);
   if (meta.model.arch === 'forest') {
-    const forest = await loadForest(join(dir, 'forest.json'));
+    const json = await train.readJsonFile<unknown>(files, 'forest.json', 'openSynthesisModel');
+    let forest: ForestSynthesisModel;
+    try {
+      forest = ForestSynthesisModel.fromJSON(json);
+    } catch (e) {
+      throw new ValueError(`openSynthesisModel: ${files.where}/forest.json is not a valid forest synthesis model: ${(e as Error).message}`);
+    }
     return { meta, info: meta.info, synthesizer: forestSynthesizer(forest), dispose() {} };
   }
   const generator = generatorFor(meta.model, meta.info, 0);
-  await train.loadModelWeights(generator, join(dir, 'generator'));
+  await train.setModelWeights(generator, files, 'generator');
   return { meta, info: meta.info, synthesizer: generatorSynthesizer(generator, options.batch), dispose: () => generator.dispose() };
 }

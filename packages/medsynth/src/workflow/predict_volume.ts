@@ -6,7 +6,7 @@
  */
 import { ValueError, data } from '@lacuna/core';
 import { denormalizeIntensity, type IntensityNorm, type NormSettings } from '../data/intensity_norm.js';
-import { loadPairedSubject } from '../data/paired_volumes.js';
+import { pairSubject, type VolumeReader } from '../data/paired_volumes.js';
 import { axialStack, cropSlices } from '../data/slice_stack.js';
 import type { SliceSynthesizer } from './slice_synthesizer.js';
 
@@ -23,7 +23,7 @@ export interface SynthesisModelInfo {
 }
 
 export interface PredictVolumeOptions {
-  /** A head-mask file; default: computed from the first source. */
+  /** A head-mask volume (its name for the reader); default: computed from the first source. */
   readonly mask?: string;
 }
 
@@ -36,12 +36,15 @@ export function fillBackground(normalised: Float32Array, mask: Uint8Array, offse
   return normalised;
 }
 
-/** The synthesised target volume (and the head mask used) for the given source files. */
-export async function predictVolume(synthesizer: SliceSynthesizer, info: SynthesisModelInfo, sourcePaths: readonly string[], options: PredictVolumeOptions = {}): Promise<{ volume: data.Volume; mask: Uint8Array }> {
+/**
+ * The synthesised target volume (and the head mask used) for the named source volumes, read
+ * with `read` (under Node, predictVolume reads NIfTI files; in a page, decode dropped bytes).
+ */
+export async function synthesizeVolume(synthesizer: SliceSynthesizer, info: SynthesisModelInfo, sourcePaths: readonly string[], read: VolumeReader, options: PredictVolumeOptions = {}): Promise<{ volume: data.Volume; mask: Uint8Array }> {
   if (sourcePaths.length !== info.sourceModalities.length) {
     throw new ValueError(`predict: the model takes ${info.sourceModalities.length} source volume(s) (${info.sourceModalities.join(', ')}), got ${sourcePaths.length}`);
   }
-  const subject = await loadPairedSubject({ id: 'input', source: sourcePaths, ...(options.mask ? { mask: options.mask } : {}) }, { sourceModalities: info.sourceModalities, targetModality: info.targetModality, norm: info.norm });
+  const subject = await pairSubject({ id: 'input', source: sourcePaths, ...(options.mask ? { mask: options.mask } : {}) }, { sourceModalities: info.sourceModalities, targetModality: info.targetModality, norm: info.norm }, read);
   const { dims, spacing, affine } = subject.grid;
   const stack = axialStack(subject.source, dims, { context: info.context, multiple: info.multiple });
   const maskStack = axialStack([Float32Array.from(subject.mask)], dims, { multiple: info.multiple, padValue: 0 });

@@ -3,7 +3,8 @@
  * rest drawn with the split seed (never by slice).
  */
 import { ValueError } from '@lacuna/core';
-import { loadPairedSubject, phantomSubjectFiles, type PairedSubject, type SubjectFiles } from '../data/paired_volumes.js';
+import { loadPairedSubject, phantomSubjectFiles } from '../data/paired_files.js';
+import type { PairedSubject, SubjectFiles } from '../data/paired_volumes.js';
 import { splitSubjects } from '../data/subject_split.js';
 import type { TrainConfig } from './train_config.js';
 

@@ -21,7 +21,7 @@ import { convNormAct } from '../../nn/conv_norm_act.js';
 import { WeightInit } from '../../nn/init.js';
 import { downsample } from '../../nn/resample.js';
 import { SeededDropout } from '../../nn/seeded_dropout.js';
-import { runTraining } from '../loop.js';
+import { runTraining } from '../node.js';
 import { Optimizer, trainableVariables } from '../optimizer.js';
 import { cosineLr } from '../schedules.js';
 
@@ -42,7 +42,7 @@ const steps = Number(args.steps);
 const delayMs = Number(args['delay-ms']);
 const stallAfter = Number(args['stall-after']);
 if (args.native) {
-  const { initBackend } = await import('../../backend/select.js');
+  const { initBackend } = await import('../../backend/node.js');
   const { nativeKernelSettings } = await import('../../native/kernels.js');
   const info = await initBackend({ backend: 'wasm', threads: 2 });
   if (info.engine !== 'native') throw new Error(`tiny_run --native: got the ${info.engine} engine (${info.notes.join('; ')})`);

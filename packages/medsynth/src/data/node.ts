@@ -1,0 +1,3 @@
+/** The data pipeline under Node: everything in index.ts, plus subjects from NIfTI files. */
+export * from './index.js';
+export { loadPairedSubject, phantomSubjectFiles } from './paired_files.js';

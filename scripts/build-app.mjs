@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Builds the page of `lacuna app` into packages/cli/dist/app: the bundle of packages/cli/app/main.ts
+// for browsers (the packages' browser entries, via their compiled dist/), index.html, and the
+// committed models the page opens on. Runs after `tsc -b` (npm run build).
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, rmSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const out = join(root, 'packages/cli/dist/app');
+const tmp = `${out}.tmp-${process.pid}`;
+rmSync(tmp, { recursive: true, force: true });
+mkdirSync(tmp, { recursive: true });
+await build({
+  entryPoints: [join(root, 'packages/cli/app/main.ts')],
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  minify: true,
+  sourcemap: false,
+  outfile: join(tmp, 'app.js'),
+  logLevel: 'warning',
+});
+cpSync(join(root, 'packages/cli/app/index.html'), join(tmp, 'index.html'));
+for (const model of ['medsynth-phantom-t1-t2-small', 'dine-digits-source-small']) {
+  cpSync(join(root, 'models', model), join(tmp, 'models', model), { recursive: true });
+}
+rmSync(out, { recursive: true, force: true });
+renameSync(tmp, out);
