@@ -104,6 +104,7 @@ async function runSynthesis(model: LoadedSynthesisModel, source: data.Volume, ta
   let psnr: number | null = null;
   if (target) psnr = medsynthPsnr(volume.data, target.data, mask);
   const seconds = (performance.now() - t0) / 1000;
+  document.body.dataset['medsynthRuns'] = String(Number(document.body.dataset['medsynthRuns'] ?? '0') + 1);
   $('ms-status').textContent = `synthesised ${volume.dims.join('x')} voxels in ${seconds.toFixed(1)} s` + (psnr !== null ? `; PSNR against the real target, in the head mask: ${psnr.toFixed(2)} dB` : '');
   document.body.dataset['medsynthPsnr'] = psnr === null ? '' : psnr.toFixed(3);
   return { source, synthetic: volume, target, psnr };
@@ -219,6 +220,7 @@ async function targetSet(entries: { path: string; bytes: Uint8Array }[], where: 
 }
 
 async function runAdaptation(source: { model: tfl.LayersModel; options: { arch?: DigitsArch; numClasses?: number; seed: number } }, target: Awaited<ReturnType<typeof targetSet>>): Promise<void> {
+  document.body.dataset['dineDone'] = 'false';
   const steps = Math.max(2, Math.floor(Number($<HTMLInputElement>('dn-steps').value) || 60));
   const distillIterations = Math.ceil(steps / 2), finetuneIterations = steps - distillIterations;
   const box = new ModelBlackBox(source.model, 'source model');
@@ -294,19 +296,53 @@ async function adaptedZip(): Promise<Uint8Array> {
 
 // ---------------------------------------------------------------- start
 
+/**
+ * wasm with Lacuna's kernels by default; ?backend=webgl uses the GPU through WebGL when the
+ * browser has it (falling back to wasm, and saying so, when it does not).
+ */
+async function startBackend(): Promise<string> {
+  const wanted = new URLSearchParams(location.search).get('backend') ?? 'wasm';
+  const select = $<HTMLSelectElement>('backend-choice');
+  select.value = wanted === 'webgl' ? 'webgl' : 'wasm';
+  select.addEventListener('change', () => {
+    location.search = `?backend=${select.value}`;
+  });
+  let note = '';
+  if (wanted === 'webgl') {
+    await import('@tensorflow/tfjs-backend-webgl');
+    try {
+      if (await tf.setBackend('webgl')) {
+        await tf.ready();
+        $('backend').textContent = `backend: webgl (${(tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl?.getParameter(0x1f01) ?? 'GPU'}); Lacuna's training kernels are for wasm`;
+        return 'webgl';
+      }
+    } catch (e) {
+      note = ` (WebGL failed: ${(e as Error).message})`;
+    }
+    note ||= ' (no WebGL here)';
+  }
+  const info = await initBackend({ backend: 'wasm', wasmPaths: new URL('wasm/', location.href).href });
+  // tfjs-backend-wasm runs at most half the logical cores; without cross-origin isolation, one thread.
+  $('backend').textContent = `backend: ${info.backend}, ${info.threads} thread(s), SIMD ${info.simd ? 'on' : 'off'}, Lacuna kernels ${info.lacunaKernels ? 'on' : 'off'}${globalThis.crossOriginIsolated ? '' : ' (not cross-origin isolated: one thread)'}${note}`;
+  return info.backend;
+}
+
 async function main(): Promise<void> {
   window.addEventListener('error', (e) => fail(e.error ?? e.message));
   window.addEventListener('unhandledrejection', (e) => fail(e.reason));
-  const info = await initBackend({ backend: 'wasm', wasmPaths: new URL('wasm/', location.href).href });
-  $('backend').textContent = `backend: ${info.backend}, ${info.threads} thread(s), SIMD ${info.simd ? 'on' : 'off'}, Lacuna kernels ${info.lacunaKernels ? 'on' : 'off'}${globalThis.crossOriginIsolated ? '' : ' (not cross-origin isolated: one thread)'}`;
-  document.body.dataset['lacunaBackend'] = info.backend;
+  document.body.dataset['lacunaBackend'] = await startBackend();
   const guard = (f: () => Promise<void>) => () => void f().catch(fail);
   $('ms-slice').addEventListener('input', drawSynthesis);
   $('ms-run').addEventListener('click', guard(ownSynthesis));
   $('ms-download').addEventListener('click', () => {
     if (shown) download(data.encodeNifti(shown.synthetic, { gzip: true }), 'synthetic.nii.gz', 'application/gzip');
   });
-  $('dn-run').addEventListener('click', guard(ownAdaptation));
+  $('dn-run').addEventListener('click', () => {
+    // Marked at once, so that a watcher never reads the previous run's end.
+    document.body.dataset['dineDone'] = 'false';
+    $<HTMLButtonElement>('dn-download').disabled = true;
+    guard(ownAdaptation)();
+  });
   $('dn-download').addEventListener('click', guard(async () => download(await adaptedZip(), 'adapted-model.zip', 'application/zip')));
   await builtInSynthesis();
   await new Promise((r) => setTimeout(r, 0));

@@ -84,7 +84,9 @@ export async function serveApp(port: number, options: { targetImages?: number } 
   };
   const server = createServer((req, res) => void handle(req, res).catch((e: unknown) => send(res, 500, String(e))));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? new ConfigError(`lacuna app: port ${port} on 127.0.0.1 is in use; choose another with --port (0 picks a free one)`, 'port', port) : e),
+    );
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const address = server.address();
