@@ -12,6 +12,8 @@
 
 // PnP and the EPro-PnP layer.
 export { solvePnP, solvePnPBatch } from './solver/solve_pnp.js';
+export { solvePnPRansac } from './solver/ransac.js';
+export type { RansacOptions, RansacResult } from './solver/ransac.js';
 export type { SolveOptions, PnPSolution, SolvePnPResult } from './solver/solve_pnp.js';
 export { makePnPBatch } from './problem/pnp_batch.js';
 export type { PnPBatch, ProblemStatus } from './problem/pnp_batch.js';

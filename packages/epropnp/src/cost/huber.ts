@@ -30,6 +30,14 @@ export function huberSqrtWeight(s: number, delta: number, eps = 1e-10): number {
 }
 
 /**
+ * The Cauchy kernel's sqrt(rho'(s^2)) = 1 / sqrt(1 + s^2 / c^2), c = delta: its cost
+ * (c^2 / 2) log(1 + s^2 / c^2) grows only logarithmically, so gross outliers barely pull.
+ */
+export function cauchySqrtWeight(s: number, c: number): number {
+  return 1 / Math.sqrt(1 + (s * s) / (c * c));
+}
+
+/**
  * Adaptive delta of one problem: x2d [N, 2] and w2d [N, 2] flat at offsets `o2` (points) for
  * n points. Also returns the pieces its gradient needs.
  */

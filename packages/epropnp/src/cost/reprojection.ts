@@ -6,8 +6,9 @@
  * cost with respect to x3d, x2d and w2d. Plain loops over points: these run inside the LM
  * iterations and once per Monte Carlo sample, so they are the hot path.
  */
+import { ValueError } from '@lacuna/core';
 import type { PnPBatch } from '../problem/pnp_batch.js';
-import { huberSqrtWeight } from './huber.js';
+import { cauchySqrtWeight, huberSqrtWeight } from './huber.js';
 
 const R = new Float64Array(9);
 
@@ -43,6 +44,8 @@ export function costAt(batch: PnPBatch, b: number, pose: ArrayLike<number>, po: 
   const lx = lb ? lb[b * 2]! : -Infinity, ly = lb ? lb[b * 2 + 1]! : -Infinity;
   const ux = ub ? ub[b * 2]! : Infinity, uy = ub ? ub[b * 2 + 1]! : Infinity;
   const halfDelta2 = 0.5 * delta * delta;
+  const delta2 = delta * delta;
+  const cauchy = batch.kernel === 'cauchy';
   const total = points ? count ?? points.length : N;
   let cost = 0;
   for (let q = 0; q < total; q++) {
@@ -62,7 +65,7 @@ export function costAt(batch: PnPBatch, b: number, pose: ArrayLike<number>, po: 
     if (v < ly) v = ly; else if (v > uy) v = uy;
     const rx = (u - x2d[p * 2]!) * w2d[p * 2]!, ry = (v - x2d[p * 2 + 1]!) * w2d[p * 2 + 1]!;
     const s2 = rx * rx + ry * ry;
-    cost += s2 <= delta * delta ? 0.5 * s2 : delta * Math.sqrt(s2) - halfDelta2;
+    cost += cauchy ? 0.5 * delta2 * Math.log1p(s2 / delta2) : s2 <= delta2 ? 0.5 * s2 : delta * Math.sqrt(s2) - halfDelta2;
     if (residualsOut) residualsOut[q] = Math.sqrt(s2);
   }
   return cost;
@@ -141,8 +144,14 @@ export function normalEquationsAt(
     const wu = w2d[p * 2]!, wv = w2d[p * 2 + 1]!;
     const rx = (proj.u - x2d[p * 2]!) * wu, ry = (proj.v - x2d[p * 2 + 1]!) * wv;
     const s = Math.sqrt(rx * rx + ry * ry);
-    cost += s <= delta ? 0.5 * s * s : delta * s - 0.5 * delta * delta;
-    const h = huberSqrtWeight(s, delta);
+    let h: number;
+    if (batch.kernel === 'cauchy') {
+      cost += 0.5 * delta * delta * Math.log1p((s * s) / (delta * delta));
+      h = cauchySqrtWeight(s, delta);
+    } else {
+      cost += s <= delta ? 0.5 * s * s : delta * s - 0.5 * delta * delta;
+      h = huberSqrtWeight(s, delta);
+    }
     const su = wu * h, sv = wv * h;
     const ru = rx * h, rv = ry * h;
     for (let i = 0; i < dof; i++) {
@@ -165,6 +174,8 @@ function normalEquations6(
 ): number {
   const { x3d, x2d, w2d, K, zMin, lb, ub, N } = batch;
   const delta = batch.delta[b]!;
+  const delta2 = delta * delta;
+  const cauchy = batch.kernel === 'cauchy';
   loadRotation(pose, po, 6);
   const r0 = R[0]!, r1 = R[1]!, r2 = R[2]!, r3 = R[3]!, r4 = R[4]!, r5 = R[5]!, r6 = R[6]!, r7 = R[7]!, r8 = R[8]!;
   const tx = pose[po]!, ty = pose[po + 1]!, tz = pose[po + 2]!;
@@ -195,7 +206,11 @@ function normalEquations6(
     const rx = (u - x2d[p * 2]!) * wu, ry = (v - x2d[p * 2 + 1]!) * wv;
     const s2 = rx * rx + ry * ry;
     let hw = 1;
-    if (s2 <= delta * delta) {
+    if (cauchy) {
+      const ratio = s2 / delta2;
+      cost += 0.5 * delta2 * Math.log1p(ratio);
+      hw = 1 / Math.sqrt(1 + ratio);
+    } else if (s2 <= delta2) {
       cost += 0.5 * s2;
     } else {
       const s = Math.sqrt(s2);
@@ -239,6 +254,7 @@ export function accumulateCostGradient(
   gx3d: Float64Array, gx2d: Float64Array, gw2d: Float64Array,
 ): number {
   const { dof, x3d, x2d, w2d, K, zMin, lb, ub, N } = batch;
+  if (batch.kernel !== 'huber') throw new ValueError(`the cost gradient (Monte Carlo loss) uses the Huber kernel; this batch has '${batch.kernel}'`);
   const len = dof === 6 ? 7 : 4;
   const delta = batch.delta[b]!;
   // Per pose: R (9), t (3) and the weight, packed for the inner loop.

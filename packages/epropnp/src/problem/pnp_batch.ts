@@ -33,6 +33,11 @@ export interface PnPBatch {
   readonly delta: Float64Array; // [B]
   /** True when delta follows x2d and w2d (the adaptive Huber cost), false when fixed. */
   readonly adaptiveDelta: boolean;
+  /**
+   * The robust kernel: 'huber' (EPro-PnP's, linear beyond delta) or 'cauchy' (log, scale delta:
+   * large residuals barely count; for solving only, the Monte Carlo loss is Huber's).
+   */
+  readonly kernel: RobustKernel;
   /** Per problem: 'ok' or why it is degenerate (set at construction, and by the solver). */
   readonly status: ProblemStatus[];
 }
@@ -52,7 +57,11 @@ export interface PnPBatchInput {
   relativeDelta?: number;
   /** A fixed Huber delta instead of the adaptive one. */
   delta?: number;
+  /** The robust kernel (default 'huber'); delta is the Cauchy kernel's scale. */
+  kernel?: RobustKernel;
 }
+
+export type RobustKernel = 'huber' | 'cauchy';
 
 /** 2-D points whose spread is below this fraction of the focal length coincide. */
 const COINCIDENT_OF_FOCAL = 1e-6;
@@ -111,7 +120,9 @@ export function makePnPBatch(input: PnPBatchInput): PnPBatch {
     }
     status.push(s);
   }
-  return { dof, B, N, x3d, x2d, w2d, K, zMin, lb, ub, relativeDelta, minSpread, delta, adaptiveDelta: input.delta === undefined, status };
+  const kernel = input.kernel ?? 'huber';
+  if (kernel !== 'huber' && kernel !== 'cauchy') throw new ValueError(`PnP: kernel must be 'huber' or 'cauchy', got '${String(kernel)}'`);
+  return { dof, B, N, x3d, x2d, w2d, K, zMin, lb, ub, relativeDelta, minSpread, delta, adaptiveDelta: input.delta === undefined, kernel, status };
 }
 
 /** Degeneracy checks of one problem, cheapest first. */

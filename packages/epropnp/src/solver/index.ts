@@ -8,3 +8,5 @@ export type { LMOptions } from './levenberg_marquardt.js';
 export { epnpPose } from './epnp.js';
 export { randomSampleInit, RANDOM_SAMPLE_INIT_DEFAULTS } from './random_sample_init.js';
 export type { RandomSampleInitOptions } from './random_sample_init.js';
+export { solvePnPRansac, reprojectionErrors } from './ransac.js';
+export type { RansacOptions, RansacResult } from './ransac.js';

@@ -11,7 +11,7 @@ import { makeCamera } from '../geometry/camera.js';
 import { poseLength } from '../geometry/pose_step.js';
 import { poseToRvecTvec } from '../geometry/rodrigues.js';
 import { matrixToQuaternion, quaternionToMatrix } from '../geometry/rotation.js';
-import { assertSolvable, makePnPBatch, type PnPBatch, type ProblemStatus } from '../problem/pnp_batch.js';
+import { assertSolvable, makePnPBatch, type PnPBatch, type ProblemStatus, type RobustKernel } from '../problem/pnp_batch.js';
 import { epnpPose } from './epnp.js';
 import { fitQuality } from './fit_quality.js';
 import { levenbergMarquardt, type LMOptions } from './levenberg_marquardt.js';
@@ -225,13 +225,14 @@ export interface SolvePnPResult {
 /**
  * One PnP problem in OpenCV's terms: objectPoints [N, 3], imagePoints [N, 2] (pixels),
  * cameraMatrix 3x3 row-major (9 numbers) or a Camera, optional per-point weights [N] or
- * [N, 2]. Throws a ValueError when the problem is degenerate.
+ * [N, 2]; `kernel` 'cauchy' instead of EPro-PnP's Huber for data with gross outliers (or see
+ * solvePnPRansac). Throws a ValueError when the problem is degenerate.
  */
 export function solvePnP(
   objectPoints: ArrayLike<number>,
   imagePoints: ArrayLike<number>,
   cameraMatrix: ArrayLike<number> | Camera,
-  options: SolveOptions & { weights?: ArrayLike<number> } = {},
+  options: SolveOptions & { weights?: ArrayLike<number>; kernel?: RobustKernel } = {},
 ): SolvePnPResult {
   const N = objectPoints.length / 3;
   if (!Number.isInteger(N) || imagePoints.length !== N * 2) {
@@ -245,7 +246,7 @@ export function solvePnP(
     else if (w.length === N * 2) w2d = Float64Array.from(w);
     else throw new ValueError(`solvePnP: weights must have N=${N} or 2N=${2 * N} numbers, got ${w.length}`);
   }
-  const batch = makePnPBatch({ x3d: objectPoints, x2d: imagePoints, w2d, camera, N, B: 1, dof: 6 });
+  const batch = makePnPBatch({ x3d: objectPoints, x2d: imagePoints, w2d, camera, N, B: 1, dof: 6, ...(options.kernel ? { kernel: options.kernel } : {}) });
   const sol = solvePnPBatch(batch, { ...options, withCovariance: true, onDegenerate: 'throw' });
   const { rvec, tvec } = poseToRvecTvec(sol.pose);
   const R = quaternionToMatrix(sol.pose, new Float64Array(9), 3);
