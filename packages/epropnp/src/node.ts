@@ -8,4 +8,6 @@ export { parsePoseTrainConfig, loadPoseTrainConfig } from './workflow/pose_train
 export { trainPose } from './workflow/train_pose.js';
 export { loadPoseModel, savePoseModel } from './workflow/pose_model.js';
 export * as dataset from './dataset/node.js';
+export * as render from './render/node.js';
+export { readMesh } from './render/mesh_files.js';
 export * as workflow from './workflow/node.js';

@@ -12,3 +12,8 @@ export { faceShading } from './shading.js';
 export type { Light } from './shading.js';
 export { drawBackground, drawShape } from './background.js';
 export { drawOccluders } from './occlusion.js';
+export { decodePly, encodePly } from './ply.js';
+export type { MeshData } from './ply.js';
+export { decodeObj, decodeMtl, mtlLibraries } from './obj.js';
+export { meshModel, parseSymmetry } from './mesh_model.js';
+export type { MeshModelOptions, MeshUnits } from './mesh_model.js';
