@@ -9,3 +9,7 @@ export { decodeDataset, encodeDataset } from './dataset_file.js';
 export { previewSheet } from './preview.js';
 export { datasetBatch } from './batch.js';
 export type { PoseBatch } from './batch.js';
+export { renderFrame, maskBox } from './render_frame.js';
+export type { FrameOptions, FrameSample } from './render_frame.js';
+export { poseToBop, poseFromBop, bopModelInfo, symmetryFromBop, bopResultsCsv, bopId } from './bop.js';
+export type { BopGt, BopGtInfo, BopModelInfo } from './bop.js';

@@ -66,7 +66,7 @@ export function renderSample(object: ObjectModel, rng: data.Random, options: Sam
   if (!(Number.isInteger(S) && S >= 4)) throw new ValueError(`renderSample: cropSize must be an integer >= 4, got ${S}`);
   const intrinsics = options.intrinsics ?? LINEMOD_INTRINSICS;
   const zoom = { shift: 0.25, scale: 0.25, pad: 1.5, ...options.zoomIn };
-  const { vertices, faces } = object.mesh;
+  const { vertices } = object.mesh;
 
   if (options.views !== undefined && options.views !== 'sphere' && options.views !== 'upper') throw new ValueError(`renderSample: views must be 'sphere' or 'upper', got '${options.views}'`);
   const pose = randomPose(rng, intrinsics, options.views === 'upper' ? { ...options, upperHemisphere: object.up } : options);
@@ -75,36 +75,57 @@ export function renderSample(object: ObjectModel, rng: data.Random, options: Sam
   const box = zoomInBox(cam, intrinsics, zoom, rng);
   const K = cropIntrinsics(intrinsics, box, S);
 
-  const image = new Float32Array(S * S * 3);
-  drawBackground(rng, S, image);
+  const { image, x3d, mask, objectMask, occlusion } = shadeObject(object, cam, K, S, S, rng, options);
+  return { image, x3d, mask, objectMask, pose, box, occlusion };
+}
 
-  const raster = createRasterBuffers(S, S);
+/** What shadeObject draws: an image [H, W, 3] with its ground-truth maps. */
+export interface ShadedView {
+  readonly image: Float32Array;
+  /** [H, W, 3] object coordinates of the surface at each pixel, occluded or not; 0 off the object. */
+  readonly x3d: Float32Array;
+  /** [H, W] the visible object. */
+  readonly mask: Uint8Array;
+  /** [H, W] the whole silhouette. */
+  readonly objectMask: Uint8Array;
+  readonly occlusion: number;
+}
+
+/**
+ * Draws the object, already in camera coordinates `cam` [V, 3], through intrinsics K into a
+ * W x H image: random background, Lambertian shading under a random light, occluders in a
+ * share of the views, pixel noise. All randomness from `rng`, in that order. `occluderScale`
+ * sizes the occluders (default the image side; a full frame passes the object's extent).
+ */
+export function shadeObject(object: ObjectModel, cam: Float64Array, K: ArrayLike<number>, W: number, H: number, rng: data.Random, options: SampleOptions, occluderScale = W): ShadedView {
+  const { vertices, faces } = object.mesh;
+  const image = new Float32Array(W * H * 3);
+  drawBackground(rng, W, image, H);
+  const raster = createRasterBuffers(W, H);
   rasterize(cam, faces, K, raster);
-  const x3d = new Float32Array(S * S * 3);
+  const x3d = new Float32Array(W * H * 3);
   interpolateAttribute(raster, faces, vertices, 3, x3d);
-  const albedo = new Float32Array(S * S * 3);
+  const albedo = new Float32Array(W * H * 3);
   interpolateAttribute(raster, faces, object.colors, 3, albedo);
   const light = randomLight(rng);
   const shade = faceShading(cam, faces, light);
-  const objectMask = new Uint8Array(S * S);
-  for (let p = 0; p < S * S; p++) {
+  const objectMask = new Uint8Array(W * H);
+  for (let p = 0; p < W * H; p++) {
     const f = raster.face[p]!;
     if (f < 0) continue;
     objectMask[p] = 1;
     for (let k = 0; k < 3; k++) image[p * 3 + k] = albedo[p * 3 + k]! * shade[f]!;
   }
-
-  const occluded = new Uint8Array(S * S);
+  const occluded = new Uint8Array(W * H);
   let occlusion = 0;
   if (rng.uniform() < (options.occlusionProbability ?? 0.5)) {
-    occlusion = drawOccluders(rng, S, image, objectMask, occluded, options.maxOcclusion ?? 0.3);
+    occlusion = drawOccluders(rng, W, image, objectMask, occluded, options.maxOcclusion ?? 0.3, H, occluderScale);
   }
-  const mask = new Uint8Array(S * S);
-  for (let p = 0; p < S * S; p++) mask[p] = objectMask[p]! & (1 - occluded[p]!);
-
+  const mask = new Uint8Array(W * H);
+  for (let p = 0; p < W * H; p++) mask[p] = objectMask[p]! & (1 - occluded[p]!);
   const noise = options.noise ?? 0.02;
   for (let i = 0; i < image.length; i++) image[i] = Math.min(1, Math.max(0, image[i]! + (noise > 0 ? rng.normal(0, noise) : 0)));
-  return { image, x3d, mask, objectMask, pose, box, occlusion };
+  return { image, x3d, mask, objectMask, occlusion };
 }
 
 /** A random light: direction from the camera's side of the object, ambient 0.2–0.5, diffuse 0.5–0.9. */

@@ -7,9 +7,10 @@ import type { data } from '@lacuna/core';
 import { drawShape } from './background.js';
 
 /**
- * Paints 1–3 occluders over `image` [S, S, 3] near the object of silhouette `objectMask`
- * [S, S] (1 = object), marking them in `occluded` [S, S]. Returns the occluded fraction of the
- * silhouette (≤ maxFraction).
+ * Paints 1–3 occluders over `image` [H, W, 3] (W = `size`, H = `height`, default square) near
+ * the object of silhouette `objectMask` [H, W] (1 = object), marking them in `occluded`
+ * [H, W]. Returns the occluded fraction of the silhouette (≤ maxFraction). Shapes are sized
+ * by `scale` (the object's extent in pixels; default the image side).
  */
 export function drawOccluders(
   rng: data.Random,
@@ -18,7 +19,10 @@ export function drawOccluders(
   objectMask: Uint8Array,
   occluded: Uint8Array,
   maxFraction: number,
+  height = size,
+  scale = size,
 ): number {
+  const W = size, H = height;
   const objectPixels: number[] = [];
   for (let p = 0; p < objectMask.length; p++) if (objectMask[p]) objectPixels.push(p);
   if (objectPixels.length === 0) return 0;
@@ -28,11 +32,11 @@ export function drawOccluders(
   const count = rng.int(1, 4);
   for (let k = 0; k < count; k++) {
     const anchor = rng.choice(objectPixels);
-    let cx = (anchor % size) + rng.uniform(-size / 8, size / 8), cy = Math.floor(anchor / size) + rng.uniform(-size / 8, size / 8);
-    let rx = rng.uniform(size / 16, size / 4), ry = rng.uniform(size / 16, size / 4);
+    let cx = (anchor % W) + rng.uniform(-scale / 8, scale / 8), cy = Math.floor(anchor / W) + rng.uniform(-scale / 8, scale / 8);
+    let rx = rng.uniform(scale / 16, scale / 4), ry = rng.uniform(scale / 16, scale / 4);
     for (let attempt = 0; attempt < 4; attempt++) {
       scratchMask.fill(0);
-      drawShape(rng, size, scratchImage, scratchMask, { cx, cy, rx, ry });
+      drawShape(rng, W, scratchImage, scratchMask, { cx, cy, rx, ry }, H);
       let extra = 0;
       for (const p of objectPixels) if (scratchMask[p] && !occluded[p]) extra++;
       if ((hidden + extra) / objectPixels.length <= maxFraction) {
@@ -46,7 +50,7 @@ export function drawOccluders(
       }
       rx *= 0.6; ry *= 0.6;
       // Slide the shape towards the silhouette's edge so a smaller one hides less.
-      cx += rng.uniform(-size / 8, size / 8); cy += rng.uniform(-size / 8, size / 8);
+      cx += rng.uniform(-scale / 8, scale / 8); cy += rng.uniform(-scale / 8, scale / 8);
     }
   }
   return hidden / objectPixels.length;

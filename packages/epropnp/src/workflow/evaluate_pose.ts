@@ -18,6 +18,10 @@ export interface PoseScores {
   /** Per sample errors (null where PnP failed). */
   readonly errors: (PoseErrors | null)[];
   readonly failures: number;
+  /** [N, 7] the estimated poses (NaN where PnP failed). */
+  readonly poses: Float64Array;
+  /** [N] seconds per estimate (its batch's time over the batch). */
+  readonly seconds: Float64Array;
 }
 
 export function evaluatePoseNet(net: tfl.LayersModel, variant: Variant, test: PoseDataset, options: { batchSize?: number } = {}): PoseScores {
@@ -26,12 +30,18 @@ export function evaluatePoseNet(net: tfl.LayersModel, variant: Variant, test: Po
   const symmetries = test.object.symmetry.kind === 'none' ? [] : symmetryRotations(test.object.symmetry);
   const model = { vertices: test.vertices, diameter: test.object.diameter, symmetries };
   const errors: (PoseErrors | null)[] = [];
+  const poses = new Float64Array(test.count * 7).fill(NaN);
+  const seconds = new Float64Array(test.count);
   for (let start = 0; start < test.count; start += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, test.count - start) }, (_, i) => start + i);
     const batch = datasetBatch(test, idx);
     try {
+      const t0 = performance.now();
       const est = estimatePoses(net, batch.images, batch.boxes, { variant, halfExtent: test.object.halfExtent, intrinsics: test.intrinsics });
-      idx.forEach((_, b) => {
+      const each = (performance.now() - t0) / 1000 / idx.length;
+      idx.forEach((i, b) => {
+        seconds[i] = each;
+        if (est.status[b] === 'ok' || est.status[b] === 'poor-fit') poses.set(est.pose.subarray(b * 7, b * 7 + 7), i * 7);
         errors.push(est.status[b] === 'ok' || est.status[b] === 'poor-fit' ? poseErrors(est.pose.subarray(b * 7, b * 7 + 7), batch.poses.subarray(b * 7, b * 7 + 7), model, test.intrinsics) : null);
       });
     } finally {
@@ -44,5 +54,5 @@ export function evaluatePoseNet(net: tfl.LayersModel, variant: Variant, test: Po
   const all = errors.map((e) => e ?? failed);
   const accuracy = poseAccuracy(all, test.object.diameter, symmetries.length > 0);
   const proj = errors.reduce((s, e) => s + (e ? Math.min(e.projectionPx, 100) : 100), 0) / errors.length;
-  return { accuracy, proj2dPx: proj, errors, failures: errors.length - ok.length };
+  return { accuracy, proj2dPx: proj, errors, failures: errors.length - ok.length, poses, seconds };
 }

@@ -4,6 +4,7 @@
  *   network/       TF.js model.json + weights.bin
  * Written atomically: a half-written folder never replaces a good one.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IOError, tfl, train } from '@lacuna/core';
 import type { ObjectInfo } from '../render/mesh.js';
@@ -37,6 +38,8 @@ export interface LoadedPoseModel {
 
 /** Loads a folder written by `savePoseModel`; errors name the folder and what is wrong. */
 export async function loadPoseModel(dir: string): Promise<LoadedPoseModel> {
+  // A training run's folder holds the model in model/: take either.
+  if (!existsSync(join(dir, FOLDER.metaFile)) && existsSync(join(dir, 'model', FOLDER.metaFile))) dir = join(dir, 'model');
   const meta = await train.readModelDirMeta<PoseModelMeta>(dir, FOLDER);
   let net: tfl.LayersModel;
   try {

@@ -25,8 +25,12 @@ export const poseTrainConfigSchema = z.strictObject({
   object: z.enum(OBJECT_NAMES as unknown as [string, ...string[]]).optional(),
   variant: z.enum(VARIANTS).default('C'),
   data: z.strictObject({
-    /** A data set file written by `lacuna epropnp render`; otherwise samples are rendered in memory. */
+    /** A data set file written by `lacuna epropnp render`, or a BOP data set folder; otherwise samples are rendered in memory. */
     file: z.string().min(1).optional(),
+    /** With a BOP folder: the split folder, the object id (default: the only one) and the crop side. */
+    split: z.string().min(1).default('train'),
+    objId: z.number().int().positive().optional(),
+    cropSize: z.number().int().min(8).default(64),
     /** Samples rendered for training when no file is given. */
     train: positiveInt.default(2000),
     seed: z.number().int().nonnegative().default(1),

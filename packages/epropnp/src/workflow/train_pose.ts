@@ -13,6 +13,7 @@ import { pnpInputs } from '../network/pnp_inputs.js';
 import { datasetBatch } from '../dataset/batch.js';
 import { renderDataset, type PoseDataset } from '../dataset/pose_dataset.js';
 import { readDataset } from '../dataset/dataset_files.js';
+import { isBopFolder, readBopDataset } from '../dataset/bop_files.js';
 import type { ObjectName } from '../render/objects.js';
 import { EProPnP } from '../layer/epropnp.js';
 import { cropCameras } from './estimate_pose.js';
@@ -39,6 +40,10 @@ export interface TrainPoseResult {
 
 /** The training data of a config: its file, or rendered in memory. */
 export async function trainingData(config: PoseTrainConfig): Promise<PoseDataset> {
+  if (config.data.file && (await isBopFolder(config.data.file))) {
+    // BOP instances cropped around their boxes with CDPN's zoom-in jitter (fixed per instance).
+    return readBopDataset(config.data.file, { split: config.data.split, cropSize: config.data.cropSize, zoomIn: {}, seed: config.data.seed, ...(config.data.objId ? { objId: config.data.objId } : {}) });
+  }
   if (config.data.file) {
     const ds = await readDataset(config.data.file);
     if (config.object && config.object !== ds.object.name) {
