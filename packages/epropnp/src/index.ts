@@ -29,6 +29,10 @@ export type { ObjectName } from './render/objects.js';
 export type { PoseTrainConfig, Variant } from './workflow/pose_train_config.js';
 export { evaluatePoseNet } from './workflow/evaluate_pose.js';
 export { estimatePoses } from './workflow/estimate_pose.js';
+export { estimatePose } from './workflow/estimate_pose_api.js';
+export type { PoseImage, EstimatePoseOptions, PoseEstimate } from './workflow/estimate_pose_api.js';
+export { openPoseModel } from './workflow/pose_model.js';
+export type { LoadedPoseModel, PoseModelMeta } from './workflow/pose_model.js';
 export { poseDistribution } from './workflow/pose_distribution.js';
 
 export * as geometry from './geometry/index.js';

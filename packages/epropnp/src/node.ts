@@ -6,7 +6,7 @@ export * from './index.js';
 export { readDataset, writeDataset } from './dataset/dataset_files.js';
 export { parsePoseTrainConfig, loadPoseTrainConfig } from './workflow/pose_train_config.js';
 export { trainPose } from './workflow/train_pose.js';
-export { loadPoseModel, savePoseModel } from './workflow/pose_model.js';
+export { loadPoseModel, savePoseModel } from './workflow/pose_model_folder.js';
 export * as dataset from './dataset/node.js';
 export * as render from './render/node.js';
 export { readMesh } from './render/mesh_files.js';

@@ -1,10 +1,10 @@
 /** `lacuna epropnp predict`: the pose of one crop, with its uncertainty. */
 import { resolve } from 'node:path';
-import { ConfigError, data, tf } from '@lacuna/core';
-import { dataset, estimatePoses, geometry, loadPoseModel, poseDistribution, problem, readDataset, workflow, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
+import { ConfigError, data } from '@lacuna/core';
+import { dataset, geometry, loadPoseModel, problem, readDataset, workflow, LINEMOD_INTRINSICS, type Intrinsics } from '@lacuna/epropnp';
 
 const { predictionPicture } = workflow;
-const { quaternionAngleDeg, poseToRvecTvec } = geometry;
+const { quaternionAngleDeg } = geometry;
 const { describeStatus } = problem;
 import { backendOptions, parseOptions, printUsage, startBackend, type Command } from '../cli_args.js';
 
@@ -79,18 +79,17 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
     if (h !== meta.inputSize) throw new ConfigError(`lacuna ${NAME}: ${o.image ?? `sample ${o.index ?? 0} of ${o.data}`} is ${w}x${h}, the model takes ${meta.inputSize}x${meta.inputSize} crops`, o.data ? 'data' : 'image');
     if (!(box[2]! > 0)) throw new ConfigError(`lacuna ${NAME}: the box size must be positive, got ${box[2]}`, 'box');
     const intrinsics: Intrinsics = o.intrinsics ? (([fx, fy, cx, cy]) => ({ fx: fx!, fy: fy!, cx: cx!, cy: cy! }))(numbers('intrinsics', o.intrinsics, 4)) : crop.intrinsics ?? meta.intrinsics ?? LINEMOD_INTRINSICS;
-    const images = tf.tensor4d(rgb, [1, h, w, 3]);
-    const est = estimatePoses(net, images, box, { variant: meta.variant, halfExtent: meta.object.halfExtent, intrinsics });
-    images.dispose();
+    const [e] = workflow.estimateCropPoses([rgb], [{ cx: box[0]!, cy: box[1]!, size: box[2]! }], { meta, net }, { camera: intrinsics });
     net.dispose();
-    const status = est.status[0]!;
+    const est = e!;
+    const status = est.status;
     if (status !== 'ok' && status !== 'poor-fit') throw new ConfigError(`lacuna ${NAME}: no pose: the network's correspondences are degenerate (${status}: ${describeStatus(status)})`, 'image');
     if (status === 'poor-fit') console.warn(`warning: ${o.image}: poor fit: ${describeStatus(status)}; the pose below is the best fit, its uncertainty is scaled to the residuals`);
-    const pose = est.pose.subarray(0, 7);
-    const { rvec, tvec } = poseToRvecTvec(pose);
+    const pose = est.pose;
+    const { rvec, t: tvec } = est;
     const cov = est.covariance;
     const laplace = { t: [0, 1, 2].map((i) => Math.sqrt(cov[i * 7]!)), rotDeg: [3, 4, 5].map((i) => (2 * Math.sqrt(cov[i * 7]!) * 180) / Math.PI) };
-    const dist = poseDistribution(est, 0);
+    const dist = { samples: est.samples, weights: est.sampleWeights, translationStd: est.uncertainty.translationStd, rotationRmsDeg: est.uncertainty.rotationStdDeg, ess: est.uncertainty.ess };
     const f = (v: ArrayLike<number>, d = 4) => Array.from(v, (x) => x.toFixed(d)).join(', ');
     console.log(`pose (x_cam = R x_obj + t), ${meta.object.name}, model variant ${meta.variant}`);
     console.log(`  t (m)            [${f(tvec)}]`);
@@ -104,10 +103,13 @@ and the spread of 512 AMIS samples of the pose distribution p(y | X).
     console.log(`  Laplace std: t [${laplace.t.map((x) => (1000 * x).toFixed(1)).join(', ')}] mm, rotation [${laplace.rotDeg.map((x) => x.toFixed(2)).join(', ')}] deg about the camera axes`);
     console.log(`  AMIS (512 samples, ESS ${dist.ess.toFixed(0)}): t std [${dist.translationStd.map((x) => (1000 * x).toFixed(1)).join(', ')}] mm, rotation RMS ${dist.rotationRmsDeg.toFixed(2)} deg`);
     if (o.picture) {
-      await data.writePng(resolve(o.picture), predictionPicture(rgb, meta.inputSize, est, 0, box, intrinsics, dist, meta.object.halfExtent));
+      await data.writePng(resolve(o.picture), predictionPicture(rgb, meta.inputSize, est.maps, 0, box, intrinsics, dist, meta.object.halfExtent));
     }
     if (o.json) {
-      await data.writeFileAtomic(resolve(o.json), new TextEncoder().encode(`${JSON.stringify({ status, pose: Array.from(pose), rvec: Array.from(rvec), tvec: Array.from(tvec), covariance: Array.from(cov.subarray(0, 36)), amis: { translationStd: dist.translationStd, rotationRmsDeg: dist.rotationRmsDeg, ess: dist.ess } }, null, 2)}\n`), `lacuna epropnp predict --json`);
+      // The fields of the library's estimatePose result (PoseEstimate), as plain JSON.
+      const { maps: _maps, ...result } = est;
+      const plain = Object.fromEntries(Object.entries(result).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v]));
+      await data.writeFileAtomic(resolve(o.json), new TextEncoder().encode(`${JSON.stringify({ ...plain, tvec: Array.from(tvec), amis: { translationStd: dist.translationStd, rotationRmsDeg: dist.rotationRmsDeg, ess: dist.ess } }, null, 2)}\n`), `lacuna epropnp predict --json`);
     }
     return 0;
   },

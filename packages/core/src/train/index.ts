@@ -12,7 +12,7 @@ export { clipByGlobalNorm, globalNorm } from './clip.js';
 export type { CheckpointData, CheckpointMeta, CheckpointTargets, CheckpointInfo, CheckpointEngine } from './checkpoint.js';
 export type { ModelDirFormat, ModelDirContents } from './model_dir.js';
 export type { RunFiles, RunLog } from './run_files.js';
-export { modelFilesFromMap, modelFilesFromUrl, readModelMeta, setModelWeights, readJsonFile } from './model_files.js';
+export { modelFilesFromMap, modelFilesFromUrl, modelFilesIOHandler, readModelMeta, setModelWeights, readJsonFile } from './model_files.js';
 export type { ModelFiles } from './model_files.js';
 export { Progress, formatDuration } from './progress.js';
 export type { ProgressMode, ProgressOptions } from './progress.js';

@@ -110,3 +110,24 @@ export async function setModelWeights(model: tfl.LayersModel, files: ModelFiles,
     tf.dispose(tensors);
   }
 }
+
+/** A TF.js IOHandler that loads the model (model.json + weights) in `sub` of the folder: `tfl.loadLayersModel(modelFilesIOHandler(files, 'network'))`. */
+export function modelFilesIOHandler(files: ModelFiles, sub = '', what = 'loadLayersModel'): tf.io.IOHandler {
+  const prefix = sub ? `${sub}/` : '';
+  return {
+    async load(): Promise<tf.io.ModelArtifacts> {
+      const json = await readJsonFile<tf.io.ModelJSON>(files, `${prefix}model.json`, what);
+      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+        const specs = manifest.flatMap((g) => g.weights);
+        const parts = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => files.read(`${prefix}${p}`, what)));
+        const joined = new Uint8Array(parts.reduce((n, b) => n + b.byteLength, 0));
+        let o = 0;
+        for (const b of parts) {
+          joined.set(b, o);
+          o += b.byteLength;
+        }
+        return [specs, joined.buffer];
+      });
+    },
+  };
+}

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { data, IOError, train, ValueError } from '@lacuna/core';
 import { LINEMOD_INTRINSICS, type Intrinsics } from '../geometry/camera.js';
 import { quaternionToMatrix } from '../geometry/rotation.js';
-import { cropIntrinsics, cropOrigin, type CropBox } from '../render/crop.js';
+import { cropImage, cropIntrinsics, cropOrigin, type CropBox } from '../render/crop.js';
 import type { ObjectModel } from '../render/mesh.js';
 import { meshModel } from '../render/mesh_model.js';
 import { decodePly, encodePly } from '../render/ply.js';
@@ -123,19 +123,6 @@ export interface BopPoseDataset extends PoseDataset {
   readonly bop: { readonly sceneIds: Int32Array; readonly imIds: Int32Array; readonly objIds: Int32Array; readonly split: string; readonly dir: string };
 }
 
-/** Bilinear sample of an [H, W, C] image at (u, v) (pixel centres at integers); 0 outside. */
-function bilinear(img: Float32Array, W: number, H: number, C: number, u: number, v: number, out: Float32Array, o: number): void {
-  const x0 = Math.floor(u), y0 = Math.floor(v), fx = u - x0, fy = v - y0;
-  for (let k = 0; k < C; k++) {
-    let s = 0;
-    for (const [dx, dy, w] of [[0, 0, (1 - fx) * (1 - fy)], [1, 0, fx * (1 - fy)], [0, 1, (1 - fx) * fy], [1, 1, fx * fy]] as const) {
-      const x = x0 + dx, y = y0 + dy;
-      if (x >= 0 && y >= 0 && x < W && y < H) s += w * img[(y * W + x) * C + k]!;
-    }
-    out[o + k] = s;
-  }
-}
-
 /** Reads every instance of one object in a BOP split as square crops; errors name the file. */
 export async function readBopDataset(dir: string, o: ReadBopOptions = {}): Promise<BopPoseDataset> {
   const split = o.split ?? 'train';
@@ -191,13 +178,11 @@ export async function readBopDataset(dir: string, o: ReadBopOptions = {}): Promi
         const s = Math.max(u1 - u0, v1 - v0);
         const box = { cx: (u0 + u1) / 2 + s * zoom.shift * rng.uniform(-1, 1), cy: (v0 + v1) / 2 + s * zoom.shift * rng.uniform(-1, 1), size: s * (1 + zoom.scale * rng.uniform(-1, 1)) * zoom.pad };
         const origin = cropOrigin(box, S);
-        const image = new Float32Array(S * S * 3);
+        const image = cropImage(rgb.data, W, H, C, box, S);
         const mask = new Uint8Array(S * S);
-        const rgbData = C === 3 ? rgb.data : Float32Array.from({ length: H * W * 3 }, (_, i) => rgb!.data[Math.floor(i / 3) * C + (C >= 3 ? i % 3 : 0)]!);
         for (let r = 0; r < S; r++) {
           for (let c = 0; c < S; c++) {
             const u = origin.x + c * origin.scale, v = origin.y + r * origin.scale;
-            bilinear(rgbData, W, H, 3, u, v, image, (r * S + c) * 3);
             const x = Math.round(u), y = Math.round(v);
             mask[r * S + c] = x >= 0 && y >= 0 && x < W && y < H && visib.data[(y * W + x) * visib.shape[2]]! > 0.5 ? 1 : 0;
           }

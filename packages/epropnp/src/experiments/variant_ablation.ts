@@ -14,7 +14,7 @@ import type { train } from '@lacuna/core';
 import { renderDataset } from '../dataset/pose_dataset.js';
 import type { ObjectName } from '../render/objects.js';
 import { evaluatePoseNet } from '../workflow/evaluate_pose.js';
-import { loadPoseModel } from '../workflow/pose_model.js';
+import { loadPoseModel } from '../workflow/pose_model_folder.js';
 import { parsePoseTrainConfig, type Variant } from '../workflow/pose_train_config.js';
 import { trainPose } from '../workflow/train_pose.js';
 

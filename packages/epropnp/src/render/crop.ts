@@ -45,3 +45,30 @@ export function cropIntrinsics(intrinsics: Intrinsics, box: CropBox, cropSize: n
     0, 0, 1,
   );
 }
+
+/**
+ * Cuts the crop `box` out of an [H, W, C] image (values as given, e.g. [0, 1]) and resamples it
+ * to [S, S, 3] bilinearly (grey is repeated, alpha dropped; outside the image is 0).
+ */
+export function cropImage(image: ArrayLike<number>, W: number, H: number, C: number, box: CropBox, S: number): Float32Array {
+  const o = cropOrigin(box, S);
+  const out = new Float32Array(S * S * 3);
+  for (let r = 0; r < S; r++) {
+    for (let c = 0; c < S; c++) {
+      const u = o.x + c * o.scale, v = o.y + r * o.scale;
+      const x0 = Math.floor(u), y0 = Math.floor(v), fx = u - x0, fy = v - y0;
+      for (let k = 0; k < 3; k++) {
+        const ch = C >= 3 ? k : 0;
+        let s = 0;
+        for (let dy = 0; dy < 2; dy++) {
+          for (let dx = 0; dx < 2; dx++) {
+            const x = x0 + dx, y = y0 + dy;
+            if (x >= 0 && y >= 0 && x < W && y < H) s += (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy) * image[(y * W + x) * C + ch]!;
+          }
+        }
+        out[(r * S + c) * 3 + k] = s;
+      }
+    }
+  }
+  return out;
+}

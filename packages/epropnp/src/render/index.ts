@@ -4,7 +4,7 @@ export type { Mesh, ObjectInfo, ObjectModel, Symmetry } from './mesh.js';
 export { loadObject, texturedModel, OBJECT_NAMES } from './objects.js';
 export type { ObjectName } from './objects.js';
 export { proceduralColors } from './texture.js';
-export { cropIntrinsics, cropOrigin, cropPixelToImage } from './crop.js';
+export { cropIntrinsics, cropOrigin, cropPixelToImage, cropImage } from './crop.js';
 export type { CropBox } from './crop.js';
 export { createRasterBuffers, interpolateAttribute, rasterize, transformPoints } from './rasterize.js';
 export type { RasterBuffers } from './rasterize.js';

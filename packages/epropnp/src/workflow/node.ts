@@ -2,4 +2,4 @@
 export * from './index.js';
 export { poseTrainConfigSchema, parsePoseTrainConfig, loadPoseTrainConfig, variantTerms, VARIANTS } from './pose_train_config.js';
 export { trainPose, trainingData } from './train_pose.js';
-export { savePoseModel, loadPoseModel, POSE_MODEL_FORMAT } from './pose_model.js';
+export { savePoseModel, loadPoseModel } from './pose_model_folder.js';

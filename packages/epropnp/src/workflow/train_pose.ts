@@ -19,7 +19,7 @@ import { EProPnP } from '../layer/epropnp.js';
 import { cropCameras } from './estimate_pose.js';
 import { coordinateL1, maskBce, targetsAtOutput } from '../losses/surrogate_losses.js';
 import { variantTerms, type PoseTrainConfig } from './pose_train_config.js';
-import { loadPoseModel, savePoseModel } from './pose_model.js';
+import { loadPoseModel, savePoseModel } from './pose_model_folder.js';
 
 export interface TrainPoseOptions {
   /** Use this data set instead of the config's file or rendering. */
