@@ -15,7 +15,8 @@ export const evalCommand: Command = {
 Estimates the pose of every test crop (network -> weighted PnP: EPnP on the most confident
 points and random-sample LM, then Levenberg-Marquardt) and prints LineMOD's metrics: ADD
 (ADD-S for a symmetric object) pass rates at 0.02, 0.05 and 0.1 of the diameter, the share
-within 2 deg / 2 cm and 5 deg / 5 cm, and the mean 2D projection error of the model's vertices.
+within 2 deg / 2 cm and 5 deg / 5 cm, and the mean 2D projection error of the model's vertices; and the BOP challenge's average recalls
+of the symmetry-aware MSSD (0.05-0.5 of the diameter) and MSPD (5-50 px) errors.
 Without --data, N centred test crops are rendered (default 200, seed 1000).
 
   --model DIR   a model folder from 'lacuna epropnp train' (DIR/model)
@@ -63,6 +64,7 @@ Without --data, N centred test crops are rendered (default 200, seed 1000).
     console.log(`${meta.object.name}, variant ${meta.variant}, ${test.count} test crops (${s.failures} PnP failures)`);
     console.log(`  ${a.addKind} 0.02d ${pct(a.add['0.02']!)}   0.05d ${pct(a.add['0.05']!)}   0.1d ${pct(a.add['0.1']!)}`);
     console.log(`  2deg 2cm ${pct(a.degCm['2deg2cm']!)}   5deg 5cm ${pct(a.degCm['5deg5cm']!)}   2D proj < 5 px ${pct(a.proj5px)}   mean 2D proj ${s.proj2dPx.toFixed(2)} px`);
+    console.log(`  BOP (symmetry-aware): AR_MSSD ${pct(a.arMssd)}   AR_MSPD ${pct(a.arMspd)}`);
     if (o['bop-results']) {
       if (!bop) throw new ConfigError(`lacuna ${NAME}: --bop-results needs --data to be a BOP folder`, 'bop-results');
       const rows = [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { axisAngleMatrix, symmetryRotations } from '../render/mesh.js';
-import { addError, addSError, poseAccuracy, poseErrors, projectionError2d, rotationErrorDeg, translationErrorCm, type PoseErrors } from './pose_metrics.js';
+import { addError, addSError, mspdError, mssdError, poseAccuracy, poseErrors, projectionError2d, rotationErrorDeg, translationErrorCm, type PoseErrors } from './pose_metrics.js';
 
 const close = (a: number, b: number, tol = 1e-9, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 const I = Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
@@ -50,7 +50,7 @@ test('2D projection error of a sideways shift at two depths', () => {
 
 test('pass rates at the LineMOD thresholds', () => {
   const d = 0.1;
-  const e = (add: number, rotationDeg: number, translationCm: number, projectionPx: number): PoseErrors => ({ add, addS: add / 2, rotationDeg, translationCm, projectionPx });
+  const e = (add: number, rotationDeg: number, translationCm: number, projectionPx: number): PoseErrors => ({ add, addS: add / 2, rotationDeg, translationCm, projectionPx, mssd: add * 2, mspd: projectionPx * 2 });
   const errors = [e(0.001, 1, 1, 1), e(0.003, 3, 1, 4), e(0.007, 1, 6, 6), e(0.03, 10, 10, 20)];
   const acc = poseAccuracy(errors, d, false);
   assert.deepEqual(acc.add, { '0.02': 1 / 4, '0.05': 2 / 4, '0.1': 3 / 4 });
@@ -58,6 +58,11 @@ test('pass rates at the LineMOD thresholds', () => {
   assert.equal(acc.proj5px, 2 / 4);
   close(acc.medianAddOverDiameter, 0.05, 1e-12, 'median');
   close(acc.meanRotationDeg, 15 / 4, 1e-12, 'mean deg');
+  // MSSD 0.002, 0.006, 0.014, 0.06 against 0.005..0.05 (d = 0.1): passes 3,3,3,4,4... of the 10 thresholds.
+  const mssdPasses = [0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.045, 0.05].reduce((n, t) => n + [0.002, 0.006, 0.014, 0.06].filter((m) => m < t).length, 0);
+  close(acc.arMssd, mssdPasses / 40, 1e-12, 'AR MSSD');
+  // MSPD 2, 8, 12, 40 px against 5, 10, ..., 50 px (strictly below): 1+2+3+3+3+3+3+3+4+4 = 29 passes of 40.
+  close(acc.arMspd, 29 / 40, 1e-12, 'AR MSPD');
   const sym = poseAccuracy(errors, d, true);
   assert.equal(sym.addKind, 'ADD-S');
   assert.deepEqual(sym.add, { '0.02': 2 / 4, '0.05': 3 / 4, '0.1': 3 / 4 });
@@ -71,4 +76,21 @@ test('poseErrors combines the metrics; bad poses are rejected', () => {
   assert.ok(errs.projectionPx > 4.9 && errs.projectionPx < 5);
   assert.throws(() => addError([0, 0, 1], gt, square), /7 numbers/);
   assert.throws(() => addError(gt, gt, [1, 2]), /\[V, 3\]/);
+});
+
+test('MSSD and MSPD: max vertex distances, the smallest over the symmetric truths (hand-computed)', () => {
+  // A 2 x 1 rectangle in z = 0 at 1 m; the estimate is the truth turned by 180 deg about z.
+  const rect = [1, 0.5, 0, -1, 0.5, 0, -1, -0.5, 0, 1, -0.5, 0].map((v) => v * 0.1);
+  const truth = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 1] };
+  const turned = { R: [-1, 0, 0, 0, -1, 0, 0, 0, 1], t: [0, 0, 1] };
+  // Without symmetry every corner moves to the opposite one: 2 * hypot(0.1, 0.05).
+  close(mssdError(turned, truth, rect), 2 * Math.hypot(0.1, 0.05), 1e-12, 'mssd');
+  close(mspdError(turned, truth, rect, { fx: 500, fy: 500, cx: 0, cy: 0 }), 500 * 2 * Math.hypot(0.1, 0.05), 1e-9, 'mspd');
+  // With the 2-fold symmetry about z the turn is no error at all.
+  const half = [-1, 0, 0, 0, -1, 0, 0, 0, 1];
+  close(mssdError(turned, truth, rect, [half]), 0, 1e-12, 'mssd sym');
+  close(mspdError(turned, truth, rect, { fx: 500, fy: 500, cx: 0, cy: 0 }, [half]), 0, 1e-9, 'mspd sym');
+  // A 1 cm shift along x: MSSD 1 cm, MSPD 5 px at f = 500, 1 m.
+  close(mssdError({ R: truth.R, t: [0.01, 0, 1] }, truth, rect, [half]), 0.01, 1e-12, 'shift');
+  close(mspdError({ R: truth.R, t: [0.01, 0, 1] }, truth, rect, { fx: 500, fy: 500, cx: 0, cy: 0 }), 5, 1e-9, 'shift px');
 });

@@ -8,6 +8,10 @@
  *   at 2°/2 cm and 5°/5 cm.
  * - 2D projection: mean pixel distance between the vertices projected with the two poses,
  *   passing at 5 px.
+ * And the BOP challenge's (Hodaň et al., ECCV 2020) symmetry-aware errors:
+ * - MSSD: min over the object's symmetries S of the max vertex distance ‖P_e x − P_g S x‖,
+ *   recall averaged over thresholds 0.05..0.5 of the diameter;
+ * - MSPD: the same in the image (pixels), recall averaged over 5..50 px (times width/640).
  * Poses are [x, y, z, w, i, j, k] (x_cam = R x_obj + t, metres) or { R (row-major 3x3), t }.
  * Vertices are [V, 3] flat, metres. All functions are pure.
  */
@@ -113,6 +117,54 @@ export function projectionError2d(estimate: PoseInput, truth: PoseInput, vertice
   return sum / (a.length / 3);
 }
 
+/** Composes the truth's rotation with each symmetry (identity included): the poses that look the same. */
+function symmetricTruths(truth: { R: Float64Array; t: Float64Array }, symmetries: readonly ArrayLike<number>[] | undefined): { R: Float64Array; t: Float64Array }[] {
+  const out = [truth];
+  for (const S of symmetries ?? []) {
+    const RS = new Float64Array(9);
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) RS[r * 3 + c] = truth.R[r * 3]! * S[c]! + truth.R[r * 3 + 1]! * S[3 + c]! + truth.R[r * 3 + 2]! * S[6 + c]!;
+    out.push({ R: RS, t: truth.t });
+  }
+  return out;
+}
+
+/** MSSD (BOP): min over symmetries of the max vertex distance, metres. */
+export function mssdError(estimate: PoseInput, truth: PoseInput, vertices: ArrayLike<number>, symmetries?: readonly ArrayLike<number>[]): number {
+  const a = transformed(vertices, poseRt(estimate, 'mssdError estimate'));
+  let best = Infinity;
+  for (const g of symmetricTruths(poseRt(truth, 'mssdError truth'), symmetries)) {
+    const b = transformed(vertices, g);
+    let worst = 0;
+    for (let i = 0; i < a.length; i += 3) worst = Math.max(worst, Math.hypot(a[i]! - b[i]!, a[i + 1]! - b[i + 1]!, a[i + 2]! - b[i + 2]!));
+    best = Math.min(best, worst);
+  }
+  return best;
+}
+
+/** MSPD (BOP): min over symmetries of the max distance between projected vertices, pixels. */
+export function mspdError(estimate: PoseInput, truth: PoseInput, vertices: ArrayLike<number>, K: Intrinsics | ArrayLike<number>, symmetries?: readonly ArrayLike<number>[]): number {
+  const k = 'fx' in (K as Intrinsics) ? (K as Intrinsics) : { fx: (K as ArrayLike<number>)[0]!, s: (K as ArrayLike<number>)[1]!, cx: (K as ArrayLike<number>)[2]!, fy: (K as ArrayLike<number>)[4]!, cy: (K as ArrayLike<number>)[5]! };
+  const s = k.s ?? 0;
+  const a = transformed(vertices, poseRt(estimate, 'mspdError estimate'));
+  let best = Infinity;
+  for (const g of symmetricTruths(poseRt(truth, 'mspdError truth'), symmetries)) {
+    const b = transformed(vertices, g);
+    let worst = 0;
+    for (let i = 0; i < a.length; i += 3) {
+      if (!(a[i + 2]! > 0 && b[i + 2]! > 0)) { worst = Infinity; break; }
+      const ua = (k.fx * a[i]! + s * a[i + 1]!) / a[i + 2]! + k.cx, va = (k.fy * a[i + 1]!) / a[i + 2]! + k.cy;
+      const ub = (k.fx * b[i]! + s * b[i + 1]!) / b[i + 2]! + k.cx, vb = (k.fy * b[i + 1]!) / b[i + 2]! + k.cy;
+      worst = Math.max(worst, Math.hypot(ua - ub, va - vb));
+    }
+    best = Math.min(best, worst);
+  }
+  return best;
+}
+
+/** BOP's MSSD thresholds (fractions of the diameter) and MSPD thresholds (pixels at 640 px width). */
+export const MSSD_THRESHOLDS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5] as const;
+export const MSPD_THRESHOLDS_PX = [5, 10, 15, 20, 25, 30, 35, 40, 45, 50] as const;
+
 /** All errors of one estimate. */
 export interface PoseErrors {
   /** ADD, metres. */
@@ -124,6 +176,9 @@ export interface PoseErrors {
   readonly translationCm: number;
   /** Mean 2D projection error, pixels. */
   readonly projectionPx: number;
+  /** BOP's MSSD (metres) and MSPD (pixels), symmetry-aware. */
+  readonly mssd: number;
+  readonly mspd: number;
 }
 
 export interface PoseModel {
@@ -142,6 +197,8 @@ export function poseErrors(estimate: PoseInput, truth: PoseInput, model: PoseMod
     rotationDeg: rotationErrorDeg(estimate, truth, model.symmetries),
     translationCm: translationErrorCm(estimate, truth),
     projectionPx: projectionError2d(estimate, truth, model.vertices, K),
+    mssd: mssdError(estimate, truth, model.vertices, model.symmetries),
+    mspd: mspdError(estimate, truth, model.vertices, K, model.symmetries),
   };
 }
 
@@ -159,10 +216,13 @@ export interface PoseAccuracy {
   readonly meanRotationDeg: number;
   readonly meanTranslationCm: number;
   readonly medianAddOverDiameter: number;
+  /** BOP's average recalls over the MSSD and MSPD thresholds (MSPD at `imageWidth`). */
+  readonly arMssd: number;
+  readonly arMspd: number;
 }
 
 /** Pass rates of `errors`; `symmetric` selects ADD-S (LineMOD's eggbox/glue protocol). */
-export function poseAccuracy(errors: readonly PoseErrors[], diameter: number, symmetric: boolean): PoseAccuracy {
+export function poseAccuracy(errors: readonly PoseErrors[], diameter: number, symmetric: boolean, imageWidth = 640): PoseAccuracy {
   if (errors.length === 0) throw new ValueError('poseAccuracy: no errors given');
   if (!(diameter > 0)) throw new ValueError(`poseAccuracy: diameter must be positive, got ${diameter}`);
   const n = errors.length;
@@ -178,5 +238,7 @@ export function poseAccuracy(errors: readonly PoseErrors[], diameter: number, sy
     meanRotationDeg: errors.reduce((s, e) => s + e.rotationDeg, 0) / n,
     meanTranslationCm: errors.reduce((s, e) => s + e.translationCm, 0) / n,
     medianAddOverDiameter: n % 2 ? rel[(n - 1) / 2]! : (rel[n / 2 - 1]! + rel[n / 2]!) / 2,
+    arMssd: MSSD_THRESHOLDS.reduce((sum, t) => sum + rate((e) => e.mssd < t * diameter), 0) / MSSD_THRESHOLDS.length,
+    arMspd: MSPD_THRESHOLDS_PX.reduce((sum, t) => sum + rate((e) => e.mspd < (t * imageWidth) / 640), 0) / MSPD_THRESHOLDS_PX.length,
   };
 }

@@ -50,7 +50,7 @@ export function evaluatePoseNet(net: tfl.LayersModel, variant: Variant, test: Po
   }
   const ok = errors.filter((e): e is PoseErrors => e !== null);
   // A failed estimate fails every threshold: score it with errors beyond all of them.
-  const failed: PoseErrors = { add: Infinity, addS: Infinity, rotationDeg: 180, translationCm: Infinity, projectionPx: Infinity };
+  const failed: PoseErrors = { add: Infinity, addS: Infinity, rotationDeg: 180, translationCm: Infinity, projectionPx: Infinity, mssd: Infinity, mspd: Infinity };
   const all = errors.map((e) => e ?? failed);
   const accuracy = poseAccuracy(all, test.object.diameter, symmetries.length > 0);
   const proj = errors.reduce((s, e) => s + (e ? Math.min(e.projectionPx, 100) : 100), 0) / errors.length;
