@@ -7,3 +7,5 @@
 export { monteCarloPoseLoss, monteCarloPoseLossGradient, MONTE_CARLO_SOLVE_DEFAULTS, softmax, logMeanExp } from './monte_carlo_loss.js';
 export type { MonteCarloOptions, MonteCarloForward, MonteCarloGradient } from './monte_carlo_loss.js';
 export { coordinateL1, maskBce, targetsAtOutput } from './surrogate_losses.js';
+export { nearestSymmetricTargets } from './symmetric_targets.js';
+export type { SymmetricTargets } from './symmetric_targets.js';

@@ -52,6 +52,12 @@ export const poseTrainConfigSchema = z.strictObject({
     seed: z.number().int().nonnegative().default(1),
     checkpointEvery: positiveInt.default(250),
     /**
+     * For a symmetric object (its data set's symmetry: BOP's models_info fields, or render
+     * --symmetry), train against the symmetric reading of the ground truth nearest to the
+     * prediction. Default true.
+     */
+    symmetryAware: z.boolean().default(true),
+    /**
      * Start from the weights of this model folder (e.g. a coordinate-regression run), as
      * EPro-PnP's epropnp_cdpn_init config starts from a trained CDPN.
      */

@@ -18,6 +18,8 @@ import type { ObjectName } from '../render/objects.js';
 import { EProPnP } from '../layer/epropnp.js';
 import { cropCameras } from './estimate_pose.js';
 import { coordinateL1, maskBce, targetsAtOutput } from '../losses/surrogate_losses.js';
+import { nearestSymmetricTargets } from '../losses/symmetric_targets.js';
+import { symmetryRotations } from '../render/mesh.js';
 import { variantTerms, type PoseTrainConfig } from './pose_train_config.js';
 import { loadPoseModel, savePoseModel } from './pose_model_folder.js';
 
@@ -65,6 +67,8 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
   const rng = new data.Random(config.train.seed);
   const halfExtent = ds.object.halfExtent;
   const { batchSize, points } = config.train;
+  // Symmetry-aware targets for a symmetric object (continuous symmetries sampled every 10 deg).
+  const symmetries = config.train.symmetryAware && ds.object.symmetry.kind !== 'none' ? symmetryRotations(ds.object.symmetry, 36) : [];
   const H = config.model.outputSize;
   let normFactor = 1;
   const result = await train.runTraining({
@@ -93,11 +97,19 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
       try {
         const targets = targetsAtOutput(batch.x3d, batch.masks, H);
         const cameras = cropCameras(batch.boxes, H, ds.intrinsics);
+        let targetX3d = targets.x3d;
+        let targetPoses: ArrayLike<number> = batch.poses;
         const loss = optimizer.minimize(() => {
           const out = cdpnForward(net, batch.images, halfExtent, true);
+          if (symmetries.length > 1) {
+            // The symmetric reading nearest to the prediction, for both terms (see symmetric_targets.ts).
+            const chosen = nearestSymmetricTargets(out.x3d.dataSync(), targets.x3d.dataSync(), targets.mask.dataSync(), batch.poses, symmetries);
+            targetX3d = tf.tensor4d(chosen.x3d, targets.x3d.shape);
+            targetPoses = chosen.poses;
+          }
           const total: tf.Scalar[] = [];
           if (terms.coord) {
-            const l = coordinateL1(out.x3d, targets.x3d, targets.mask, halfExtent);
+            const l = coordinateL1(out.x3d, targetX3d, targets.mask, halfExtent);
             parts.coord = l.dataSync()[0]!;
             total.push(tf.mul(l, config.loss.coord) as tf.Scalar);
           }
@@ -108,7 +120,7 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
           }
           if (terms.mc) {
             const inputs = pnpInputs(out, batch.boxes, { points: Math.min(points, H * H), rng: ctx.rng });
-            const mc = layer.monteCarloForward(inputs.x3d, inputs.x2d, inputs.w2d, cameras, batch.poses, { derivativeRegularisation: terms.derivReg });
+            const mc = layer.monteCarloForward(inputs.x3d, inputs.x2d, inputs.w2d, cameras, targetPoses, { derivativeRegularisation: terms.derivReg });
             // EPro-PnP's MonteCarloPoseLoss: a running mean of the weight scale normalises the loss.
             normFactor = 0.99 * normFactor + 0.01 * tf.mean(out.scale).dataSync()[0]!;
             const lossMc = tf.div(tf.mean(mc.lossMc), normFactor) as tf.Scalar;
@@ -123,7 +135,7 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
           }
           return tf.addN(total) as tf.Scalar;
         }, net);
-        tf.dispose([targets.x3d, targets.mask]);
+        tf.dispose(targetX3d === targets.x3d ? [targets.x3d, targets.mask] : [targets.x3d, targets.mask, targetX3d]);
         return { loss, ...parts };
       } finally {
         tf.dispose([batch.images, batch.x3d, batch.masks, batch.objectMasks]);

@@ -110,6 +110,21 @@ test('a short end-to-end run through the EPro-PnP layer lowers the loss, saves a
   }
 });
 
+test('a symmetric object trains against the nearest symmetric reading (coordinates and Monte Carlo loss)', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'lacuna-epropnp-sym-'));
+  try {
+    const ds = renderDataset({ object: 'box', count: 12, seed: 2, cropSize: 16, views: 'upper', occlusionProbability: 0 });
+    const losses: number[] = [];
+    const config = parsePoseTrainConfig({ variant: 'D', model: { width: 4, outputSize: 16 }, train: { steps: 6, batchSize: 4, points: 48, checkpointEvery: 6 }, mcSamples: 32, out });
+    assert.equal(config.train.symmetryAware, true);
+    const r = await trainPose(config, { dataset: ds, progress: 'none', onStep: (_, l) => losses.push(l.coord!) });
+    assert.equal(r.steps, 6);
+    assert.ok(losses.every(Number.isFinite), `coordinate losses ${losses}`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
 test('pose-distribution helpers: density peaks of a circular profile; multi-mode samples weighted by evidence', async () => {
   const { densityPeaks, multiModePoseSamples } = await import('./pose_distribution.js');
   const { syntheticProblems } = await import('../testing/synthetic_problems.js');
