@@ -94,3 +94,23 @@ test('MSSD and MSPD: max vertex distances, the smallest over the symmetric truth
   close(mssdError({ R: truth.R, t: [0.01, 0, 1] }, truth, rect, [half]), 0.01, 1e-12, 'shift');
   close(mspdError({ R: truth.R, t: [0.01, 0, 1] }, truth, rect, { fx: 500, fy: 500, cx: 0, cy: 0 }), 5, 1e-9, 'shift px');
 });
+
+test('the symmetry-mode check: an opposite peak of 20 % within 180 +- 20 deg; the box is its own twin', async () => {
+  const { hasOppositePeak, twinReprojectionPx } = await import('./symmetry_modes.js');
+  const { loadObject } = await import('../render/objects.js');
+  const n = 72;
+  const bump = (centre: number, h: number) => Array.from({ length: n }, (_, i) => h * Math.exp(-((((i - centre + n / 2 + n) % n) - n / 2) ** 2) / 4));
+  const sum = (a: number[], b: number[]) => a.map((v, i) => v + b[i]!);
+  assert.equal(hasOppositePeak(sum(bump(10, 1), bump(46, 0.3))), true, '180 deg away, 30 %');
+  assert.equal(hasOppositePeak(sum(bump(10, 1), bump(46, 0.1))), false, 'too low');
+  assert.equal(hasOppositePeak(sum(bump(10, 1), bump(30, 0.5))), false, '100 deg away');
+  assert.equal(hasOppositePeak(sum(bump(10, 1), bump(49, 0.5))), true, '195 deg away (5 deg bins): within 20');
+  assert.equal(hasOppositePeak(sum(bump(10, 1), bump(52, 0.5))), false, '210 deg away: outside');
+  const box = loadObject('box');
+  const K = { fx: 572.41, fy: 573.57, cx: 325.26, cy: 242.05 };
+  const pose = [0.02, -0.01, 0.7, Math.cos(0.4), 0.3, Math.sin(0.4) * 0.5, 0.2];
+  const q = Math.hypot(pose[3]!, pose[4]!, pose[5]!, pose[6]!);
+  for (let k = 3; k < 7; k++) pose[k] = pose[k]! / q;
+  assert.ok(twinReprojectionPx(box.mesh.vertices, pose, [0, 0, 1], K) < 1e-6, 'the box under its half turn projects onto itself');
+  assert.ok(twinReprojectionPx(loadObject('bunny').mesh.vertices, pose, [0, 0, 1], K) > 5, 'the bunny does not');
+});

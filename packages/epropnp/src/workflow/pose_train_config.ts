@@ -27,7 +27,7 @@ export const poseTrainConfigSchema = z.strictObject({
   data: z.strictObject({
     /** A data set file written by `lacuna epropnp render`, or a BOP data set folder; otherwise samples are rendered in memory. */
     file: z.string().min(1).optional(),
-    /** With a BOP folder: the split folder, the object id (default: the only one) and the crop side. */
+    /** With a BOP folder: the split folder and the object id (default: the only one); the crop side for BOP and rendered data. */
     split: z.string().min(1).default('train'),
     objId: z.number().int().positive().optional(),
     cropSize: z.number().int().min(8).default(64),

@@ -53,7 +53,7 @@ export async function trainingData(config: PoseTrainConfig): Promise<PoseDataset
     }
     return ds;
   }
-  return renderDataset({ object: (config.object ?? 'bunny') as ObjectName, count: config.data.train, seed: config.data.seed, views: config.data.views });
+  return renderDataset({ object: (config.object ?? 'bunny') as ObjectName, count: config.data.train, seed: config.data.seed, views: config.data.views, cropSize: config.data.cropSize });
 }
 
 export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptions = {}): Promise<TrainPoseResult> {
