@@ -13,22 +13,29 @@
  * --crop PX (32), --warmup N (warm-start steps, 1200), --steps N (steps per variant, 800),
  * --seed S (training data and network seed, 1; the test set is fixed), --variants A,B,C,D,
  * --out DIR (runs; default a temporary folder), --json.
+ *
+ * --only ROW picks rows (repeatable): 'ablation' (the above, the default), and the committed
+ * models evaluated on 200 centred test crops (seed 1000) without retraining:
+ *   bunny64  models/epropnp-bunny64-C (and -A): ADD-0.1d, 5deg 5cm, 2D projection error
+ *   box      models/epropnp-box32-D: ADD-S 0.1d and the symmetry-mode check (two_mode)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@lacuna/core';
-import type { ObjectName, Variant } from '@lacuna/epropnp';
+import { evaluatePoseNet, evaluation, loadPoseModel, renderDataset, type ObjectName, type Variant } from '@lacuna/epropnp';
 import { runVariantAblation } from '@lacuna/epropnp/experiments';
 import { benchArgs } from './args.js';
 
-interface Args { object: ObjectName; train: number; test: number; crop: number; warmup: number; steps: number; seed: number; variants: Variant[]; out?: string; json: boolean }
+interface Args { object: ObjectName; train: number; test: number; crop: number; warmup: number; steps: number; seed: number; variants: Variant[]; out?: string; json: boolean; only: string[] }
 
 function parseArgs(argv: string[]): Args {
   const o = benchArgs('epropnp', argv, {
     object: { kind: 'string', default: 'bunny', choices: ['bunny', 'box', 'vase'] }, train: { kind: 'int', default: 2000 }, test: { kind: 'int', default: 200 },
     crop: { kind: 'int', default: 32 }, warmup: { kind: 'int', default: 1200 }, steps: { kind: 'int', default: 800 }, seed: { kind: 'int', default: 1 },
     variants: { kind: 'list', default: ['A', 'B', 'C', 'D'], choices: ['A', 'B', 'C', 'D'] }, out: { kind: 'string' }, json: { kind: 'flag' },
+    only: { kind: 'repeat', default: ['ablation'], choices: ['ablation', 'bunny64', 'box'] },
   });
   const { out, ...rest } = o;
   return { ...rest, object: o.object as ObjectName, variants: o.variants as Variant[], ...(out ? { out } : {}) };
@@ -39,6 +46,12 @@ export async function main(argv: string[]): Promise<void> {
   const log = (m: string) => (a.json ? process.stderr.write(m + '\n') : console.log(m));
   const info = await initBackend();
   log(`${info.backend} backend, ${info.threads} thread(s)`);
+  if (!a.only.includes('ablation')) {
+    const result = await committedModelRows(a.only, log);
+    if (a.json) console.log(JSON.stringify(result, null, 2));
+    else printCommittedRows(result);
+    return;
+  }
   const out = a.out ?? mkdtempSync(join(tmpdir(), 'lacuna-bench-epropnp-'));
   try {
     const rows = await runVariantAblation({ ...a, out, progress: a.json ? 'none' : 'auto', log });
@@ -59,4 +72,57 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     if (!a.out) rmSync(out, { recursive: true, force: true });
   }
+}
+
+const MODELS = fileURLToPath(new URL('../models/', import.meta.url));
+
+async function committed(name: string) {
+  const dir = join(MODELS, name);
+  if (!existsSync(join(dir, 'epropnp.json'))) throw new Error(`bench epropnp: ${dir} is missing: train it (examples/epropnp/) and commit the model folder`);
+  return loadPoseModel(dir);
+}
+
+/** The committed models on centred test crops (seed 1000, the ablation's test seed). */
+async function committedModelRows(only: string[], log: (m: string) => void): Promise<Record<string, Record<string, number | boolean>>> {
+  const out: Record<string, Record<string, number | boolean>> = {};
+  if (only.includes('bunny64')) {
+    const test = renderDataset({ object: 'bunny', count: 200, seed: 1000, cropSize: 64, views: 'upper', zoomIn: { shift: 0, scale: 0 } });
+    const c = await committed('epropnp-bunny64-C');
+    const a = await committed('epropnp-bunny64-A');
+    const sc = evaluatePoseNet(c.net, c.meta.variant, test);
+    const sa = evaluatePoseNet(a.net, a.meta.variant, test);
+    log(`bunny64: C ${(100 * sc.accuracy.add['0.1']!).toFixed(1)} %, A ${(100 * sa.accuracy.add['0.1']!).toFixed(1)} % ADD-0.1d`);
+    out['bunny64'] = {
+      'add_0.1d': 100 * sc.accuracy.add['0.1']!,
+      'add_0.1d_variant_a': 100 * sa.accuracy.add['0.1']!,
+      deg5_cm5: 100 * sc.accuracy.degCm['5deg5cm']!,
+      proj2d_px: sc.proj2dPx,
+      ar_mssd: 100 * sc.accuracy.arMssd,
+      steps: c.meta.trainedSteps,
+    };
+    c.net.dispose();
+    a.net.dispose();
+  }
+  if (only.includes('box')) {
+    const m = await committed('epropnp-box32-D');
+    const test = renderDataset({ object: 'box', count: 200, seed: 1000, cropSize: m.meta.inputSize, views: 'upper', zoomIn: { shift: 0, scale: 0 } });
+    const s = evaluatePoseNet(m.net, m.meta.variant, test);
+    const modes = evaluation.twoModeStats(m.net, m.meta.variant, test);
+    log(`box: ADD-S 0.1d ${(100 * s.accuracy.add['0.1']!).toFixed(1)} %, two modes on ${(100 * modes.fraction).toFixed(1)} % of ${modes.ambiguous} ambiguous crops`);
+    out['box'] = {
+      'adds_0.1d': 100 * s.accuracy.add['0.1']!,
+      ar_mssd: 100 * s.accuracy.arMssd,
+      two_mode: modes.twoMode,
+      two_mode_fraction: modes.fraction,
+      ambiguous_crops: modes.ambiguous,
+      steps: m.meta.trainedSteps,
+    };
+    m.net.dispose();
+  }
+  return out;
+}
+
+function printCommittedRows(r: Record<string, Record<string, number | boolean>>): void {
+  console.log('\n| model | metric | value |\n|---|---|---:|');
+  for (const [row, values] of Object.entries(r)) for (const [k, v] of Object.entries(values)) console.log(`| ${row} | ${k} | ${typeof v === 'number' ? v.toFixed(2) : v} |`);
 }
