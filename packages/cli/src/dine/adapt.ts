@@ -4,9 +4,9 @@
  * before (the black box's own) and after when the target has labels.
  */
 import { join, resolve } from 'node:path';
-import { lookUpOption } from '@lacuna/core';
+import { ConfigError, lookUpOption } from '@lacuna/core';
 import {
-  accuracyOf, adapt, adaptation, data, loadDigits, model, modelAccuracy, openBlackBox, queryTeachers, saveDigitsNet, unlabelled,
+  accuracyOf, adapt, adaptation, blackBox, data, loadDigits, model, modelAccuracy, openBlackBox, queryTeachers, saveDigitsNet, unlabelled,
   type AdaptMethod, type BlackBoxPredictor, type DigitsArch,
 } from '@lacuna/dine';
 
@@ -24,7 +24,12 @@ export const adaptCommand: Command = {
                   [--arch lenet|lenet-small|mlp] [--seed S] [--batch N] [--resume]
                   [--timeout-ms N] [--retries N] [--query-batch N] [--cache DIR] [--data-root DIR] [--usps-resize stretch|frame]
 
---teacher: http://127.0.0.1:PORT (a 'lacuna dine serve' endpoint), a predictions file (file:P.json),
+--teacher: http(s)://HOST[:PORT] (a 'lacuna dine serve' endpoint, or with --format tf-serving|kserve a
+TensorFlow Serving or KServe v2 model server: give --model-name, --classes K and --input-size HxW;
+--input-range 0-1|0-255|-1-1 for its pixel values; --header 'Name: value' for gateways; an API
+key goes in the LACUNA_BLACK_BOX_TOKEN environment variable, sent as Authorization: Bearer and
+never logged or cached; answers may be full probabilities, the top k classes or labels only),
+a predictions file (file:P.json),
 or a model folder from train-source. Several teachers: the memory starts from the mean of their
 smoothed predictions. Only class probabilities are used; each answer is validated.
 The target's train split is adapted on (labels unused); when its test split has labels, accuracy
@@ -44,7 +49,9 @@ ${DATA_HELP}`,
       teacher: { type: 'string', multiple: true }, out: { type: 'string' }, target: { type: 'string' }, method: { type: 'string' },
       'distill-iters': { type: 'string' }, 'finetune-iters': { type: 'string' }, arch: { type: 'string' }, seed: { type: 'string' },
       batch: { type: 'string' }, resume: { type: 'boolean' }, 'timeout-ms': { type: 'string' }, retries: { type: 'string' },
-      'query-batch': { type: 'string' }, cache: { type: 'string' }, ...dataOptions, ...backendOptions,
+      'query-batch': { type: 'string' }, cache: { type: 'string' }, header: { type: 'string', multiple: true }, format: { type: 'string' },
+      'model-name': { type: 'string' }, classes: { type: 'string' }, 'input-size': { type: 'string' }, 'input-range': { type: 'string' },
+      ...dataOptions, ...backendOptions,
     });
     if (o.help) return printUsage(this.usage);
     const cmd = 'dine adapt';
@@ -64,6 +71,7 @@ ${DATA_HELP}`,
       batchSize: positiveInt(cmd, 'query-batch', o['query-batch'], 256),
       cacheDir: resolve(o.cache ?? join(out, 'teacher-cache')),
       warn: (m: string) => console.warn(`warning: ${m}`),
+      ...apiOptions(cmd, o),
     };
     const info = await startBackend(cmd, o);
     const d = dataSettings(o);
@@ -74,6 +82,10 @@ ${DATA_HELP}`,
     for (const t of teachers) boxes.push(await openBlackBox(t, http));
     console.log(`lacuna dine adapt: ${method} on ${trainSet.count} unlabelled images of ${trainSet.name}; ${boxes.length} black box(es); ${info.backend}, ${info.threads} thread(s)`);
     const teacherProbs = await queryTeachers(boxes, unlabelled(trainSet), http.warn);
+    for (const b of boxes) {
+      const kind = b.answerKind ?? { kind: 'full' as const };
+      console.log(`teacher ${b.name} answers ${kind.kind === 'full' ? 'full probabilities' : kind.kind === 'label' ? 'labels only (memory: one-hot rows)' : `the top ${kind.k} classes (memory: the rest of the mass spread evenly)`}`);
+    }
     const k = boxes[0]!.numClasses;
     if (testSet) checkLabels(testSet, k);
     let before: number | null = null;
@@ -101,3 +113,26 @@ ${DATA_HELP}`,
     return 0;
   },
 };
+
+/** The options of real prediction APIs: headers, request format, model name, class count and input size. */
+function apiOptions(cmd: string, o: { header?: string[]; format?: string; 'model-name'?: string; classes?: string; 'input-size'?: string; 'input-range'?: string }) {
+  const headers: Record<string, string> = {};
+  for (const h of o.header ?? []) {
+    const m = /^([^:\s]+):\s*(.*)$/.exec(h);
+    if (!m) throw new ConfigError(`lacuna ${cmd}: --header must be 'Name: value', got '${h}'`, 'header', h);
+    if (m[1]!.toLowerCase() === 'authorization') throw new ConfigError(`lacuna ${cmd}: put the API key in the LACUNA_BLACK_BOX_TOKEN environment variable, not in --header (it would stay in the shell history)`, 'header');
+    headers[m[1]!] = m[2]!;
+  }
+  const format = o.format ?? 'lacuna';
+  if (!blackBox.REQUEST_FORMATS.includes(format as never)) throw new ConfigError(`lacuna ${cmd}: --format must be one of ${blackBox.REQUEST_FORMATS.join(', ')}, got '${format}'`, 'format', format);
+  const size = o['input-size'] ? /^(\d+)x(\d+)$/.exec(o['input-size']) : null;
+  if (o['input-size'] && !size) throw new ConfigError(`lacuna ${cmd}: --input-size must be HxW, e.g. 28x28, got '${o['input-size']}'`, 'input-size');
+  return {
+    headers,
+    format: format as blackBox.RequestFormat,
+    ...(o['model-name'] ? { model: o['model-name'] } : {}),
+    ...(o.classes ? { numClasses: positiveInt(cmd, 'classes', o.classes, 10) } : {}),
+    ...(size ? { height: Number(size[1]), width: Number(size[2]) } : {}),
+    ...(o['input-range'] ? { inputRange: o['input-range'] as blackBox.InputRange } : {}),
+  };
+}

@@ -1,15 +1,22 @@
 /**
- * A black box behind an HTTP endpoint (http_protocol.ts), on `fetch` (Node 20 and browsers alike): each request has a
- * timeout; a request that times out, fails to connect or gets a 5xx/429 answer is retried
- * after an exponential back-off (backoffMs·2^attempt); queries go out in batches; and an
- * on-disk cache (a predictions file keyed by each image's sha1) means each distinct image is
- * sent once, across calls and across runs. Answers are validated (validate_probabilities.ts)
- * before they are cached. A 4xx answer or a malformed body is not retried.
+ * A black box behind an HTTP(S) endpoint, on `fetch` (Node 20 and browsers alike), speaking
+ * Lacuna's protocol (http_protocol.ts), TensorFlow Serving's REST API or KServe's v2 protocol
+ * (request_formats.ts). Each request has a timeout; a request that times out, fails to connect
+ * or gets a 5xx/429 answer is retried after the server's Retry-After, else an exponential
+ * back-off (backoffMs·2^attempt); queries go out in batches; and an on-disk cache (a
+ * predictions file keyed by each image's sha1) means each distinct image is sent once, across
+ * calls and across runs. Extra headers go with every request; an API key comes from
+ * LACUNA_BLACK_BOX_TOKEN (or the `token` option) as `Authorization: Bearer`, and never reaches
+ * messages, logs or the cache. Answers may be full probabilities, the top k, or labels
+ * (answers.ts); they are validated before they are cached. A 4xx answer or a malformed body is
+ * not retried.
  */
 import { IOError, ValueError } from '@lacuna/core';
 import type { ImageBatch } from '../data/digit_set.js';
-import { encodePredictRequest, type BlackBoxInfo } from './http_protocol.js';
+import { completeAnswers, type AnswerKind } from './answers.js';
+import type { BlackBoxInfo } from './http_protocol.js';
 import { imageKey } from './image_key.js';
+import { requestCodec, type InputRange, type RequestCodec, type RequestFormat } from './request_formats.js';
 import type { BlackBoxPredictor } from './predictor.js';
 import type { PredictionStore } from './prediction_store.js';
 import { validateProbabilities } from './validate_probabilities.js';
@@ -27,6 +34,37 @@ export interface HttpBlackBoxOptions {
   readonly cacheDir?: string;
   /** Renormalisation warnings. Default console.warn. */
   readonly warn?: (message: string) => void;
+  /** The request format. Default 'lacuna'. */
+  readonly format?: RequestFormat;
+  /** The served model's name (tf-serving, kserve). */
+  readonly model?: string;
+  /** Pixel values the served model takes (tf-serving, kserve). Default '0-1'. */
+  readonly inputRange?: InputRange;
+  /** Class count and input size, for formats without Lacuna's /info (tf-serving, kserve). */
+  readonly numClasses?: number;
+  readonly height?: number;
+  readonly width?: number;
+  /** Extra request headers (e.g. an API gateway's). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** API key sent as `Authorization: Bearer`. Default: the LACUNA_BLACK_BOX_TOKEN environment variable. */
+  readonly token?: string;
+  /** Longest wait a Retry-After may ask for. Default 60 s. */
+  readonly maxRetryAfterMs?: number;
+}
+
+/** The environment's API key, when there is one (Node; a page passes `token`). */
+function tokenFromEnvironment(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.['LACUNA_BLACK_BOX_TOKEN'] || undefined;
+}
+
+/** Milliseconds a Retry-After header asks for (seconds or an HTTP date), or null. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (value.trim() !== '' && Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - now) : null;
 }
 
 /** An error worth retrying (timeouts, refused connections, 5xx, 429). */
@@ -35,14 +73,15 @@ class TransientError extends Error {}
 interface HttpAnswer {
   readonly status: number;
   readonly body: string;
+  readonly retryAfter: string | null;
 }
 
-async function httpRequest(url: URL, method: 'GET' | 'POST', body: string | null, timeoutMs: number): Promise<HttpAnswer> {
+async function httpRequest(url: URL, method: 'GET' | 'POST', body: string | null, timeoutMs: number, headers: Record<string, string>): Promise<HttpAnswer> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const res = await fetch(url, { method, signal: controller.signal, ...(body ? { body, headers: { 'content-type': 'application/json' } } : {}) });
-    return { status: res.status, body: await res.text() };
+    const res = await fetch(url, { method, signal: controller.signal, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body } : {}) });
+    return { status: res.status, body: await res.text(), retryAfter: res.headers.get('retry-after') };
   } catch (e) {
     if (controller.signal.aborted) throw new TransientError(`no answer within ${timeoutMs} ms`);
     // fetch says "fetch failed"; the cause says why (ECONNREFUSED, a reset, a DNS failure).
@@ -61,12 +100,21 @@ export class HttpBlackBox implements BlackBoxPredictor {
   /** Images sent for prediction. */
   imagesQueried = 0;
 
+  /** What the box answered so far: full probabilities, the top k, or labels (null before the first answer). */
+  answerKind: AnswerKind | null = null;
+  private readonly codec: RequestCodec;
+  private readonly headers: Record<string, string>;
+
   private constructor(
     private readonly base: URL,
     readonly info: BlackBoxInfo,
     private readonly options: HttpBlackBoxOptions,
     private readonly cache: PredictionStore | null,
-  ) {}
+  ) {
+    this.codec = requestCodec(options.format ?? 'lacuna', { ...(options.model ? { model: options.model } : {}), ...(options.inputRange ? { inputRange: options.inputRange } : {}) });
+    const token = options.token ?? tokenFromEnvironment();
+    this.headers = { ...options.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  }
 
   /** Asks the server's /info for the class count and input size, then opens the cache. */
   static async connect(url: string, options: HttpBlackBoxOptions = {}): Promise<HttpBlackBox> {
@@ -77,13 +125,23 @@ export class HttpBlackBox implements BlackBoxPredictor {
       throw new ValueError(`HttpBlackBox: '${url}' is not a URL`);
     }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new ValueError(`HttpBlackBox: only http:// and https:// URLs are supported, got '${url}'`);
-    const probe = new HttpBlackBox(base, { name: url, numClasses: 0, height: 0, width: 0 }, options, null);
-    const answer = await probe.send('GET', 'info', null);
+    // Credentials in the URL would end up in messages and logs: use the token option instead.
+    if (base.username || base.password) throw new ValueError('HttpBlackBox: put the API key in LACUNA_BLACK_BOX_TOKEN (or a header), not in the URL');
+    const format = options.format ?? 'lacuna';
     let info: BlackBoxInfo;
-    try {
-      info = JSON.parse(answer) as BlackBoxInfo;
-    } catch {
-      throw new IOError(`black box ${url}: /info did not answer JSON`, url);
+    if (format === 'lacuna') {
+      const probe = new HttpBlackBox(base, { name: url, numClasses: 0, height: 0, width: 0 }, options, null);
+      const answer = await probe.send('GET', 'info', null);
+      try {
+        info = JSON.parse(answer) as BlackBoxInfo;
+      } catch {
+        throw new IOError(`black box ${url}: /info did not answer JSON`, url);
+      }
+    } else {
+      // TF Serving and KServe describe models in their own metadata schemas: the caller says what the box takes.
+      const { numClasses, height, width } = options;
+      if (!numClasses || !height || !width) throw new ValueError(`HttpBlackBox: the ${format} format needs numClasses, height and width (--classes, --input-size)`);
+      info = { name: url, numClasses, height, width };
     }
     if (!(Number.isInteger(info.numClasses) && info.numClasses > 0)) throw new IOError(`black box ${url}: /info gave numClasses ${info.numClasses}`, url);
     // The on-disk cache needs Node's file system: loaded only when asked for.
@@ -106,15 +164,19 @@ export class HttpBlackBox implements BlackBoxPredictor {
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const url = new URL(path, this.base);
     let last = '';
+    let wait = 0;
     for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep(backoff * 2 ** (attempt - 1));
+      if (attempt > 0) await sleep(wait || backoff * 2 ** (attempt - 1));
+      wait = 0;
       this.requests++;
       try {
-        const answer = await httpRequest(url, method, body, timeoutMs);
+        const answer = await httpRequest(url, method, body, timeoutMs, this.headers);
         if (answer.status === 200) return answer.body;
         const message = `HTTP ${answer.status}: ${answer.body.slice(0, 200)}`;
         if (answer.status >= 500 || answer.status === 429) {
           last = message;
+          // The server knows best how long to wait (429 and 503 say it in Retry-After).
+          wait = Math.min(retryAfterMs(answer.retryAfter) ?? 0, this.options.maxRetryAfterMs ?? 60_000);
           continue;
         }
         throw new IOError(`black box ${url.href}: ${message}`, url.href);
@@ -151,16 +213,22 @@ export class HttpBlackBox implements BlackBoxPredictor {
       const chunk = missing.slice(start, start + batchSize);
       const pixels = new Uint8Array(chunk.length * size);
       chunk.forEach((j, c) => pixels.set(images.pixels.subarray(j * size, (j + 1) * size), c * size));
-      const body = await this.send('POST', 'predict', encodePredictRequest({ pixels, count: chunk.length, height: images.height, width: images.width }));
+      const body = await this.send('POST', this.codec.path, this.codec.encode({ pixels, count: chunk.length, height: images.height, width: images.width }));
       this.imagesQueried += chunk.length;
-      let rows: unknown;
+      let parsed: unknown;
       try {
-        rows = (JSON.parse(body) as { probabilities?: unknown }).probabilities;
+        parsed = JSON.parse(body);
       } catch {
-        throw new IOError(`black box ${this.name}: /predict did not answer JSON`, this.name);
+        throw new IOError(`black box ${this.name}: ${this.codec.path} did not answer JSON`, this.name);
       }
-      if (!Array.isArray(rows)) throw new IOError(`black box ${this.name}: /predict answer has no 'probabilities' array`, this.name);
-      const probs = validateProbabilities(rows, chunk.length, k, this.name, { warn: this.options.warn, items: chunk });
+      const answers = this.codec.decode(parsed, chunk.length, `black box ${this.name}`);
+      const kind = answerKindOf(answers, k);
+      if (this.answerKind && this.answerKind.kind !== kind.kind) throw new IOError(`black box ${this.name}: answered ${this.answerKind.kind} before and ${kind.kind} now`, this.name);
+      this.answerKind ??= kind;
+      // Full answers go through validateProbabilities (renormalising rounding with a warning); partial ones are completed.
+      const probs = kind.kind === 'full'
+        ? validateProbabilities(answers.map((a) => a.probabilities!), chunk.length, k, this.name, { warn: this.options.warn, items: chunk })
+        : completeAnswers(answers, k, `black box ${this.name}`);
       chunk.forEach((j, c) => {
         const row = probs.subarray(c * k, (c + 1) * k);
         known.set(keys[j]!, row);
@@ -172,4 +240,12 @@ export class HttpBlackBox implements BlackBoxPredictor {
     for (let i = 0; i < images.count; i++) out.set(known.get(keys[i]!)!, i * k);
     return out;
   }
+}
+
+/** The kind of a batch of answers: all full rows, top-k with a fixed k, or labels. */
+function answerKindOf(answers: readonly { classes: readonly number[]; probabilities?: readonly number[] }[], numClasses: number): AnswerKind {
+  const first = answers[0]!;
+  if (!first.probabilities) return { kind: 'label' };
+  if (first.classes.length === numClasses && first.classes.every((c, i) => c === i)) return { kind: 'full' };
+  return { kind: 'top-k', k: first.classes.length };
 }

@@ -1,8 +1,10 @@
 /**
  * The black-box HTTP protocol between `lacuna dine serve` and `HttpBlackBox`:
- *   GET  /info     → { "name": string, "numClasses": K, "height": H, "width": W }
+ *   GET  /info     → { "name": string, "numClasses": K, "height": H, "width": W, "answer": "full" | "top-k:K" | "label" }
  *   POST /predict  { "count": n, "height": H, "width": W, "pixels": base64 of n·H·W uint8 }
- *                  → { "probabilities": [[p_0 … p_K−1], …] }  (n rows)
+ *                  → { "probabilities": [[p_0 … p_K−1], …] }  (n rows; a full answer)
+ *                  | { "topk": [{ "classes": [c…], "probabilities": [p…] }, …] }  (top k)
+ *                  | { "labels": [c, …] }  (label only)
  * Errors answer 4xx/5xx with { "error": message }.
  */
 import type { ImageBatch } from '../data/digit_set.js';
@@ -12,6 +14,8 @@ export interface BlackBoxInfo {
   readonly numClasses: number;
   readonly height: number;
   readonly width: number;
+  /** What it returns per image (absent: full probabilities). */
+  readonly answer?: string;
 }
 
 export interface PredictRequest {
@@ -21,8 +25,23 @@ export interface PredictRequest {
   readonly pixels: string;
 }
 
+/** Base64 of bytes with the platform's btoa (Node 16+ and browsers). */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** Bytes of base64 text; throws on characters outside the alphabet. */
+export function base64ToBytes(text: string): Uint8Array {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
 export function encodePredictRequest(images: ImageBatch): string {
-  const body: PredictRequest = { count: images.count, height: images.height, width: images.width, pixels: Buffer.from(images.pixels.buffer, images.pixels.byteOffset, images.pixels.byteLength).toString('base64') };
+  const body: PredictRequest = { count: images.count, height: images.height, width: images.width, pixels: bytesToBase64(images.pixels) };
   return JSON.stringify(body);
 }
 
@@ -38,7 +57,12 @@ export function decodePredictRequest(text: string): ImageBatch {
   const { count, height, width, pixels } = body;
   for (const [k, v] of Object.entries({ count, height, width })) if (!(Number.isInteger(v) && (v as number) > 0)) throw new Error(`'${k}' must be a positive integer`);
   if (typeof pixels !== 'string') throw new Error("'pixels' must be a base64 string");
-  const bytes = new Uint8Array(Buffer.from(pixels, 'base64'));
+  let bytes: Uint8Array;
+  try {
+    bytes = base64ToBytes(pixels);
+  } catch {
+    throw new Error("'pixels' is not valid base64");
+  }
   if (bytes.length !== count! * height! * width!) throw new Error(`'pixels' holds ${bytes.length} bytes, ${count}x${height}x${width} needs ${count! * height! * width!}`);
   return { pixels: bytes, count: count!, height: height!, width: width! };
 }

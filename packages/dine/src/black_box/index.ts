@@ -10,3 +10,8 @@ export { imageKey, imageKeys } from './image_key.js';
 export type { ServeOptions, RunningServer } from './serve.js';
 export type { BlackBoxInfo } from './http_protocol.js';
 
+export { parseAnswerKind, describeAnswerKind, truncateAnswers, completeAnswers } from './answers.js';
+export type { AnswerKind, PartialAnswer } from './answers.js';
+export { requestCodec, REQUEST_FORMATS } from './request_formats.js';
+export type { RequestFormat, InputRange, RequestCodec } from './request_formats.js';
+export { retryAfterMs } from './http_black_box.js';

@@ -4,6 +4,7 @@
  * weights), and every answer goes through `validateProbabilities` before it is used.
  */
 import type { ImageBatch } from '../data/digit_set.js';
+import type { AnswerKind } from './answers.js';
 
 export interface BlackBoxPredictor {
   /** For messages: a URL, a file, a model name. */
@@ -11,6 +12,8 @@ export interface BlackBoxPredictor {
   readonly numClasses: number;
   /** [count, numClasses] row-major class probabilities, each row summing to 1. */
   predict(images: ImageBatch): Promise<Float32Array>;
+  /** What it answers per image, when known: full probabilities (the default), the top k, or labels. */
+  readonly answerKind?: AnswerKind | null;
   /** Releases sockets, files or models. */
   close?(): Promise<void>;
 }

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, ValueError } from '@lacuna/core';
+import { describeAnswerKind, truncateAnswers, type AnswerKind } from './answers.js';
 import { decodePredictRequest, type BlackBoxInfo } from './http_protocol.js';
 import type { BlackBoxPredictor } from './predictor.js';
 
@@ -18,6 +19,8 @@ export interface ServeOptions {
   readonly width?: number;
   /** Largest batch accepted in one request. Default 4096. */
   readonly maxBatch?: number;
+  /** What to return per image: full probabilities (default), the top k, or the label (simulating such APIs). */
+  readonly answer?: AnswerKind;
   /** Called once per answered request. */
   readonly onRequest?: (info: { path: string; status: number; count: number }) => void;
 }
@@ -52,7 +55,8 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 export async function serveBlackBox(box: BlackBoxPredictor, options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const info: BlackBoxInfo = { name: box.name, numClasses: box.numClasses, height: options.height ?? 28, width: options.width ?? 28 };
+  const kind = options.answer ?? { kind: 'full' };
+  const info: BlackBoxInfo = { name: box.name, numClasses: box.numClasses, height: options.height ?? 28, width: options.width ?? 28, answer: describeAnswerKind(kind) };
   const maxBatch = options.maxBatch ?? 4096;
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -74,9 +78,13 @@ export async function serveBlackBox(box: BlackBoxPredictor, options: ServeOption
       if (images.height !== info.height || images.width !== info.width) return answer(400, { error: `images must be ${info.height}x${info.width}, got ${images.height}x${images.width}` });
       if (images.count > maxBatch) return answer(413, { error: `at most ${maxBatch} images per request, got ${images.count}` });
       const probs = await box.predict(images);
-      const rows: number[][] = [];
-      for (let i = 0; i < images.count; i++) rows.push(Array.from(probs.subarray(i * info.numClasses, (i + 1) * info.numClasses)));
-      return answer(200, { probabilities: rows });
+      if (kind.kind === 'full') {
+        const rows: number[][] = [];
+        for (let i = 0; i < images.count; i++) rows.push(Array.from(probs.subarray(i * info.numClasses, (i + 1) * info.numClasses)));
+        return answer(200, { probabilities: rows });
+      }
+      const partial = truncateAnswers(probs, info.numClasses, kind);
+      return answer(200, kind.kind === 'label' ? { labels: partial.map((a) => a.classes[0]) } : { topk: partial });
     } catch (e) {
       return answer(500, { error: (e as Error).message });
     }
