@@ -30,6 +30,9 @@ TensorFlow Serving or KServe v2 model server: give --model-name, --classes K and
 key goes in the LACUNA_BLACK_BOX_TOKEN environment variable, sent as Authorization: Bearer and
 never logged or cached; answers may be full probabilities, the top k classes or labels only),
 a predictions file (file:P.json),
+--max-queries N: at most N target images get teacher answers (cached ones first, they are already
+paid for; then a seeded random choice); the rest adapt through the IM and MixUp terms only. A
+resumed run asks only for the answers it still lacks.
 or a model folder from train-source. Several teachers: the memory starts from the mean of their
 smoothed predictions. Only class probabilities are used; each answer is validated.
 The target's train split is adapted on (labels unused); when its test split has labels, accuracy
@@ -51,6 +54,7 @@ ${DATA_HELP}`,
       batch: { type: 'string' }, resume: { type: 'boolean' }, 'timeout-ms': { type: 'string' }, retries: { type: 'string' },
       'query-batch': { type: 'string' }, cache: { type: 'string' }, header: { type: 'string', multiple: true }, format: { type: 'string' },
       'model-name': { type: 'string' }, classes: { type: 'string' }, 'input-size': { type: 'string' }, 'input-range': { type: 'string' },
+      'max-queries': { type: 'string' },
       ...dataOptions, ...backendOptions,
     });
     if (o.help) return printUsage(this.usage);
@@ -81,7 +85,17 @@ ${DATA_HELP}`,
     const boxes: BlackBoxPredictor[] = [];
     for (const t of teachers) boxes.push(await openBlackBox(t, http));
     console.log(`lacuna dine adapt: ${method} on ${trainSet.count} unlabelled images of ${trainSet.name}; ${boxes.length} black box(es); ${info.backend}, ${info.threads} thread(s)`);
-    const teacherProbs = await queryTeachers(boxes, unlabelled(trainSet), http.warn);
+    let teacherProbs: Float32Array[];
+    let answered: Uint8Array | undefined;
+    const budget = o['max-queries'] === undefined ? null : o['max-queries'] === '0' ? 0 : positiveInt(cmd, 'max-queries', o['max-queries'], 1);
+    if (budget === null) {
+      teacherProbs = await queryTeachers(boxes, unlabelled(trainSet), http.warn);
+    } else {
+      const r = await adaptation.queryTeachersWithinBudget(boxes, unlabelled(trainSet), { maxQueries: budget, seed, warn: http.warn });
+      teacherProbs = r.teacherProbs;
+      answered = r.answered;
+      console.log(`query budget ${budget}: teacher answers for ${r.answeredCount} of ${trainSet.count} images (${r.fromCache} already paid, from the cache); the other ${trainSet.count - r.answeredCount} adapt through information maximisation and MixUp only`);
+    }
     for (const b of boxes) {
       const kind = b.answerKind ?? { kind: 'full' as const };
       console.log(`teacher ${b.name} answers ${kind.kind === 'full' ? 'full probabilities' : kind.kind === 'label' ? 'labels only (memory: one-hot rows)' : `the top ${kind.k} classes (memory: the rest of the mass spread evenly)`}`);
@@ -89,7 +103,9 @@ ${DATA_HELP}`,
     const k = boxes[0]!.numClasses;
     if (testSet) checkLabels(testSet, k);
     let before: number | null = null;
-    if (testSet?.labels) {
+    if (testSet?.labels && budget !== null) {
+      console.log('no adapt accuracy: not measured under a query budget (it would query the test images too)');
+    } else if (testSet?.labels) {
       // No Adapt: the mean of the black boxes' predictions on the labelled test images.
       const testProbs = await queryTeachers(boxes, unlabelled(testSet), http.warn);
       const mean = ensembleMean(testProbs);
@@ -98,6 +114,7 @@ ${DATA_HELP}`,
     }
     const r = await adapt({
       method, teacherProbs, numClasses: k, target: unlabelled(trainSet), seed, arch, batchSize, distillIterations, finetuneIterations,
+      ...(answered ? { answered } : {}),
       checkpointDir: join(out, 'checkpoints'), resume: o.resume ?? false, progress: 'auto', log: (m) => console.log(m),
     });
     if (r.distill?.interrupted || r.finetune?.interrupted) {

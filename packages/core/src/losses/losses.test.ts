@@ -42,6 +42,9 @@ test('klDivergence: batch mean of sum t (log t - log softmax z); zero at equal d
   const z = tf.tensor2d([[0, 0, 0], [0, Math.log(2), 0]]);
   const row0 = 0.5 * Math.log(0.5 / (1 / 3)) * 2;
   close(value(klDivergence(t, z)), row0 / 2, 1e-6, 'KL');
+  // Row weights: row 0 alone (weight 1), still over the batch of 2; row 1 alone is 0 (t = softmax z).
+  close(value(klDivergence(t, z, tf.tensor1d([1, 0]))), row0 / 2, 1e-6, 'KL row 0');
+  close(value(klDivergence(t, z, tf.tensor1d([0, 1]))), 0, 1e-6, 'KL row 1');
 });
 
 test('softDiceLoss: pooled over the batch, on metrics.dice with smoothing', () => {

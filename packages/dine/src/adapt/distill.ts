@@ -48,6 +48,8 @@ export interface DistillOptions {
   readonly mixupAlpha?: number;
   /** Default 1 (0 turns IM off). */
   readonly imWeight?: number;
+  /** [N] 1 where the teachers answered (a query budget); rows without an answer get no distillation term. Default: all. */
+  readonly answered?: Uint8Array;
   readonly checkpointDir?: string;
   readonly resume?: boolean;
   readonly progress?: train.ProgressMode;
@@ -102,9 +104,10 @@ export async function distill(o: DistillOptions): Promise<StageResult> {
         const memRows = new Float32Array(b * k);
         idx.forEach((j, i) => memRows.set(memory.subarray(j * k, (j + 1) * k), i * k));
         const m = tf.tensor2d(memRows, [b, k]);
+        const rowWeights = o.answered ? tf.tensor1d(idx.map((j) => o.answered![j]!)) : undefined;
         return optimizer.minimize(() => {
           const logits = o.student.apply(x, { training: true }) as tf.Tensor2D;
-          const kl = klDivergence(m, logits);
+          const kl = klDivergence(m, logits, rowWeights);
           let total: tf.Scalar = kl;
           terms['kl'] = tf.keep(tf.clone(kl));
           const probs = tf.softmax(logits);

@@ -1,6 +1,7 @@
 /** Adaptation: DINE's two stages (distillation, fine-tuning), the baselines, the teachers' memory. */
 export { adaptiveLabelSmoothing, hardLabels, argMaxRow } from './adaptive_smoothing.js';
-export { queryTeachers, initialMemory, emaUpdate, ensembleMean } from './teacher_memory.js';
+export { queryTeachers, queryTeachersWithinBudget, initialMemory, emaUpdate, ensembleMean } from './teacher_memory.js';
+export type { BudgetedAnswers } from './teacher_memory.js';
 export { distill } from './distill.js';
 export type { DistillOptions, StageResult } from './distill.js';
 export { finetune } from './finetune.js';

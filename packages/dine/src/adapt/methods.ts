@@ -25,6 +25,8 @@ export interface AdaptOptions {
   readonly method: AdaptMethod;
   /** Validated teacher probabilities [N, K] on the target images, one per black box (queryTeachers). */
   readonly teacherProbs: readonly Float32Array[];
+  /** [N] 1 where the teachers answered (queryTeachersWithinBudget); the others adapt through IM and MixUp only. Default: all. */
+  readonly answered?: Uint8Array;
   readonly numClasses: number;
   readonly target: ImageBatch;
   readonly seed: number;
@@ -76,6 +78,7 @@ export async function adapt(o: AdaptOptions): Promise<AdaptResult> {
       ...dir('distill'),
       student: model,
       memory,
+      ...(o.answered ? { answered: o.answered } : {}),
       iterations: o.distillIterations,
       ema: dine ? 0.6 : null,
       mixupWeight: dine ? 1 : 0,

@@ -3,7 +3,9 @@
  * adaptive label smoothing, averaged over the source black boxes when there are several, then
  * moved towards the student by an exponential moving average during distillation.
  */
-import { ValueError } from '@lacuna/core';
+import { data, ValueError } from '@lacuna/core';
+
+const { Random } = data;
 import type { ImageBatch } from '../data/digit_set.js';
 import type { BlackBoxPredictor } from '../black_box/predictor.js';
 import { validateProbabilities } from '../black_box/validate_probabilities.js';
@@ -19,6 +21,49 @@ export async function queryTeachers(boxes: readonly BlackBoxPredictor[], images:
     out.push(validateProbabilities(await box.predict(images), images.count, k, box.name, warn ? { warn } : {}));
   }
   return out;
+}
+
+export interface BudgetedAnswers {
+  /** [N, K] per black box: the answers, uniform rows where there is none. */
+  readonly teacherProbs: Float32Array[];
+  /** [N] 1 where every black box answered. */
+  readonly answered: Uint8Array;
+  /** Images with answers, and of those, answers that came from a cache (free). */
+  readonly answeredCount: number;
+  readonly fromCache: number;
+}
+
+/**
+ * Queries at most `maxQueries` images: those already paid for (cached) first, then a seeded
+ * random choice of the others, so that exactly min(maxQueries, N) images have answers; the
+ * same seed and cache give the same choice, so a resumed run asks only for what is missing.
+ */
+export async function queryTeachersWithinBudget(
+  boxes: readonly BlackBoxPredictor[],
+  images: ImageBatch,
+  options: { maxQueries: number; seed: number; warn?: (m: string) => void },
+): Promise<BudgetedAnswers> {
+  const { maxQueries } = options;
+  if (!(Number.isInteger(maxQueries) && maxQueries >= 0)) throw new ValueError(`queryTeachersWithinBudget: maxQueries must be an integer >= 0, got ${maxQueries}`);
+  if (boxes.length === 0) throw new ValueError('queryTeachersWithinBudget: need at least one black box');
+  const n = images.count;
+  const k = boxes[0]!.numClasses;
+  const cached = (i: number) => boxes.every((b) => b.isCached?.(images, i) ?? false);
+  const order = Array.from(new Random(options.seed).permutation(n));
+  const paid = order.filter(cached);
+  const chosen = [...paid, ...order.filter((i) => !cached(i))].slice(0, Math.min(maxQueries, n)).sort((a, b) => a - b);
+  const answered = new Uint8Array(n);
+  for (const i of chosen) answered[i] = 1;
+  const size = images.height * images.width;
+  const subset: ImageBatch = { count: chosen.length, height: images.height, width: images.width, pixels: new Uint8Array(chosen.length * size) };
+  chosen.forEach((i, j) => subset.pixels.set(images.pixels.subarray(i * size, (i + 1) * size), j * size));
+  const answers = chosen.length > 0 ? await queryTeachers(boxes, subset, options.warn) : boxes.map(() => new Float32Array(0));
+  const teacherProbs = answers.map((a) => {
+    const full = new Float32Array(n * k).fill(1 / k);
+    chosen.forEach((i, j) => full.set(a.subarray(j * k, (j + 1) * k), i * k));
+    return full;
+  });
+  return { teacherProbs, answered, answeredCount: chosen.length, fromCache: Math.min(paid.length, chosen.length) };
 }
 
 /**

@@ -188,6 +188,10 @@ export class HttpBlackBox implements BlackBoxPredictor {
     throw new IOError(`black box ${url.href}: failed after ${retries + 1} attempts (last: ${last})`, url.href);
   }
 
+  isCached(images: ImageBatch, i: number): boolean {
+    return this.cache?.get(imageKey(images, i)) !== undefined;
+  }
+
   /** Probabilities for images not in the cache, asked in batches; cached ones are reused. */
   async predict(images: ImageBatch): Promise<Float32Array> {
     if (images.height !== this.info.height || images.width !== this.info.width) {

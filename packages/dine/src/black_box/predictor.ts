@@ -14,6 +14,8 @@ export interface BlackBoxPredictor {
   predict(images: ImageBatch): Promise<Float32Array>;
   /** What it answers per image, when known: full probabilities (the default), the top k, or labels. */
   readonly answerKind?: AnswerKind | null;
+  /** Whether image i's answer is already paid for (in a cache or a predictions file): free under a query budget. */
+  isCached?(images: ImageBatch, i: number): boolean;
   /** Releases sockets, files or models. */
   close?(): Promise<void>;
 }
