@@ -8,6 +8,7 @@ import { decodeIdxAs, encodeIdx, type IdxArray, type WriteIdxOptions } from './i
 import { decodeNiftiAs, encodeNiftiAs, type EncodeNiftiOptions, type NiftiImage } from './nifti.js';
 import { decodePngAs, encodePngAs, type PngImage, type PngInput, type WritePngOptions } from './png.js';
 import { readBytes } from './read_bytes.js';
+import { decodeImage } from './image.js';
 import type { Volume } from './volume.js';
 
 /** Reads an IDX file, gunzipping it when it starts with the gzip magic bytes. */
@@ -30,6 +31,11 @@ export async function readPng(path: string): Promise<PngImage> {
 /** Writes a float [H, W, C] image as a PNG file atomically. */
 export async function writePng(path: string, image: PngInput, options: WritePngOptions = {}): Promise<void> {
   await writeFileAtomic(path, encodePngAs(image, options, 'writePng'), 'writePng');
+}
+
+/** Reads a PNG or JPEG file (told apart by content). */
+export async function readImage(path: string): Promise<PngImage> {
+  return decodeImage(await readBytes(path, 'readImage'), path);
 }
 
 /** Reads a .nii or .nii.gz file. */

@@ -160,7 +160,8 @@ export async function readBopDataset(dir: string, o: ReadBopOptions = {}): Promi
         if (info && info.visib_fract < minVisib) continue;
         const pose = poseFromBop(gt, `${gtPath} instance ${gtIdx}`);
         const name = bopId(im);
-        rgb ??= await data.readPng(join(sceneDir, 'rgb', `${name}.png`));
+        // BOP sets store rgb/ as PNG or JPEG (e.g. T-LESS): take whichever is there.
+        rgb ??= await data.readImage(join(sceneDir, 'rgb', `${name}.png`)).catch(() => data.readImage(join(sceneDir, 'rgb', `${name}.jpg`)));
         const [H, W, C] = rgb.shape;
         const visPath = join(sceneDir, 'mask_visib', `${name}_${bopId(gtIdx)}.png`);
         const visib = await data.readPng(visPath);
