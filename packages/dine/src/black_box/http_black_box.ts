@@ -18,7 +18,12 @@ import type { BlackBoxInfo } from './http_protocol.js';
 import { imageKey } from './image_key.js';
 import { requestCodec, type InputRange, type RequestCodec, type RequestFormat } from './request_formats.js';
 import type { BlackBoxPredictor } from './predictor.js';
-import type { PredictionStore } from './prediction_store.js';
+/** What the client needs of a cache (prediction_store.ts on disk, indexeddb_cache.ts in a browser). */
+interface AnswerCache {
+  get(key: string): Float32Array | undefined;
+  set(key: string, row: Float32Array): void;
+  save(): Promise<void>;
+}
 import { validateProbabilities } from './validate_probabilities.js';
 
 export interface HttpBlackBoxOptions {
@@ -30,8 +35,10 @@ export interface HttpBlackBoxOptions {
   readonly backoffMs?: number;
   /** Images per request. Default 256. */
   readonly batchSize?: number;
-  /** Cache folder (holds predictions.json). Default: no cache. */
+  /** Cache folder (holds predictions.json; Node). Default: no cache. */
   readonly cacheDir?: string;
+  /** A named cache in IndexedDB (browsers). */
+  readonly cacheName?: string;
   /** Renormalisation warnings. Default console.warn. */
   readonly warn?: (message: string) => void;
   /** The request format. Default 'lacuna'. */
@@ -109,7 +116,7 @@ export class HttpBlackBox implements BlackBoxPredictor {
     private readonly base: URL,
     readonly info: BlackBoxInfo,
     private readonly options: HttpBlackBoxOptions,
-    private readonly cache: PredictionStore | null,
+    private readonly cache: AnswerCache | null,
   ) {
     this.codec = requestCodec(options.format ?? 'lacuna', { ...(options.model ? { model: options.model } : {}), ...(options.inputRange ? { inputRange: options.inputRange } : {}) });
     const token = options.token ?? tokenFromEnvironment();
@@ -144,8 +151,12 @@ export class HttpBlackBox implements BlackBoxPredictor {
       info = { name: url, numClasses, height, width };
     }
     if (!(Number.isInteger(info.numClasses) && info.numClasses > 0)) throw new IOError(`black box ${url}: /info gave numClasses ${info.numClasses}`, url);
-    // The on-disk cache needs Node's file system: loaded only when asked for.
-    const cache = options.cacheDir ? await (await import('./prediction_store.js')).PredictionStore.open(`${options.cacheDir.replace(/[\\/]+$/, '')}/predictions.json`, info.numClasses) : null;
+    // The on-disk cache needs Node's file system, the named one IndexedDB: each loaded only when asked for.
+    const cache: AnswerCache | null = options.cacheDir
+      ? await (await import('./prediction_store.js')).PredictionStore.open(`${options.cacheDir.replace(/[\\/]+$/, '')}/predictions.json`, info.numClasses)
+      : options.cacheName
+        ? await (await import('./indexeddb_cache.js')).IndexedDbPredictionCache.open(options.cacheName, info.numClasses)
+        : null;
     return new HttpBlackBox(base, info, options, cache);
   }
 
