@@ -14,6 +14,8 @@ export type { PatchGanOptions } from './patchgan.js';
 export { lenetDigits } from './lenet.js';
 export type { LenetDigitsOptions } from './lenet.js';
 export { smallCnn } from './small_cnn.js';
+export { resnetClassifier } from './resnet_classifier.js';
+export type { ResnetClassifierOptions } from './resnet_classifier.js';
 export type { SmallCnnOptions } from './small_cnn.js';
 export { InstanceNormalization, instanceNormalization } from './instance_norm.js';
 export type { InstanceNormalizationArgs } from './instance_norm.js';

@@ -19,6 +19,8 @@ import { WeightNormDense } from './weight_norm_dense.js';
 export interface LenetDigitsOptions {
   /** Default 10. */
   readonly numClasses?: number;
+  /** Input channels (3 for colour images). Default 1. */
+  readonly inChannels?: number;
   /** Bottleneck width. Default 256. */
   readonly bottleneckDim?: number;
   /** Channel-dropout rate after the second conv. Default 0.5. */
@@ -44,7 +46,7 @@ export function lenetDigits(options: LenetDigitsOptions = {}): tfl.LayersModel {
   if (!(Number.isInteger(dim) && dim > 0)) throw new ValueError(`lenetDigits: bottleneckDim must be a positive integer, got ${dim}`);
   const seed = options.dropoutSeed ?? (init.seed !== undefined ? init.seed + 1 : 1 + Math.floor(Math.random() * 2 ** 31));
 
-  const input = tfl.input({ shape: [28, 28, 1], name: `${name}_input` }); // [B, 28, 28, 1]
+  const input = tfl.input({ shape: [28, 28, options.inChannels ?? 1], name: `${name}_input` }); // [B, 28, 28, C]
   const conv = (filters: number, n: string) =>
     tfl.layers.conv2d({ filters, kernelSize: 5, padding: 'valid', useBias: true, kernelInitializer: init.kernel(), name: `${name}_${n}` });
   const pool = (n: string) => tfl.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${name}_${n}` });

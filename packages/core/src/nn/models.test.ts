@@ -138,3 +138,18 @@ test('smallCnn: widths, global pooling, dense head', () => {
   assert.equal(paramCounts(h).trainable, conv(1, 3, 3, true) + dense(3, 6) + dense(6, 2));
   assert.deepEqual(predictShape(h, [1, 16, 16, 1]), [1, 2]);
 });
+
+test('resnetClassifier: ResNet-8-style stages, projections only where the shape changes, hand-counted parameters', async () => {
+  const { resnetClassifier } = await import('./resnet_classifier.js');
+  const { paramCounts } = await import('./param_count.js');
+  const m = resnetClassifier({ inputShape: [8, 8, 3], numClasses: 5, blocks: [1, 1], width: 4, init: { seed: 1 }, name: 'r8' });
+  // stem 3*3*3*4 + BN 2*4; stage 1: two 3*3*4*4 convs + 2 BN(4); stage 2: 3*3*4*8 + 3*3*8*8 + a 1*1*4*8 projection + 3 BN(8); head 8*5 + 5.
+  const want = 108 + 8 + (144 + 8) * 2 + (288 + 16) + (576 + 16) + (32 + 16) + 45;
+  assert.equal(paramCounts(m).trainable, want);
+  assert.ok(m.layers.some((l) => /^r8_s2b1proj/.test(l.name)), 'stage 2 has a projection');
+  assert.ok(!m.layers.some((l) => /^r8_s1b1proj/.test(l.name)), 'stage 1 has none');
+  const y = m.predict(tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 1)) as tf.Tensor;
+  assert.deepEqual(y.shape, [2, 5]);
+  y.dispose();
+  assert.throws(() => resnetClassifier({ inputShape: [8, 8, 3], numClasses: 5, blocks: [] }), /blocks must be positive integers/);
+});
