@@ -60,7 +60,7 @@ export interface AdaptResult {
 
 export async function adapt(o: AdaptOptions): Promise<AdaptResult> {
   const method = lookUpOption(o.method, ADAPT_METHODS, 'adapt.method');
-  const netOptions = o.student?.netOptions ?? { arch: o.arch ?? 'lenet', numClasses: o.numClasses, seed: o.seed };
+  const netOptions = o.student?.netOptions ?? { arch: o.arch ?? 'lenet', numClasses: o.numClasses, seed: o.seed, ...((o.target.channels ?? 1) !== 1 ? { channels: o.target.channels } : {}) };
   const model = o.student?.model ?? digitsNet(netOptions);
   const k = o.numClasses;
   const common = { target: o.target, seed: o.seed, batchSize: o.batchSize, resume: o.resume, progress: o.progress };

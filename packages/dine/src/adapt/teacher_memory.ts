@@ -6,7 +6,7 @@
 import { data, ValueError } from '@lacuna/core';
 
 const { Random } = data;
-import type { ImageBatch } from '../data/digit_set.js';
+import { imageSize, type ImageBatch } from '../data/digit_set.js';
 import type { BlackBoxPredictor } from '../black_box/predictor.js';
 import { validateProbabilities } from '../black_box/validate_probabilities.js';
 import { adaptiveLabelSmoothing } from './adaptive_smoothing.js';
@@ -54,8 +54,8 @@ export async function queryTeachersWithinBudget(
   const chosen = [...paid, ...order.filter((i) => !cached(i))].slice(0, Math.min(maxQueries, n)).sort((a, b) => a - b);
   const answered = new Uint8Array(n);
   for (const i of chosen) answered[i] = 1;
-  const size = images.height * images.width;
-  const subset: ImageBatch = { count: chosen.length, height: images.height, width: images.width, pixels: new Uint8Array(chosen.length * size) };
+  const size = imageSize(images);
+  const subset: ImageBatch = { count: chosen.length, height: images.height, width: images.width, ...(images.channels ? { channels: images.channels } : {}), pixels: new Uint8Array(chosen.length * size) };
   chosen.forEach((i, j) => subset.pixels.set(images.pixels.subarray(i * size, (i + 1) * size), j * size));
   const answers = chosen.length > 0 ? await queryTeachers(boxes, subset, options.warn) : boxes.map(() => new Float32Array(0));
   const teacherProbs = answers.map((a) => {

@@ -12,7 +12,7 @@
  * not retried.
  */
 import { IOError, ValueError } from '@lacuna/core';
-import type { ImageBatch } from '../data/digit_set.js';
+import { imageSize, type ImageBatch } from '../data/digit_set.js';
 import { completeAnswers, type AnswerKind } from './answers.js';
 import type { BlackBoxInfo } from './http_protocol.js';
 import { imageKey } from './image_key.js';
@@ -51,6 +51,8 @@ export interface HttpBlackBoxOptions {
   readonly numClasses?: number;
   readonly height?: number;
   readonly width?: number;
+  /** Input channels (tf-serving, kserve). Default 1. */
+  readonly channels?: number;
   /** Extra request headers (e.g. an API gateway's). */
   readonly headers?: Readonly<Record<string, string>>;
   /** API key sent as `Authorization: Bearer`. Default: the LACUNA_BLACK_BOX_TOKEN environment variable. */
@@ -148,7 +150,7 @@ export class HttpBlackBox implements BlackBoxPredictor {
       // TF Serving and KServe describe models in their own metadata schemas: the caller says what the box takes.
       const { numClasses, height, width } = options;
       if (!numClasses || !height || !width) throw new ValueError(`HttpBlackBox: the ${format} format needs numClasses, height and width (--classes, --input-size)`);
-      info = { name: url, numClasses, height, width };
+      info = { name: url, numClasses, height, width, channels: options.channels ?? 1 };
     }
     if (!(Number.isInteger(info.numClasses) && info.numClasses > 0)) throw new IOError(`black box ${url}: /info gave numClasses ${info.numClasses}`, url);
     // The on-disk cache needs Node's file system, the named one IndexedDB: each loaded only when asked for.
@@ -205,11 +207,12 @@ export class HttpBlackBox implements BlackBoxPredictor {
 
   /** Probabilities for images not in the cache, asked in batches; cached ones are reused. */
   async predict(images: ImageBatch): Promise<Float32Array> {
-    if (images.height !== this.info.height || images.width !== this.info.width) {
-      throw new ValueError(`black box ${this.name} takes ${this.info.height}x${this.info.width} images, got ${images.height}x${images.width}`);
+    const channels = images.channels ?? 1;
+    if (images.height !== this.info.height || images.width !== this.info.width || channels !== (this.info.channels ?? 1)) {
+      throw new ValueError(`black box ${this.name} takes ${this.info.height}x${this.info.width}x${this.info.channels ?? 1} images, got ${images.height}x${images.width}x${channels}`);
     }
     const k = this.numClasses;
-    const size = images.height * images.width;
+    const size = imageSize(images);
     const keys = Array.from({ length: images.count }, (_, i) => imageKey(images, i));
     const known = new Map<string, Float32Array>();
     const missing: number[] = []; // first index of each distinct uncached image
@@ -228,7 +231,7 @@ export class HttpBlackBox implements BlackBoxPredictor {
       const chunk = missing.slice(start, start + batchSize);
       const pixels = new Uint8Array(chunk.length * size);
       chunk.forEach((j, c) => pixels.set(images.pixels.subarray(j * size, (j + 1) * size), c * size));
-      const body = await this.send('POST', this.codec.path, this.codec.encode({ pixels, count: chunk.length, height: images.height, width: images.width }));
+      const body = await this.send('POST', this.codec.path, this.codec.encode({ pixels, count: chunk.length, height: images.height, width: images.width, channels }));
       this.imagesQueried += chunk.length;
       let parsed: unknown;
       try {

@@ -14,6 +14,8 @@ export interface BlackBoxInfo {
   readonly numClasses: number;
   readonly height: number;
   readonly width: number;
+  /** 1 (grey, when absent) or 3. */
+  readonly channels?: number;
   /** What it returns per image (absent: full probabilities). */
   readonly answer?: string;
 }
@@ -22,6 +24,8 @@ export interface PredictRequest {
   readonly count: number;
   readonly height: number;
   readonly width: number;
+  /** Absent for grey images. */
+  readonly channels?: number;
   readonly pixels: string;
 }
 
@@ -41,7 +45,8 @@ export function base64ToBytes(text: string): Uint8Array {
 }
 
 export function encodePredictRequest(images: ImageBatch): string {
-  const body: PredictRequest = { count: images.count, height: images.height, width: images.width, pixels: bytesToBase64(images.pixels) };
+  const c = images.channels ?? 1;
+  const body: PredictRequest = { count: images.count, height: images.height, width: images.width, ...(c !== 1 ? { channels: c } : {}), pixels: bytesToBase64(images.pixels) };
   return JSON.stringify(body);
 }
 
@@ -55,7 +60,8 @@ export function decodePredictRequest(text: string): ImageBatch {
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error(`body must be a JSON object {count, height, width, pixels}, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`);
   const { count, height, width, pixels } = body;
-  for (const [k, v] of Object.entries({ count, height, width })) if (!(Number.isInteger(v) && (v as number) > 0)) throw new Error(`'${k}' must be a positive integer`);
+  const channels = body.channels ?? 1;
+  for (const [k, v] of Object.entries({ count, height, width, channels })) if (!(Number.isInteger(v) && (v as number) > 0)) throw new Error(`'${k}' must be a positive integer`);
   if (typeof pixels !== 'string') throw new Error("'pixels' must be a base64 string");
   let bytes: Uint8Array;
   try {
@@ -63,6 +69,7 @@ export function decodePredictRequest(text: string): ImageBatch {
   } catch {
     throw new Error("'pixels' is not valid base64");
   }
-  if (bytes.length !== count! * height! * width!) throw new Error(`'pixels' holds ${bytes.length} bytes, ${count}x${height}x${width} needs ${count! * height! * width!}`);
-  return { pixels: bytes, count: count!, height: height!, width: width! };
+  const need = count! * height! * width! * channels;
+  if (bytes.length !== need) throw new Error(`'pixels' holds ${bytes.length} bytes, ${count}x${height}x${width}${channels !== 1 ? `x${channels}` : ''} needs ${need}`);
+  return { pixels: bytes, count: count!, height: height!, width: width!, ...(channels !== 1 ? { channels } : {}) };
 }

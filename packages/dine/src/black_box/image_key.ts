@@ -4,13 +4,14 @@
  */
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { ImageBatch } from '../data/digit_set.js';
+import { channelsOf, imageSize, type ImageBatch } from '../data/digit_set.js';
 
-/** Hex sha1 of image i of the batch ("HxW:" then its uint8 pixels). */
+/** Hex sha1 of image i of the batch ("HxW:" for grey, "HxWxC:" otherwise, then its uint8 pixels). */
 export function imageKey(images: ImageBatch, i: number): string {
-  const size = images.height * images.width;
+  const size = imageSize(images);
+  const c = channelsOf(images);
   const h = sha1.create();
-  h.update(new TextEncoder().encode(`${images.height}x${images.width}:`));
+  h.update(new TextEncoder().encode(c === 1 ? `${images.height}x${images.width}:` : `${images.height}x${images.width}x${c}:`));
   h.update(images.pixels.subarray(i * size, (i + 1) * size));
   return bytesToHex(h.digest());
 }

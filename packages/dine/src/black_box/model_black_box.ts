@@ -20,8 +20,8 @@ export class ModelBlackBox implements BlackBoxPredictor {
 
 /** softmax(model(x)) for every image: [count, K] (inference mode, batches of `batchSize`). */
 export function predictProbabilities(model: tfl.LayersModel, images: ImageBatch, batchSize = 500): Float32Array {
-  const [, h, w] = model.inputs[0]!.shape as number[];
-  checkSameShape([images.height, images.width], [h!, w!], 'ModelBlackBox', ['images', 'model'], () => `model '${model.name}' takes ${h}x${w} images, got ${images.height}x${images.width}`);
+  const [, h, w, c] = model.inputs[0]!.shape as number[];
+  checkSameShape([images.height, images.width, images.channels ?? 1], [h!, w!, c!], 'ModelBlackBox', ['images', 'model'], () => `model '${model.name}' takes ${h}x${w}x${c} images, got ${images.height}x${images.width}x${images.channels ?? 1}`);
   const k = (model.outputs[0]!.shape as number[])[1]!;
   const out = new Float32Array(images.count * k);
   for (let start = 0; start < images.count; start += batchSize) {

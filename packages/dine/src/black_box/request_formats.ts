@@ -4,10 +4,10 @@
  * - 'lacuna': `lacuna dine serve` (http_protocol.ts): POST predict, base64 uint8 pixels;
  *   answers { probabilities } | { topk: [{ classes, probabilities }] } | { labels }.
  * - 'tf-serving': TensorFlow Serving's REST API, POST v1/models/NAME:predict with
- *   { instances: [n][H][W][1] } floats; answers { predictions }: rows of K probabilities, rows
+ *   { instances: [n][H][W][C] } floats; answers { predictions }: rows of K probabilities, rows
  *   of { classes, scores } (top k), or integer labels.
  * - 'kserve': KServe's v2 inference protocol, POST v2/models/NAME/infer with one FP32 input
- *   tensor [n, H, W, 1]; answers { outputs }: one [n, K] probability tensor, an [n] integer
+ *   tensor [n, H, W, C]; answers { outputs }: one [n, K] probability tensor, an [n] integer
  *   label tensor, or two [n, k] tensors of classes and probabilities (top k).
  * Pixels go as floats in `inputRange` (default [0, 1]) for the serving formats.
  */
@@ -49,13 +49,12 @@ const isNumberRow = (r: unknown): r is number[] => Array.isArray(r) && r.every((
 
 /** Answers from rows that are probability vectors, {classes, scores|probabilities} objects, or labels. */
 function answersFromRows(rows: unknown[], n: number, where: string): PartialAnswer[] {
-  if (rows.length !== n) throw new IOError(`${where}: ${rows.length} answers for ${n} images`, where);
+  if (rows.length !== n) throw new IOError(`${where}: returned ${rows.length} rows for ${n} images`, where);
   return rows.map((r, i) => {
     if (typeof r === 'number') return { classes: [r] };
-    if (isNumberRow(r)) {
-      if (r.length === 1 && Number.isInteger(r[0])) return { classes: [r[0]!] };
-      return { classes: r.map((_, k) => k), probabilities: r };
-    }
+    if (isNumberRow(r) && r.length === 1 && Number.isInteger(r[0])) return { classes: [r[0]!] };
+    // A row of class probabilities (validated later, so a NaN or a short row is reported by item).
+    if (Array.isArray(r) && r.length > 1) return { classes: r.map((_, k) => k), probabilities: r as number[] };
     if (r && typeof r === 'object') {
       const o = r as { classes?: unknown; scores?: unknown; probabilities?: unknown };
       const probs = o.probabilities ?? o.scores;
@@ -91,7 +90,8 @@ export function requestCodec(format: RequestFormat, options: FormatOptions = {})
         encode(images) {
           const x = floats(images, range);
           const { count, height: H, width: W } = images;
-          const instances = Array.from({ length: count }, (_, i) => Array.from({ length: H }, (_, r) => Array.from({ length: W }, (_, c) => [x[(i * H + r) * W + c]!])));
+          const C = images.channels ?? 1;
+          const instances = Array.from({ length: count }, (_, i) => Array.from({ length: H }, (_, r) => Array.from({ length: W }, (_, c) => Array.from({ length: C }, (_, k) => x[((i * H + r) * W + c) * C + k]!))));
           return JSON.stringify({ instances });
         },
         decode(body, n, where) {
@@ -107,7 +107,7 @@ export function requestCodec(format: RequestFormat, options: FormatOptions = {})
         path,
         encode(images) {
           const { count, height: H, width: W } = images;
-          return JSON.stringify({ inputs: [{ name: 'input', shape: [count, H, W, 1], datatype: 'FP32', data: Array.from(floats(images, range)) }] });
+          return JSON.stringify({ inputs: [{ name: 'input', shape: [count, H, W, images.channels ?? 1], datatype: 'FP32', data: Array.from(floats(images, range)) }] });
         },
         decode(body, n, where) {
           const outputs = (body as { outputs?: unknown } | null)?.outputs;

@@ -14,9 +14,10 @@ export interface ServeOptions {
   readonly port?: number;
   /** Default '127.0.0.1'. */
   readonly host?: string;
-  /** Input size the model takes. Default 28×28. */
+  /** Input size the model takes. Default 28×28×1. */
   readonly height?: number;
   readonly width?: number;
+  readonly channels?: number;
   /** Largest batch accepted in one request. Default 4096. */
   readonly maxBatch?: number;
   /** What to return per image: full probabilities (default), the top k, or the label (simulating such APIs). */
@@ -56,7 +57,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 export async function serveBlackBox(box: BlackBoxPredictor, options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const kind = options.answer ?? { kind: 'full' };
-  const info: BlackBoxInfo = { name: box.name, numClasses: box.numClasses, height: options.height ?? 28, width: options.width ?? 28, answer: describeAnswerKind(kind) };
+  const info: BlackBoxInfo = { name: box.name, numClasses: box.numClasses, height: options.height ?? 28, width: options.width ?? 28, ...((options.channels ?? 1) !== 1 ? { channels: options.channels } : {}), answer: describeAnswerKind(kind) };
   const maxBatch = options.maxBatch ?? 4096;
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -75,7 +76,8 @@ export async function serveBlackBox(box: BlackBoxPredictor, options: ServeOption
         return answer(400, { error: (e as Error).message });
       }
       count = images.count;
-      if (images.height !== info.height || images.width !== info.width) return answer(400, { error: `images must be ${info.height}x${info.width}, got ${images.height}x${images.width}` });
+      const dims = (h: number, w: number, c = 1) => (c === 1 ? `${h}x${w}` : `${h}x${w}x${c}`);
+      if (images.height !== info.height || images.width !== info.width || (images.channels ?? 1) !== (info.channels ?? 1)) return answer(400, { error: `images must be ${dims(info.height, info.width, info.channels)}, got ${dims(images.height, images.width, images.channels)}` });
       if (images.count > maxBatch) return answer(413, { error: `at most ${maxBatch} images per request, got ${images.count}` });
       const probs = await box.predict(images);
       if (kind.kind === 'full') {

@@ -7,11 +7,23 @@ import { tf, ValueError, checkCount } from '@lacuna/core';
 
 /** Images as a black box receives them. */
 export interface ImageBatch {
-  /** [count, height, width] row-major, 0..255. */
+  /** [count, height, width, channels] row-major, 0..255. */
   readonly pixels: Uint8Array;
   readonly count: number;
   readonly height: number;
   readonly width: number;
+  /** 1 (grey, the default) or 3 (RGB). */
+  readonly channels?: number;
+}
+
+/** Channels of a batch (1 when not given). */
+export function channelsOf(images: ImageBatch): number {
+  return images.channels ?? 1;
+}
+
+/** Bytes per image: height · width · channels. */
+export function imageSize(images: ImageBatch): number {
+  return images.height * images.width * channelsOf(images);
 }
 
 /** A labelled (or unlabelled) digit data set. */
@@ -22,12 +34,16 @@ export interface DigitSet extends ImageBatch {
   readonly name: string;
   /** The file of each image, where the set was read from one file per image (for messages). */
   readonly files?: readonly string[];
+  /** The class names (label i is classNames[i]), for sets read from named class folders. */
+  readonly classNames?: readonly string[];
 }
 
 /** Checks that pixels and labels agree with count/height/width; returns the set. */
 export function checkDigitSet<T extends DigitSet>(set: T): T {
-  const need = set.count * set.height * set.width;
-  checkCount(set.pixels.length, need, () => `digit set '${set.name}': ${set.pixels.length} pixels for ${set.count} images of ${set.height}x${set.width} (need ${need})`);
+  const c = channelsOf(set);
+  if (c !== 1 && c !== 3) throw new ValueError(`digit set '${set.name}': channels must be 1 or 3, got ${c}`);
+  const need = set.count * imageSize(set);
+  checkCount(set.pixels.length, need, () => `digit set '${set.name}': ${set.pixels.length} pixels for ${set.count} images of ${set.height}x${set.width}x${c} (need ${need})`);
   if (set.labels) checkCount(set.labels.length, set.count, () => `digit set '${set.name}': ${set.labels!.length} labels for ${set.count} images`);
   return set;
 }
@@ -55,7 +71,7 @@ export function checkLabels(set: DigitSet, numClasses: number): void {
 
 /** The images at `indices` (in that order), with their labels. */
 export function subset(set: DigitSet, indices: ArrayLike<number>, name = set.name): DigitSet {
-  const size = set.height * set.width;
+  const size = imageSize(set);
   const pixels = new Uint8Array(indices.length * size);
   const labels = set.labels ? new Int32Array(indices.length) : null;
   for (let i = 0; i < indices.length; i++) {
@@ -64,7 +80,7 @@ export function subset(set: DigitSet, indices: ArrayLike<number>, name = set.nam
     pixels.set(set.pixels.subarray(j * size, (j + 1) * size), i * size);
     if (labels) labels[i] = set.labels![j]!;
   }
-  return { pixels, labels, count: indices.length, height: set.height, width: set.width, name };
+  return { pixels, labels, count: indices.length, height: set.height, width: set.width, ...(set.channels ? { channels: set.channels } : {}), ...(set.classNames ? { classNames: set.classNames } : {}), name };
 }
 
 /** The first `n` images (all when n >= count). */
@@ -79,11 +95,11 @@ export function unlabelled(set: DigitSet): DigitSet {
 }
 
 /**
- * Network input for images `indices` (default all): [B, H, W, 1] floats in [−1, 1], the
+ * Network input for images `indices` (default all): [B, H, W, C] floats in [−1, 1], the
  * (x − 0.5)/0.5 normalisation of SHOT's digits scripts.
  */
 export function inputBatch(images: ImageBatch, indices?: ArrayLike<number>): tf.Tensor4D {
-  const size = images.height * images.width;
+  const size = imageSize(images);
   const n = indices ? indices.length : images.count;
   const out = new Float32Array(n * size);
   for (let i = 0; i < n; i++) {
@@ -91,6 +107,6 @@ export function inputBatch(images: ImageBatch, indices?: ArrayLike<number>): tf.
     const src = images.pixels.subarray(j * size, (j + 1) * size);
     for (let p = 0; p < size; p++) out[i * size + p] = src[p]! / 127.5 - 1;
   }
-  return tf.tensor4d(out, [n, images.height, images.width, 1]);
+  return tf.tensor4d(out, [n, images.height, images.width, channelsOf(images)]);
 }
 

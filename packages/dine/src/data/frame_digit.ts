@@ -84,6 +84,7 @@ export const RESIZE_MODES: readonly ResizeMode[] = ['frame', 'stretch'];
  * so USPS digits stay larger and thicker than MNIST's (a bigger domain gap).
  */
 export function resizeDigits(set: DigitSet, mode: ResizeMode = 'frame', size = 28): DigitSet {
+  if ((set.channels ?? 1) !== 1) throw new ValueError(`resizeDigits: '${set.name}' has colour images; framing and stretching are for grey digits`);
   if (mode === 'frame') return frameDigits(set, { size });
   if (set.height === size && set.width === size) return set;
   const inSize = set.height * set.width;

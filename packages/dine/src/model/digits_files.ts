@@ -6,7 +6,7 @@ import { DIGIT_CLASSES, DIGITS_MODEL_FOLDER, openDigitsNet, type DigitsNetOption
 
 /** Writes the model folder (model.json, weights.bin, dine-model.json) atomically. The folder is replaced as a whole: keep nothing else in it. */
 export async function saveDigitsNet(dir: string, model: tfl.LayersModel, options: DigitsNetOptions, info: Record<string, unknown> = {}): Promise<void> {
-  const config: SavedConfig = { arch: options.arch ?? 'lenet', numClasses: options.numClasses ?? DIGIT_CLASSES, seed: options.seed, info };
+  const config: SavedConfig = { arch: options.arch ?? 'lenet', numClasses: options.numClasses ?? DIGIT_CLASSES, seed: options.seed, ...((options.channels ?? 1) !== 1 ? { channels: options.channels } : {}), info };
   await train.saveModelDir(dir, DIGITS_MODEL_FOLDER, { meta: { ...config }, networks: { '': model } }, 'saveDigitsNet');
 }
 

@@ -8,8 +8,8 @@
  */
 import { lookUpOption, nn, tfl, train } from '@lacuna/core';
 
-export type DigitsArch = 'lenet' | 'lenet-small' | 'mlp';
-export const DIGITS_ARCHS: readonly DigitsArch[] = ['lenet', 'lenet-small', 'mlp'];
+export type DigitsArch = 'lenet' | 'lenet-small' | 'mlp' | 'resnet8';
+export const DIGITS_ARCHS: readonly DigitsArch[] = ['lenet', 'lenet-small', 'mlp', 'resnet8'];
 
 /** Classes of a digits network unless told otherwise: the ten digits. */
 export const DIGIT_CLASSES = 10;
@@ -17,19 +17,21 @@ export const DIGIT_CLASSES = 10;
 export interface DigitsNetOptions {
   readonly arch?: DigitsArch;
   readonly numClasses?: number;
+  /** Input channels: 1 (grey digits, the default) or 3 (colour images). */
+  readonly channels?: number;
   /** Initialisation (and dropout-mask) seed. */
   readonly seed: number;
 }
 
-const BOTTLENECK: Record<DigitsArch, number> = { lenet: 256, 'lenet-small': 64, mlp: 256 };
+const BOTTLENECK: Record<DigitsArch, number> = { lenet: 256, 'lenet-small': 64, mlp: 256, resnet8: 0 };
 
 let mlpCount = 0;
 
 /** flatten → dense → batch norm → ReLU → weight-normalised classifier. */
-function digitsMlp(numClasses: number, hidden: number, seed: number): tfl.LayersModel {
+function digitsMlp(numClasses: number, hidden: number, seed: number, channels: number): tfl.LayersModel {
   const init = new nn.WeightInit({ kind: 'torch', seed });
   const name = `mlp_${++mlpCount}`;
-  const input = tfl.input({ shape: [28, 28, 1], name: `${name}_input` }); // [B, 28, 28, 1]
+  const input = tfl.input({ shape: [28, 28, channels], name: `${name}_input` }); // [B, 28, 28, C]
   let x = tfl.layers.flatten({ name: `${name}_flatten` }).apply(input) as tfl.SymbolicTensor; // [B, 784]
   x = tfl.layers.dense({ units: hidden, kernelInitializer: init.kernel(), name: `${name}_fc` }).apply(x) as tfl.SymbolicTensor;
   x = nn.normLayer('batch', { init, name: `${name}_bottleneck` })!.apply(x) as tfl.SymbolicTensor;
@@ -38,11 +40,18 @@ function digitsMlp(numClasses: number, hidden: number, seed: number): tfl.Layers
   return tfl.model({ inputs: input, outputs: x, name });
 }
 
-/** [B, 28, 28, 1] in [−1, 1] → logits [B, numClasses]. */
+let resnetCount = 0;
+
+/** [B, 28, 28, C] in [−1, 1] → logits [B, numClasses]. 'resnet8' is core's resnetClassifier (width 16). */
 export function digitsNet(options: DigitsNetOptions): tfl.LayersModel {
   const arch = lookUpOption(options.arch ?? 'lenet', DIGITS_ARCHS, 'digitsNet.arch');
-  if (arch === 'mlp') return digitsMlp(options.numClasses ?? DIGIT_CLASSES, BOTTLENECK.mlp, options.seed);
+  const channels = options.channels ?? 1;
+  if (arch === 'mlp') return digitsMlp(options.numClasses ?? DIGIT_CLASSES, BOTTLENECK.mlp, options.seed, channels);
+  if (arch === 'resnet8') {
+    return nn.resnetClassifier({ inputShape: [28, 28, channels], numClasses: options.numClasses ?? DIGIT_CLASSES, init: { kind: 'torch', seed: options.seed }, name: `resnet8_${++resnetCount}` });
+  }
   return nn.lenetDigits({
+    inChannels: channels,
     numClasses: options.numClasses ?? DIGIT_CLASSES,
     bottleneckDim: BOTTLENECK[arch],
     weightNormClassifier: true,
@@ -59,6 +68,8 @@ export interface SavedConfig {
   readonly arch: DigitsArch;
   readonly numClasses: number;
   readonly seed: number;
+  /** Input channels (absent: 1). */
+  readonly channels?: number;
   /** Free-form record (held-out accuracy, data, steps …). */
   readonly info?: Record<string, unknown>;
 }
@@ -66,7 +77,7 @@ export interface SavedConfig {
 /** Opens a model folder written by saveDigitsNet from its files (dropped into a page, fetched, or on disk). */
 export async function openDigitsNet(files: train.ModelFiles): Promise<{ model: tfl.LayersModel; options: DigitsNetOptions; info: Record<string, unknown> }> {
   const config = await train.readModelMeta<SavedConfig>(files, DIGITS_MODEL_FOLDER);
-  const options: DigitsNetOptions = { arch: config.arch, numClasses: config.numClasses, seed: config.seed };
+  const options: DigitsNetOptions = { arch: config.arch, numClasses: config.numClasses, seed: config.seed, ...(config.channels && config.channels !== 1 ? { channels: config.channels } : {}) };
   const model = digitsNet(options);
   await train.setModelWeights(model, files);
   return { model, options, info: config.info ?? {} };

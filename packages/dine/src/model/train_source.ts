@@ -45,7 +45,13 @@ export interface TrainSourceResult {
 
 export async function trainSource(o: TrainSourceOptions): Promise<TrainSourceResult> {
   if (!o.train.labels || !o.heldOut.labels) throw new ValueError('trainSource: the source train and held-out sets need labels');
-  const netOptions: DigitsNetOptions = { arch: o.arch ?? 'lenet', seed: o.seed };
+  // Colour sets and named classes (image folders) carry their channels and class count.
+  const netOptions: DigitsNetOptions = {
+    arch: o.arch ?? 'lenet',
+    seed: o.seed,
+    ...(o.train.classNames ? { numClasses: o.train.classNames.length } : {}),
+    ...((o.train.channels ?? 1) !== 1 ? { channels: o.train.channels } : {}),
+  };
   const model = digitsNet(netOptions);
   const optimizer = new train.Optimizer({ kind: 'sgd', lr: train.inverseLr({ lr: o.lr ?? 0.01, maxSteps: o.steps }), momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
   const batches = new BatchSchedule(o.train.count, o.batchSize ?? 64, o.seed);
