@@ -20,18 +20,18 @@
  * on these pairs, black-box methods about 97 %.
  *
  * Options: --seeds N (3), --source-steps N (600), --distill-iters N (400), --finetune-iters N
- * (200), --usps-resize stretch|frame, --only mnist_usps|usps_mnist, --data-root DIR, --threads N,
- * --json.
+ * (200), --usps-resize stretch|frame, --only ROW (repeatable: mnist_usps, usps_mnist, mnist_mnistm,
+ * mnist_usps_topk1, mnist_usps_label, mnist_usps_budget), --data-root DIR, --threads N, --json.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { data, initBackend } from '@lacuna/core';
 import {
-  accuracyOf, adapt, data as digits, modelAccuracy, ModelBlackBox, queryTeachers, trainSource, unlabelled, type AdaptMethod,
+  accuracyOf, adapt, adaptation, blackBox, data as digits, modelAccuracy, ModelBlackBox, queryTeachers, trainSource, unlabelled, type AdaptMethod, type BlackBoxPredictor,
 } from '@lacuna/dine';
 import { benchArgs } from './args.js';
 
-const { loadDigitDomain, subset } = digits;
+const { colourDigits, loadDigitDomain, subset } = digits;
 type DigitDomain = digits.DigitDomain;
 type ResizeMode = digits.ResizeMode;
 
@@ -53,6 +53,13 @@ const METHODS = ['no_adapt', 'nll_kl', 'sd_shot', 'dine', 'dine_full'] as const;
 type MethodKey = (typeof METHODS)[number];
 const LABEL: Record<MethodKey, string> = { no_adapt: 'No Adapt', nll_kl: 'NLL-KL', sd_shot: 'SD-SHOT', dine: 'DINE', dine_full: 'DINE (full)' };
 const DIRECTIONS: Record<string, [DigitDomain, DigitDomain]> = { mnist_usps: ['mnist', 'usps'], usps_mnist: ['usps', 'mnist'] };
+/**
+ * The other rows: the built-in colour shift (no data folder needed), MNIST -> USPS with black
+ * boxes that answer only the top-1 class with its probability or only the label, and with a
+ * query budget (10 %, 25 %, 100 % of the target's training images answered).
+ */
+const EXTRA_ROWS = ['mnist_mnistm', 'mnist_usps_topk1', 'mnist_usps_label', 'mnist_usps_budget'] as const;
+type ExtraRow = (typeof EXTRA_ROWS)[number];
 
 interface Summary { mean: number; std: number; seconds: number; runs: number[] }
 
@@ -113,9 +120,60 @@ async function runDirection(name: string, a: Args, log: (m: string) => void) {
   return { result, source };
 }
 
+/** A black box that answers less than full probabilities, as `lacuna dine serve --answer` does. */
+function partialBox(box: ModelBlackBox, kind: 'top-k:1' | 'label'): BlackBoxPredictor {
+  const answer = blackBox.parseAnswerKind(kind);
+  return {
+    name: `${box.name} (${kind})`,
+    numClasses: box.numClasses,
+    answerKind: answer,
+    predict: async (images) => blackBox.completeAnswers(blackBox.truncateAnswers(await box.predict(images), box.numClasses, answer), box.numClasses, box.name),
+  };
+}
+
+async function runExtraRow(row: ExtraRow, a: Args, log: (m: string) => void): Promise<{ result: Record<string, Summary>; source: Summary }> {
+  const colour = row === 'mnist_mnistm';
+  const sourceAll = colour ? colourDigits('source', 'train') : await loadDigitDomain(a.root, 'mnist', 'train', a.usps);
+  const targetTrain = unlabelled(colour ? colourDigits('target', 'train') : await loadDigitDomain(a.root, 'usps', 'train', a.usps));
+  const targetTest = colour ? colourDigits('target', 'test') : await loadDigitDomain(a.root, 'usps', 'test', a.usps);
+  const order = new data.Random(1).permutation(sourceAll.count);
+  const nHeld = Math.round(sourceAll.count * 0.1);
+  const s = await trainSource({ train: subset(sourceAll, order.subarray(nHeld)), heldOut: subset(sourceAll, order.subarray(0, nHeld)), steps: a.sourceSteps, seed: 1 });
+  log(`${row}: source held-out ${(s.heldOutAccuracy * 100).toFixed(2)} % (${s.seconds.toFixed(0)} s)`);
+  const model = new ModelBlackBox(s.model, colour ? 'MNIST RGB LeNet' : 'MNIST LeNet');
+  const box: BlackBoxPredictor = row === 'mnist_usps_topk1' ? partialBox(model, 'top-k:1') : row === 'mnist_usps_label' ? partialBox(model, 'label') : model;
+  const methods: Record<string, { method: AdaptMethod | null; budget?: number }> =
+    row === 'mnist_mnistm' ? { no_adapt: { method: null }, nll_kl: { method: 'nll-kl' }, dine: { method: 'dine' }, dine_full: { method: 'dine-full' } }
+    : row === 'mnist_usps_budget' ? { q10: { method: 'dine-full', budget: 0.1 }, q25: { method: 'dine-full', budget: 0.25 }, q100: { method: 'dine-full', budget: 1 } }
+    : { no_adapt: { method: null }, dine_full: { method: 'dine-full' } };
+  const acc: Record<string, number[]> = {}, secs: Record<string, number[]> = {};
+  for (let seed = 1; seed <= a.seeds; seed++) {
+    for (const [key, m] of Object.entries(methods)) {
+      const t0 = performance.now();
+      let accuracy: number;
+      if (m.method === null) {
+        accuracy = accuracyOf((await queryTeachers([box], unlabelled(targetTest)))[0]!, targetTest.labels!, 10);
+      } else {
+        const answers = m.budget === undefined
+          ? { teacherProbs: await queryTeachers([box], targetTrain), answered: undefined }
+          : await adaptation.queryTeachersWithinBudget([box], targetTrain, { maxQueries: Math.round(m.budget * targetTrain.count), seed });
+        const r = await adapt({ method: m.method, teacherProbs: answers.teacherProbs, ...(answers.answered ? { answered: answers.answered } : {}), numClasses: 10, target: targetTrain, seed, distillIterations: a.distillIters, finetuneIterations: a.finetuneIters });
+        accuracy = modelAccuracy(r.model, targetTest);
+        r.model.dispose();
+      }
+      (acc[key] ??= []).push(accuracy * 100);
+      (secs[key] ??= []).push((performance.now() - t0) / 1000);
+      log(`${row} seed ${seed}: ${key} ${(accuracy * 100).toFixed(2)} %`);
+    }
+  }
+  s.model.dispose();
+  return { result: Object.fromEntries(Object.keys(methods).map((k) => [k, summarise(acc[k]!, secs[k]!)])), source: summarise([s.heldOutAccuracy * 100], [s.seconds]) };
+}
+
 function checks(results: Record<string, Record<MethodKey, Summary>>): string[] {
   const lines: string[] = [];
   for (const [name, r] of Object.entries(results)) {
+    if (!(name in DIRECTIONS)) continue;
     const gain = r.dine_full.mean - r.no_adapt.mean;
     lines.push(`${name}: DINE (full) − No Adapt = ${gain.toFixed(2)} points: ${gain >= 10 ? 'holds' : 'does not hold'} (expected ≥ 10)`);
     const order = r.no_adapt.mean < r.nll_kl.mean && r.nll_kl.mean < r.dine.mean && r.dine.mean <= r.dine_full.mean;
@@ -128,19 +186,20 @@ export async function main(argv: string[]): Promise<void> {
   const a = parseArgs(argv);
   const info = await initBackend(a.threads ? { threads: a.threads } : {});
   const log = (m: string) => console.error(`[bench dine] ${m}`);
-  if (!existsSync(join(a.root, 'usps-train-images-idx3-ubyte.gz'))) {
+  const names = a.only.length ? a.only : Object.keys(DIRECTIONS);
+  for (const n of names) if (!(n in DIRECTIONS) && !EXTRA_ROWS.includes(n as ExtraRow)) throw new Error(`bench dine: --only takes ${[...Object.keys(DIRECTIONS), ...EXTRA_ROWS].join(', ')}, got ${n}`);
+  const needsDigits = names.some((n) => n !== 'mnist_mnistm');
+  if (needsDigits && !existsSync(join(a.root, 'usps-train-images-idx3-ubyte.gz'))) {
     const msg = `the digits data are not in ${a.root} (see ../shared/data/README.md); nothing to measure`;
     if (a.json) console.log(JSON.stringify({ skipped: msg }));
     else console.log(`bench dine: ${msg}`);
     return;
   }
-  const names = a.only.length ? a.only : Object.keys(DIRECTIONS);
-  for (const n of names) if (!(n in DIRECTIONS)) throw new Error(`bench dine: --only takes mnist_usps or usps_mnist, got ${n}`);
   const t0 = performance.now();
-  const results: Record<string, Record<MethodKey, Summary>> = {};
+  const results: Record<string, Record<string, Summary>> = {};
   const sources: Record<string, Summary> = {};
   for (const n of names) {
-    const r = await runDirection(n, a, log);
+    const r = n in DIRECTIONS ? await runDirection(n, a, log) : await runExtraRow(n as ExtraRow, a, log);
     results[n] = r.result;
     sources[n] = r.source;
   }
@@ -148,7 +207,7 @@ export async function main(argv: string[]): Promise<void> {
     seeds: a.seeds, sourceSteps: a.sourceSteps, distillIterations: a.distillIters, finetuneIterations: a.finetuneIters, batchSize: 64,
     sourceModel: 'trained once per direction (seed 1)', uspsResize: a.usps, backend: info.backend, threads: info.threads, totalSeconds: Math.round((performance.now() - t0) / 1000),
   };
-  const verdicts = checks(results);
+  const verdicts = checks(results as Record<string, Record<MethodKey, Summary>>);
   if (a.json) {
     console.log(JSON.stringify({ ...results, source_held_out: sources, settings, checks: verdicts }, null, 2));
     return;
@@ -156,7 +215,9 @@ export async function main(argv: string[]): Promise<void> {
   console.log(`DINE benchmark: target test accuracy (%), mean ± std over ${a.seeds} seeds; seconds per seed (mean)`);
   console.log(`USPS resized by '${a.usps}'; one source model per direction; budget: source ${a.sourceSteps} steps, distillation ${a.distillIters}, fine-tuning ${a.finetuneIters} iterations, batch 64; ${info.backend}, ${info.threads} thread(s); ${settings.totalSeconds} s in all\n`);
   const header = ['method', ...names.flatMap((n) => [n, 's'])];
-  const rows = METHODS.map((m) => [LABEL[m], ...names.flatMap((n) => [`${results[n]![m].mean.toFixed(2)} ± ${results[n]![m].std.toFixed(2)}`, results[n]![m].seconds.toFixed(0)])]);
+  const keys = [...new Set(names.flatMap((n) => Object.keys(results[n]!)))];
+  const cell = (n: string, k: string) => (results[n]![k] ? [`${results[n]![k]!.mean.toFixed(2)} ± ${results[n]![k]!.std.toFixed(2)}`, results[n]![k]!.seconds.toFixed(0)] : ['', '']);
+  const rows = keys.map((k) => [LABEL[k as MethodKey] ?? k, ...names.flatMap((n) => cell(n, k))]);
   rows.push(['(source held-out)', ...names.flatMap((n) => [`${sources[n]!.mean.toFixed(2)} ± ${sources[n]!.std.toFixed(2)}`, sources[n]!.seconds.toFixed(0)])]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
