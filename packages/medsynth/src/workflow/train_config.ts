@@ -66,6 +66,20 @@ const forestSchema = z.strictObject({
   /** Training voxels drawn from the head masks. */
   samples: positiveInt.default(100000),
 });
+/** Coupled dictionaries (baseline/dictionary_synthesis.ts). */
+const dictionarySchema = z.strictObject({
+  arch: z.literal('dictionary'),
+  atoms: positiveInt.default(512),
+  sparsity: positiveInt.default(5),
+  /** Patch side, odd. */
+  patch: positiveInt.default(5),
+  /** K-SVD rounds. */
+  iterations: positiveInt.default(10),
+  /** Training patches drawn from the head masks. */
+  samples: positiveInt.default(20000),
+  /** Grid step of the synthesis patches. */
+  stride: positiveInt.default(2),
+});
 
 const lossSchema = z.strictObject({
   l1: weight.default(0),
@@ -130,7 +144,7 @@ const trainSchema = z.strictObject({
 
 export const trainConfigSchema = z.strictObject({
   data: dataSchema,
-  model: z.discriminatedUnion('arch', [unetSchema, resnetSchema, forestSchema]),
+  model: z.discriminatedUnion('arch', [unetSchema, resnetSchema, forestSchema, dictionarySchema]),
   loss: lossSchema.prefault({ l1: 1 }),
   discriminator: discriminatorSchema.prefault({}),
   task: taskSchema.optional(),
@@ -164,8 +178,9 @@ function resolvePaths(config: TrainConfig, base: string): TrainConfig {
 function checkConsistency(config: TrainConfig, source: string): TrainConfig {
   const weights = config.loss;
   const anyLoss = weights.l1 + weights.mse + weights.ssim + weights.msSsim + weights.featureMatching + weights.perceptual + (weights.adversarial?.weight ?? 0);
-  if (config.model.arch !== 'forest' && !(anyLoss > 0)) throw new ConfigError(`${source}: loss: every weight is 0; set e.g. "loss": { "l1": 1 }`, 'loss');
-  if (config.task && config.model.arch === 'forest') throw new ConfigError(`${source}: task: task terms train a generator network; model.arch 'forest' has none`, 'task');
+  const traditional = config.model.arch === 'forest' || config.model.arch === 'dictionary';
+  if (!traditional && !(anyLoss > 0)) throw new ConfigError(`${source}: loss: every weight is 0; set e.g. "loss": { "l1": 1 }`, 'loss');
+  if (config.task && traditional) throw new ConfigError(`${source}: task: task terms train a generator network; model.arch '${config.model.arch}' has none`, 'task');
   if (config.task?.kind === 'huThreshold' && modalityKindOf(config.data.target) !== 'ct') throw new ConfigError(`${source}: task.kind 'huThreshold' needs a CT target (data.target is '${config.data.target}')`, 'task.kind');
   if (weights.featureMatching > 0 && !weights.adversarial) throw new ConfigError(`${source}: loss.featureMatching needs a discriminator; add "adversarial": { "kind": "vanilla", "weight": 1 }`, 'loss.featureMatching');
   for (const s of config.data.subjects ?? []) {

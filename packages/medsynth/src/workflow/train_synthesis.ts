@@ -11,6 +11,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, ValueError, data, tf, train, type tfl } from '@lacuna/core';
 import { fitForestSynthesis } from '../baseline/forest_synthesis.js';
+import { fitDictionarySynthesis } from '../baseline/dictionary_synthesis.js';
 import { medianNorm } from '../data/intensity_norm.js';
 import { stackSubjects, type PairedStacks, type PairedSubject } from '../data/paired_volumes.js';
 import { gatherSlices, samplePatches } from '../data/patches.js';
@@ -20,7 +21,7 @@ import { trainPerceptualNet } from '../synthesis/perceptual_net.js';
 import { SynthesisTrainer } from '../synthesis/trainer.js';
 import { termNeedsNet } from '../losses/task_terms.js';
 import { huClassScore, requireLabels, segClassStack, taskDiceScore, trainTaskSegmenter, type HuClassScore, type TaskDice } from './task_models.js';
-import { forestSynthesizer, generatorFor } from './model_bundle.js';
+import { dictionarySynthesizer, forestSynthesizer, generatorFor } from './model_bundle.js';
 import { saveSynthesisModel } from './model_folder.js';
 import { fillBackground, type SynthesisModelInfo } from './predict_volume.js';
 import { sliceGrid } from './slice_grid.js';
@@ -147,6 +148,22 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
     progress.done();
     await saveSynthesisModel(modelDir, { model: config.model, info, trainedSteps: 0 }, { forest });
     synthesizer = forestSynthesizer(forest);
+  } else if (config.model.arch === 'dictionary') {
+    const m = config.model;
+    const progress = new train.Progress({ total: m.iterations, label: 'dictionary', mode: options.progress ?? 'auto' });
+    const dictionary = fitDictionarySynthesis(trainSet.source, trainSet.target, Uint8Array.from(trainSet.mask.data, (v) => (v > 0.5 ? 1 : 0)), {
+      atoms: m.atoms,
+      sparsity: m.sparsity,
+      patch: m.patch,
+      iterations: m.iterations,
+      maxSamples: m.samples,
+      stride: m.stride,
+      seed: config.train.seed,
+      onIteration: (round, residual) => progress.update(round, { residual }),
+    });
+    progress.done();
+    await saveSynthesisModel(modelDir, { model: config.model, info, trainedSteps: 0 }, { dictionary });
+    synthesizer = dictionarySynthesizer(dictionary);
   } else {
     const result = await trainGenerator(config, info, trainSet, subjects.val, options);
     steps = result.steps;
