@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- medsynth`: synthesis quality and training time of the random forest,
+ * `npm run bench -- medsynth`: synthesis quality and training time of the random forest, the
+ * coupled dictionaries (512 atoms, sparsity 5, 5x5 patches, 10 K-SVD rounds on 20,000 patches),
  * U-Net (L1), U-Net (L1 + SSIM) and pix2pix (U-Net G + 70×70 PatchGAN, L1 × 100 + vanilla
  * GAN) on three tasks:
  *   real_t1_pd     the real T1/PD pair in ../shared/data/mri/chris: train on axial slices
@@ -13,7 +14,8 @@
  * Options: --steps N (network steps, default 600), --patch N (training patch, default 64),
  * --batch N (8), --base N (U-Net width, 16), --ndf N (PatchGAN width, 32), --subjects N
  * (phantom subjects, 12),
- * --trees N (30), --only real|t2|ct (repeatable), --threads N, --json.
+ * --trees N (30), --only real|t2|ct (repeatable), --models rf|dictionary|unet_l1|unet_l1_ssim|pix2pix
+ * (repeatable; default all; the forest always runs, as the reference), --threads N, --json.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -26,19 +28,19 @@ import { benchArgs } from './args.js';
 
 const { loadTrainingSubjects } = workflow;
 
-interface Args { steps: number; patch: number; batch: number; base: number; ndf: number; subjects: number; trees: number; only: string[]; threads?: number; json: boolean }
+interface Args { steps: number; patch: number; batch: number; base: number; ndf: number; subjects: number; trees: number; only: string[]; models: string[]; threads?: number; json: boolean }
 
 function parseArgs(argv: string[]): Args {
   const o = benchArgs('medsynth', argv, {
     steps: { kind: 'count', default: 600 }, patch: { kind: 'count', default: 64 }, batch: { kind: 'count', default: 8 }, base: { kind: 'count', default: 16 },
     ndf: { kind: 'count', default: 32 }, subjects: { kind: 'count', default: 12 }, trees: { kind: 'count', default: 30 }, threads: { kind: 'count', default: 0 },
-    only: { kind: 'repeat' }, json: { kind: 'flag' },
+    only: { kind: 'repeat' }, models: { kind: 'repeat', default: [...MODELS], choices: [...MODELS] }, json: { kind: 'flag' },
   });
   const { threads, ...rest } = o;
   return { ...rest, ...(threads ? { threads } : {}) };
 }
 
-const MODELS = ['rf', 'unet_l1', 'unet_l1_ssim', 'pix2pix'] as const;
+const MODELS = ['rf', 'dictionary', 'unet_l1', 'unet_l1_ssim', 'pix2pix'] as const;
 type ModelKey = (typeof MODELS)[number];
 interface Score { mae: number; psnr: number; ssim: number; train_s: number }
 
@@ -46,6 +48,7 @@ function modelConfig(key: ModelKey, a: Args): Pick<TrainConfig, 'model' | 'loss'
   // Batch norm: trained on patches, tested on whole slices, where instance-norm statistics differ.
   const unet = { arch: 'unet' as const, base: a.base, depth: 4, norm: 'batch' as const };
   if (key === 'rf') return { model: { arch: 'forest', trees: a.trees, maxDepth: 16, minLeaf: 5, samples: 100_000 }, loss: {} as TrainConfig['loss'], lr: 0 };
+  if (key === 'dictionary') return { model: { arch: 'dictionary', atoms: 512, sparsity: 5, patch: 5, iterations: 10, samples: 20_000, stride: 2 }, loss: {} as TrainConfig['loss'], lr: 0 };
   if (key === 'unet_l1') return { model: unet, loss: { l1: 1 } as TrainConfig['loss'], lr: 1e-3 };
   if (key === 'unet_l1_ssim') return { model: unet, loss: { l1: 1, ssim: 1 } as TrainConfig['loss'], lr: 1e-3 };
   return { model: unet, loss: { l1: 100, adversarial: { kind: 'vanilla', weight: 1 } } as TrainConfig['loss'], lr: 5e-4 };
@@ -59,6 +62,7 @@ async function runTask(name: string, dataSection: object, a: Args, out: string, 
   const subjects = await loadTrainingSubjects(base('rf'));
   const scores = {} as Record<ModelKey, Score>;
   for (const key of MODELS) {
+    if (!a.models.includes(key) && key !== 'rf') continue; // the forest is every table's reference
     log(`${name}: ${key} ...`);
     const r = await trainSynthesis(base(key), { subjects, progress: a.json ? 'none' : 'auto' });
     scores[key] = { mae: r.test!.mae, psnr: r.test!.psnr, ssim: r.test!.ssim, train_s: r.seconds };
@@ -111,6 +115,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     for (const key of MODELS) {
       const s = r[key];
+      if (!s) continue;
       console.log(`${task.padEnd(15)} ${key.padEnd(13)} ${s.mae.toFixed(4).padStart(8)} ${s.psnr.toFixed(2).padStart(8)} ${s.ssim.toFixed(4).padStart(7)} ${s.train_s.toFixed(1).padStart(8)} ${(key === 'rf' ? '(reference)' : (s.psnr - r.rf.psnr >= 0 ? '+' : '') + (s.psnr - r.rf.psnr).toFixed(2)).padStart(12)}`);
     }
   }
