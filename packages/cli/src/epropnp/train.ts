@@ -10,7 +10,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train the correspondence network end to end through EPro-PnP (variants A-D)',
   usage: `lacuna epropnp train (--config FILE | --out DIR) [--variant A|B|C|D] [--object NAME]
-                      [--data FILE] [--steps N] [--resume] [--threads N]
+                      [--data FILE|BOP_DIR] [--steps N] [--symmetry SPEC] [--resume] [--threads N]
 
 Trains a CDPN-style network that predicts object coordinates (x3d) and weights (w2d) per
 pixel of a crop, and writes under the output folder: model/ (for 'lacuna epropnp eval' and
@@ -36,11 +36,14 @@ Config (JSON; every field has a default except "out"):
   --data FILE     a data set from 'lacuna epropnp render' (its crop size sets the network input)
   --steps N       training steps
   --resume        continue from the latest checkpoint in DIR/checkpoints
+  --symmetry SPEC the object's symmetry, replacing the data's (e.g. a BOP set without the fields):
+                  none, discrete:AXIS:ORDER or continuous:AXIS (AXIS x, y, z or 'a,b,c');
+                  training then takes the nearest symmetric reading of the ground truth
   --threads N     wasm threads`,
   async run(argv) {
     const o = parseOptions(NAME, argv, {
       config: { type: 'string' }, out: { type: 'string' }, variant: { type: 'string' }, object: { type: 'string' },
-      data: { type: 'string' }, steps: { type: 'string' }, resume: { type: 'boolean' }, ...backendOptions,
+      data: { type: 'string' }, steps: { type: 'string' }, resume: { type: 'boolean' }, symmetry: { type: 'string' }, ...backendOptions,
     });
     if (o.help) return printUsage(this.usage);
     if (!o.config && !o.out) {
@@ -53,7 +56,7 @@ Config (JSON; every field has a default except "out"):
       ...(o.out ? { out: o.out } : {}),
       ...(o.variant ? { variant: o.variant } : {}),
       ...(o.object ? { object: o.object } : {}),
-      data: { ...base.data, ...(o.data ? { file: resolve(o.data) } : {}) },
+      data: { ...base.data, ...(o.data ? { file: resolve(o.data) } : {}), ...(o.symmetry ? { symmetry: o.symmetry } : {}) },
       train: { ...base.train, ...(o.steps ? { steps: positiveInt(NAME, 'steps', o.steps, 1) } : {}) },
     }, o.config ?? 'command line');
     const info = await startBackend(NAME, o);

@@ -31,6 +31,11 @@ export const poseTrainConfigSchema = z.strictObject({
     split: z.string().min(1).default('train'),
     objId: z.number().int().positive().optional(),
     cropSize: z.number().int().min(8).default(64),
+    /**
+     * The object's symmetry, replacing what the data say (none, discrete:AXIS:ORDER or
+     * continuous:AXIS): for BOP sets whose models_info lacks the symmetry fields.
+     */
+    symmetry: z.string().min(1).optional(),
     /** Samples rendered for training when no file is given. */
     train: positiveInt.default(2000),
     seed: z.number().int().nonnegative().default(1),

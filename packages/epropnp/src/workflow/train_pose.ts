@@ -20,6 +20,7 @@ import { cropCameras } from './estimate_pose.js';
 import { coordinateL1, maskBce, targetsAtOutput } from '../losses/surrogate_losses.js';
 import { nearestSymmetricTargets } from '../losses/symmetric_targets.js';
 import { symmetryRotations } from '../render/mesh.js';
+import { parseSymmetry } from '../render/mesh_model.js';
 import { variantTerms, type PoseTrainConfig } from './pose_train_config.js';
 import { loadPoseModel, savePoseModel } from './pose_model_folder.js';
 
@@ -57,7 +58,9 @@ export async function trainingData(config: PoseTrainConfig): Promise<PoseDataset
 }
 
 export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptions = {}): Promise<TrainPoseResult> {
-  const ds = options.dataset ?? (await trainingData(config));
+  const loaded = options.dataset ?? (await trainingData(config));
+  // A symmetry given in the config replaces the data's (and is saved with the model).
+  const ds: PoseDataset = config.data.symmetry ? { ...loaded, object: { ...loaded.object, symmetry: parseSymmetry(config.data.symmetry) } } : loaded;
   const terms = variantTerms(config.variant);
   const S = ds.cropSize;
   const net = buildCdpnNet({ inputSize: S, outputSize: config.model.outputSize, width: config.model.width, seed: config.train.seed });

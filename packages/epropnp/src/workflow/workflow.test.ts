@@ -120,6 +120,12 @@ test('a symmetric object trains against the nearest symmetric reading (coordinat
     const r = await trainPose(config, { dataset: ds, progress: 'none', onStep: (_, l) => losses.push(l.coord!) });
     assert.equal(r.steps, 6);
     assert.ok(losses.every(Number.isFinite), `coordinate losses ${losses}`);
+    // A symmetry in the config replaces the data's, and the model keeps it.
+    const out2 = join(out, 'declared');
+    const declared = parsePoseTrainConfig({ variant: 'A', data: { symmetry: 'discrete:z:4' }, model: { width: 4, outputSize: 16 }, train: { steps: 2, batchSize: 4, checkpointEvery: 2 }, out: out2 });
+    const r2 = await trainPose(declared, { dataset: ds, progress: 'none' });
+    const { meta } = await loadPoseModel(r2.modelDir);
+    assert.deepEqual(meta.object.symmetry, { kind: 'discrete', axis: [0, 0, 1], order: 4 });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
