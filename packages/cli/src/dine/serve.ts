@@ -7,7 +7,7 @@ import { backendOptions, parseOptions, positiveInt, printUsage, required, startB
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve a source model as a black box (class probabilities only) on 127.0.0.1',
-  usage: `lacuna dine serve --model DIR [--port N] [--answer full|top-k:K|label] [--quiet]
+  usage: `lacuna dine serve --model DIR [--port N] [--answer full|top-k:K|label] [--cors ORIGIN] [--quiet]
 
 Serves the model over HTTP on 127.0.0.1 (default port 8765; 0 picks a free one) until Ctrl-C:
   GET  /info     {name, numClasses, height, width, answer}
@@ -15,10 +15,11 @@ Serves the model over HTTP on 127.0.0.1 (default port 8765; 0 picks a free one) 
                  -> {probabilities: [[p_0 .. p_9], ...]}                 (--answer full, default)
                  -> {topk: [{classes: [..K], probabilities: [..K]}, ...]} (--answer top-k:K)
                  -> {labels: [c, ...]}                                   (--answer label)
---answer simulates APIs that return less than the full probabilities. Clients (lacuna dine
+--answer simulates APIs that return less than the full probabilities. --cors ORIGIN lets a web
+page from ORIGIN (e.g. http://127.0.0.1:8080, lacuna app) query it. Clients (lacuna dine
 adapt --teacher http://127.0.0.1:PORT) see only the answers.`,
   async run(argv) {
-    const o = parseOptions('dine serve', argv, { model: { type: 'string' }, port: { type: 'string' }, answer: { type: 'string' }, quiet: { type: 'boolean' }, ...backendOptions });
+    const o = parseOptions('dine serve', argv, { model: { type: 'string' }, port: { type: 'string' }, answer: { type: 'string' }, cors: { type: 'string' }, quiet: { type: 'boolean' }, ...backendOptions });
     if (o.help) return printUsage(this.usage);
     const dir = resolve(required('dine serve', o.model, 'model', 'DIR'));
     const port = o.port === '0' ? 0 : positiveInt('dine serve', 'port', o.port, 8765);
@@ -30,6 +31,7 @@ adapt --teacher http://127.0.0.1:PORT) see only the answers.`,
     const server = await serveBlackBox(new ModelBlackBox(model, basename(dir)), {
       port,
       answer,
+      ...(o.cors ? { cors: o.cors } : {}),
       onRequest: o.quiet ? undefined : (r) => console.log(`${new Date().toISOString()} ${r.path} ${r.status} ${r.count ? `${r.count} images` : ''}`),
     });
     console.log(`serving ${dir} at ${server.url}, answering ${blackBox.describeAnswerKind(answer)} (Ctrl-C stops)`);

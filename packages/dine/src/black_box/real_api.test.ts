@@ -190,3 +190,20 @@ console.log(JSON.stringify(Array.from(p)));\n`);
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('serve --cors: the allowed origin in answers and a preflight for JSON posts with a key', async () => {
+  const model: BlackBoxPredictor = { name: 'fake', numClasses: K, predict: async (b) => new Float32Array(b.count * K).fill(0.25) };
+  const server = await serveBlackBox(model, { height: 2, width: 2, cors: 'http://127.0.0.1:8080' });
+  const plain = await serveBlackBox(model, { height: 2, width: 2 });
+  try {
+    const info = await fetch(`${server.url}/info`);
+    assert.equal(info.headers.get('access-control-allow-origin'), 'http://127.0.0.1:8080');
+    const pre = await fetch(`${server.url}/predict`, { method: 'OPTIONS' });
+    assert.equal(pre.status, 204);
+    assert.match(pre.headers.get('access-control-allow-headers') ?? '', /authorization/);
+    assert.equal((await fetch(`${plain.url}/info`)).headers.get('access-control-allow-origin'), null, 'no CORS unless asked');
+  } finally {
+    await server.close();
+    await plain.close();
+  }
+});

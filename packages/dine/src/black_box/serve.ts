@@ -22,6 +22,11 @@ export interface ServeOptions {
   readonly maxBatch?: number;
   /** What to return per image: full probabilities (default), the top k, or the label (simulating such APIs). */
   readonly answer?: AnswerKind;
+  /**
+   * An origin allowed to query from a web page (CORS: `Access-Control-Allow-Origin`, and the
+   * preflight of JSON posts with an Authorization header). Default: none (same origin only).
+   */
+  readonly cors?: string;
   /** Called once per answered request. */
   readonly onRequest?: (info: { path: string; status: number; count: number }) => void;
 }
@@ -48,9 +53,9 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, cors?: string): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(cors ? { 'access-control-allow-origin': cors, vary: 'Origin' } : {}) });
   res.end(text);
 }
 
@@ -63,10 +68,14 @@ export async function serveBlackBox(box: BlackBoxPredictor, options: ServeOption
     const path = (req.url ?? '/').split('?')[0]!;
     let count = 0;
     const answer = (status: number, body: unknown) => {
-      send(res, status, body);
+      send(res, status, body, options.cors);
       options.onRequest?.({ path, status, count });
     };
     try {
+      if (req.method === 'OPTIONS' && options.cors) {
+        res.writeHead(204, { 'access-control-allow-origin': options.cors, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, authorization', 'access-control-max-age': '600', vary: 'Origin' });
+        return res.end();
+      }
       if (req.method === 'GET' && path === '/info') return answer(200, info);
       if (req.method !== 'POST' || path !== '/predict') return answer(404, { error: `no ${req.method} ${path}; use GET /info or POST /predict` });
       let images;
