@@ -5,6 +5,7 @@ import { headMask, otsuThreshold, fillHolesAxial, keepLargeComponents } from './
 import { fitIntensityNorm, normalizeIntensity, denormalizeIntensity, maskedPercentile, medianNorm, modalityKind } from './intensity_norm.js';
 import { axialStack, cropSlices, concatStacks, stackRange } from './slice_stack.js';
 import { gatherSlices, samplePatches } from './patches.js';
+import { augmentBatch } from './augment.js';
 import { splitSubjects } from './subject_split.js';
 
 /** A 12×10×4 volume: a bright 6×6 "head" with a dark 2×2 hole, plus one bright speck outside. */
@@ -130,4 +131,39 @@ test('splitSubjects splits by subject, reproducibly, and refuses impossible spli
   assert.notDeepEqual(splitSubjects(ids, { val: 2, test: 0.2, seed: 6 }).test, s.test);
   assert.throws(() => splitSubjects(['a', 'b'], { val: 1, test: 1 }), /still leave one to train/);
   assert.throws(() => splitSubjects(['a', 'a']), /unique/);
+});
+
+test('augmentBatch mirrors all stacks of a sample together and applies the source gain above −1', () => {
+  // Two samples, 2x3 pixels, source with 2 channels: values say where they came from.
+  const src = Float32Array.from({ length: 2 * 2 * 3 * 2 }, (_, i) => i / 100 - 0.5);
+  const tgt = Float32Array.from({ length: 2 * 2 * 3 }, (_, i) => i);
+  const batch = { source: { data: src, shape: [2, 2, 3, 2] as const }, target: { data: tgt, shape: [2, 2, 3, 1] as const }, mask: { data: Float32Array.from(tgt), shape: [2, 2, 3, 1] as const } };
+  const flipped = augmentBatch(batch, { flip: true, intensity: 0 }, new data.Random(3));
+  assert.deepEqual(Array.from(batch.target.data), Array.from(tgt), 'the input batch is unchanged');
+  for (let b = 0; b < 2; b++) {
+    const row = (y: number) => Array.from(flipped.target.data.subarray((b * 2 + y) * 3, (b * 2 + y + 1) * 3));
+    const orig = (y: number) => Array.from(tgt.subarray((b * 2 + y) * 3, (b * 2 + y + 1) * 3));
+    const isMirror = row(0).join() === orig(0).reverse().join();
+    if (!isMirror) assert.deepEqual(row(0), orig(0));
+    assert.deepEqual(Array.from(flipped.mask.data.subarray(b * 6, b * 6 + 6)), Array.from(flipped.target.data.subarray(b * 6, b * 6 + 6)), 'mask follows target');
+    // Source pixel (y, x) keeps its two channels together: channel 1 = channel 0 + 0.01.
+    for (let i = b * 12; i < b * 12 + 12; i += 2) assert.ok(Math.abs(flipped.source.data[i + 1]! - flipped.source.data[i]! - 0.01) < 1e-6);
+    if (isMirror) assert.ok(Math.abs(flipped.source.data[b * 12]! - src[b * 12 + 4]!) < 1e-7, 'pixel 0 now holds pixel 2');
+  }
+  // Over seeds, both outcomes occur.
+  const counts = new Set(Array.from({ length: 20 }, (_, s) => { const f = augmentBatch(batch, { flip: true, intensity: 0 }, new data.Random(s)); return f.target.data[0]; }));
+  assert.deepEqual([...counts].sort(), [0, 2]);
+  // Gain: (x + 1)·g − 1 with g in [0.8, 1.2]; −1 stays −1, the target is untouched.
+  const floor = { ...batch, source: { data: Float32Array.from([-1, 0, 1, -1, 0, 1, -1, 0, 1, -1, 0, 1, -1, 0, 1, -1, 0, 1, -1, 0, 1, -1, 0, 1]), shape: [2, 2, 3, 2] as const } };
+  const g = augmentBatch(floor, { flip: false, intensity: 0.2 }, new data.Random(5));
+  for (let b = 0; b < 2; b++) {
+    const s = g.source.data.subarray(b * 12, b * 12 + 12);
+    const gain = s[1]! + 1;
+    assert.ok(gain >= 0.8 && gain <= 1.2, `gain ${gain}`);
+    for (let i = 0; i < 12; i += 3) {
+      assert.equal(s[i], -1);
+      assert.ok(Math.abs(s[i + 2]! - (2 * gain - 1)) < 1e-6);
+    }
+  }
+  assert.deepEqual(Array.from(g.target.data), Array.from(tgt));
 });

@@ -42,6 +42,12 @@ const dataSchema = z
     context: z.number().int().min(0).max(8).default(0),
     /** Train on random patches of this size instead of whole slices. */
     patchSize: positiveInt.optional(),
+    /**
+     * Random changes to each training batch (networks only; off by default): mirror images left to
+     * right (`flip`; brains are nearly symmetric, so this doubles the anatomy seen), and scale the
+     * source's normalised intensities by a factor in [1 - intensity, 1 + intensity] (scanner gain).
+     */
+    augment: z.strictObject({ flip: z.boolean().default(false), intensity: z.number().min(0).max(0.5).default(0) }).prefault({}),
     norm: z.strictObject({ percentile: z.number().gt(50).max(100).default(99.5), window: z.tuple([z.number(), z.number()]).default([-1000, 2000]), suvMax: z.number().positive().default(4) }).prefault({}),
   })
   .refine((d) => (d.phantom === undefined) !== (d.subjects === undefined), { message: 'give exactly one of data.phantom (a phantom folder) and data.subjects (a list of files)' });
@@ -135,6 +141,11 @@ const trainSchema = z.strictObject({
   steps: positiveInt.default(2000),
   batchSize: positiveInt.default(8),
   lr: z.number().positive().default(2e-4),
+  /**
+   * The learning rate over the steps: 'constant', 'linear' (pix2pix: constant for the first
+   * half, then linearly to 0) or 'cosine' (to 0 at the last step).
+   */
+  schedule: z.enum(['constant', 'linear', 'cosine']).default('constant'),
   beta1: z.number().min(0).max(1).default(0.5),
   seed: z.number().int().default(1),
   checkpointEvery: positiveInt.default(500),

@@ -14,6 +14,7 @@ import { fitForestSynthesis } from '../baseline/forest_synthesis.js';
 import { fitDictionarySynthesis } from '../baseline/dictionary_synthesis.js';
 import { medianNorm } from '../data/intensity_norm.js';
 import { stackSubjects, type PairedStacks, type PairedSubject } from '../data/paired_volumes.js';
+import { augmentBatch } from '../data/augment.js';
 import { gatherSlices, samplePatches } from '../data/patches.js';
 import { axialStack, cropSlices, type SliceStack } from '../data/slice_stack.js';
 import { synthesisMetrics, type SynthesisScores } from '../evaluation/synthesis_metrics.js';
@@ -189,8 +190,16 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
   return { modelDir, seconds, steps, interrupted, ...(test.mean ? { test: test.mean } : {}), ...(taskDice ? { taskDice } : {}), ...(huClasses ? { huClasses } : {}), testBySubject: test.bySubject, synthesizer, info };
 }
 
+/** The generator's learning rate as a schedule of the update index (config.train.schedule). */
+export function lrSchedule(t: { lr: number; steps: number; schedule: 'constant' | 'linear' | 'cosine' }): number | train.LrSchedule {
+  if (t.schedule === 'linear') return train.linearDecayLr({ lr: t.lr, constantSteps: Math.floor(t.steps / 2), decaySteps: t.steps - Math.floor(t.steps / 2) });
+  if (t.schedule === 'cosine') return train.cosineLr({ lr: t.lr, totalSteps: t.steps });
+  return t.lr;
+}
+
 async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, trainSet: PairedStacks, val: readonly PairedSubject[], options: TrainSynthesisOptions): Promise<{ generator: tfl.LayersModel; steps: number; interrupted: boolean; earlierSeconds: number }> {
-  const { seed, batchSize, steps, lr, beta1 } = config.train;
+  const { seed, batchSize, steps, beta1 } = config.train;
+  const lr = lrSchedule(config.train);
   const generator = generatorFor(config.model, info, seed);
   const loss = config.loss;
   let perceptualNet: tfl.LayersModel | undefined;
@@ -250,10 +259,11 @@ async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, tra
             const idx = Array.from({ length: batchSize }, () => ctx.rng.int(0, n));
             return { source: gatherSlices(trainSet.source, idx), target: gatherSlices(trainSet.target, idx), mask: gatherSlices(trainSet.mask, idx), ...(taskLabels ? { labels: gatherSlices(taskLabels, idx) } : {}) };
           })();
-      const x = toTensor(batch.source);
-      const y = toTensor(batch.target);
-      const m = toTensor(batch.mask);
-      const l = trainer.needsLabels && batch.labels ? toTensor(batch.labels) : undefined;
+      const aug = augmentBatch(batch, config.data.augment, ctx.rng);
+      const x = toTensor(aug.source);
+      const y = toTensor(aug.target);
+      const m = toTensor(aug.mask);
+      const l = trainer.needsLabels && aug.labels ? toTensor(aug.labels) : undefined;
       try {
         const r = trainer.step(x, y, m, l);
         return { g: r.g, ...(r.d !== undefined ? { d: r.d } : {}), ...(r.parts.task !== undefined ? { task: r.parts.task } : {}) };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ConfigError, data, initBackend, ShapeError } from '@lacuna/core';
 import { loadSynthesisModel, predictVolume } from './model_folder.js';
 import { parseTrainConfig } from './train_config.js';
-import { trainSynthesis } from './train_synthesis.js';
+import { lrSchedule, trainSynthesis } from './train_synthesis.js';
 import { writeToySubjects, toyPair } from './testdata/toy_subjects.js';
 
 let dir: string;
@@ -102,4 +102,23 @@ test('config errors: mismatched sources, feature matching without D, zero loss; 
   await assert.rejects(predictVolume(model.synthesizer, model.info, [join(dir, 'small.nii.gz')]), /empty|mask/);
   const bad = parseTrainConfig({ data: { subjects: [{ id: 'a', source: ['phantom/sub-001/t1.nii.gz'], target: 'small.nii.gz' }] }, model: { arch: 'forest' }, out: 'x' }, dir);
   await assert.rejects(trainSynthesis(bad, { progress: 'none' }), (e: unknown) => e instanceof ShapeError && /sub-001\/t1\.nii\.gz/.test(e.message) && /small\.nii\.gz/.test(e.message));
+});
+
+test('train.schedule: linear holds then decays to 0 (pix2pix), cosine decays to 0; bad names are config errors', () => {
+  const at = (schedule: 'constant' | 'linear' | 'cosine', t: number) => {
+    const s = lrSchedule({ lr: 1e-3, steps: 100, schedule });
+    return typeof s === 'number' ? s : s(t);
+  };
+  assert.equal(at('constant', 99), 1e-3);
+  assert.equal(at('linear', 0), 1e-3);
+  assert.equal(at('linear', 48), 1e-3);
+  // t = 74: 1 − (74 + 1 − 50)/51 = 26/51.
+  assert.ok(Math.abs(at('linear', 74) - (1e-3 * 26) / 51) < 1e-12);
+  assert.ok(at('linear', 99) < 2.1e-5);
+  assert.ok(Math.abs(at('cosine', 50) - 5e-4) < 1e-12);
+  assert.ok(at('cosine', 100) < 1e-12);
+  const c = config({ arch: 'unet' }, { schedule: 'cosine' });
+  assert.equal(c.train.schedule, 'cosine');
+  assert.deepEqual(c.data.augment, { flip: false, intensity: 0 });
+  assert.throws(() => config({ arch: 'unet' }, { schedule: 'step' }), (e: unknown) => e instanceof ConfigError && /train\.schedule/.test(e.message));
 });
