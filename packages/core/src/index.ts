@@ -17,6 +17,7 @@ export { LacunaError, ShapeError, ConfigError, IOError, ValueError } from './err
 export { check, checkShape, checkSameShape, checkCount, checkFinite, lookUpOption } from './check.js';
 export * as nn from './nn/index.js';
 export * as data from './data/index.js';
+export * as transforms from './transforms/index.js';
 export * as metrics from './metrics/index.js';
 export * as losses from './losses/index.js';
 export * as train from './train/index.js';
