@@ -15,4 +15,4 @@ export { centredAffine, voxelCount } from './volume.js';
 export type { Volume } from './volume.js';
 export { decodeNifti, encodeNifti } from './nifti.js';
 export type { EncodeNiftiOptions, NiftiDatatype, NiftiImage } from './nifti.js';
-export { assertSameGrid } from './nifti_grid.js';
+export { assertSameGrid, sameGrid } from './nifti_grid.js';

@@ -6,6 +6,7 @@
  */
 import { ValueError, data } from '@lacuna/core';
 import { headMask } from './head_mask.js';
+import { subjectGeometry, type GeometryOptions, type SubjectGeometry } from './subject_geometry.js';
 import { fitIntensityNorm, modalityKind, normalizeIntensity, type IntensityNorm, type NormSettings } from './intensity_norm.js';
 import { axialStack, concatStacks, sliceRange, type SliceStack } from './slice_stack.js';
 
@@ -21,7 +22,7 @@ export interface SubjectFiles {
   readonly target?: string;
   /** A head mask (> 0.5 inside); default: computed from the first source. */
   readonly mask?: string;
-  /** Inclusive axial slice range used from this subject. Default all. */
+  /** Inclusive axial slice range used from this subject (on the working grid: along S/I in RAS). Default all. */
   readonly slices?: readonly [number, number];
   /** A label volume for task-oriented training (e.g. the phantom's tissue labels). */
   readonly labels?: string;
@@ -30,7 +31,10 @@ export interface SubjectFiles {
 /** A loaded, normalised subject. */
 export interface PairedSubject {
   readonly id: string;
-  readonly grid: data.Volume; // the first source, as read (values in its own units)
+  /** The first source on the working grid (values in its own units). */
+  readonly grid: data.Volume;
+  /** The working grid and the way back to the input's own grid. */
+  readonly geometry: SubjectGeometry;
   readonly source: Float32Array[]; // normalised, one per modality
   readonly target?: Float32Array; // normalised
   readonly targetRaw?: Float32Array; // in the target's units
@@ -47,6 +51,8 @@ export interface ModalityOptions {
   readonly sourceModalities: readonly string[];
   readonly targetModality: string;
   readonly norm?: NormSettings;
+  /** The working grid: orientation (default RAS) and voxel size (default the reference's). */
+  readonly geometry?: GeometryOptions;
 }
 
 function checkFinite(values: Float32Array, path: string): void {
@@ -55,27 +61,27 @@ function checkFinite(values: Float32Array, path: string): void {
   }
 }
 
-/** Reads (with `read`) and normalises one subject; every volume must share the first source's grid. */
+/**
+ * Reads (with `read`) and normalises one subject. Every volume is brought onto the subject's
+ * working grid (see subject_geometry.ts): the target's grid (the first source's without a
+ * target), in RAS orientation by default; files on other grids are resampled through their affines.
+ */
 export async function pairSubject(files: SubjectFiles, options: ModalityOptions, read: VolumeReader): Promise<PairedSubject> {
   if (files.source.length !== options.sourceModalities.length) {
     throw new ValueError(`subject ${files.id}: ${files.source.length} source files given for ${options.sourceModalities.length} source modalities (${options.sourceModalities.join(', ')})`);
   }
-  const sources = await Promise.all(files.source.map((p) => read(p)));
+  const sourcesRead = await Promise.all(files.source.map((p) => read(p)));
+  const targetRead = files.target === undefined ? undefined : await read(files.target);
+  for (const [i, s] of sourcesRead.entries()) checkFinite(s.data, files.source[i]!);
+  if (targetRead) checkFinite(targetRead.data, files.target!);
+  const geometry = targetRead ? subjectGeometry(targetRead, files.target!, options.geometry) : subjectGeometry(sourcesRead[0]!, files.source[0]!, options.geometry);
+  const sources = sourcesRead.map((s, i) => geometry.toWork(s, files.source[i]!, 'linear'));
+  const target = targetRead ? geometry.toWork(targetRead, files.target!, 'linear') : undefined;
   const grid = sources[0]!;
   const gridName = files.source[0]!;
-  for (const [i, s] of sources.entries()) {
-    data.assertSameGrid(grid, gridName, s, files.source[i]!);
-    checkFinite(s.data, files.source[i]!);
-  }
-  const target = files.target === undefined ? undefined : await read(files.target);
-  if (target) {
-    data.assertSameGrid(grid, gridName, target, files.target!);
-    checkFinite(target.data, files.target!);
-  }
   let mask: Uint8Array;
   if (files.mask) {
-    const m = await read(files.mask);
-    data.assertSameGrid(grid, gridName, m, files.mask);
+    const m = geometry.toWork(await read(files.mask), files.mask, 'nearest');
     mask = Uint8Array.from(m.data, (x) => (x > 0.5 ? 1 : 0));
   } else {
     mask = headMask(grid, { kind: modalityKind(options.sourceModalities[0]!) });
@@ -83,8 +89,7 @@ export async function pairSubject(files: SubjectFiles, options: ModalityOptions,
   if (!mask.some((m) => m > 0)) throw new ValueError(`subject ${files.id}: the head mask of ${files.mask ?? gridName} is empty`);
   let labels: Uint8Array | undefined;
   if (files.labels) {
-    const l = await read(files.labels);
-    data.assertSameGrid(grid, gridName, l, files.labels);
+    const l = geometry.toWork(await read(files.labels), files.labels, 'nearest');
     labels = new Uint8Array(l.data.length);
     for (let v = 0; v < labels.length; v++) {
       const x = l.data[v]!;
@@ -92,11 +97,19 @@ export async function pairSubject(files: SubjectFiles, options: ModalityOptions,
       labels[v] = x;
     }
   }
-  const sourceNorms = sources.map((s, i) => fitIntensityNorm(modalityKind(options.sourceModalities[i]!), s.data, mask, options.norm));
-  const targetNorm = target ? fitIntensityNorm(modalityKind(options.targetModality), target.data, mask, options.norm) : undefined;
+  const fit = (modality: string, values: Float32Array, name: string) => {
+    try {
+      return fitIntensityNorm(modalityKind(modality), values, mask, options.norm);
+    } catch (e) {
+      throw e instanceof ValueError ? new ValueError(`${name}: ${e.message}`) : e;
+    }
+  };
+  const sourceNorms = sources.map((s, i) => fit(options.sourceModalities[i]!, s.data, files.source[i]!));
+  const targetNorm = target ? fit(options.targetModality, target.data, files.target!) : undefined;
   return {
     id: files.id,
     grid,
+    geometry,
     source: sources.map((s, i) => normalizeIntensity(s.data, sourceNorms[i]!)),
     ...(target && targetNorm ? { target: normalizeIntensity(target.data, targetNorm), targetRaw: target.data, targetNorm } : {}),
     mask,

@@ -1,12 +1,14 @@
 /**
  * Whole-volume prediction: source NIfTI volumes → normalised axial slices → the model, a few
- * slices at a time → the target modality in its own units, on the input's grid and affine.
+ * slices at a time → the target modality in its own units, on the input's grid and affine
+ * (the work is done on the subject's working grid, RAS by default, and mapped back).
  * Voxels outside the head mask get the target's background (−1 before denormalising: 0 for MR
  * and PET, the window's low end for CT).
  */
 import { ValueError, data } from '@lacuna/core';
 import { denormalizeIntensity, type IntensityNorm, type NormSettings } from '../data/intensity_norm.js';
 import { pairSubject, type VolumeReader } from '../data/paired_volumes.js';
+import type { GeometryOptions } from '../data/subject_geometry.js';
 import { axialStack, cropSlices } from '../data/slice_stack.js';
 import type { SliceSynthesizer } from './slice_synthesizer.js';
 
@@ -18,6 +20,8 @@ export interface SynthesisModelInfo {
   /** H and W are padded to a multiple of this. */
   readonly multiple: number;
   readonly norm: NormSettings;
+  /** The working grid the model was trained on (orientation, voxel size); absent in older models: RAS, the input's voxels. */
+  readonly geometry?: GeometryOptions;
   /** Maps predictions back to the target's units (median over the training subjects). */
   readonly targetNorm: IntensityNorm;
 }
@@ -44,11 +48,14 @@ export async function synthesizeVolume(synthesizer: SliceSynthesizer, info: Synt
   if (sourcePaths.length !== info.sourceModalities.length) {
     throw new ValueError(`predict: the model takes ${info.sourceModalities.length} source volume(s) (${info.sourceModalities.join(', ')}), got ${sourcePaths.length}`);
   }
-  const subject = await pairSubject({ id: 'input', source: sourcePaths, ...(options.mask ? { mask: options.mask } : {}) }, { sourceModalities: info.sourceModalities, targetModality: info.targetModality, norm: info.norm }, read);
+  const subject = await pairSubject({ id: 'input', source: sourcePaths, ...(options.mask ? { mask: options.mask } : {}) }, { sourceModalities: info.sourceModalities, targetModality: info.targetModality, norm: info.norm, ...(info.geometry ? { geometry: info.geometry } : {}) }, read);
   const { dims, spacing, affine } = subject.grid;
   const stack = axialStack(subject.source, dims, { context: info.context, multiple: info.multiple });
   const maskStack = axialStack([Float32Array.from(subject.mask)], dims, { multiple: info.multiple, padValue: 0 });
   const predicted = cropSlices(synthesizer.predict(stack, maskStack), dims[0], dims[1]);
   fillBackground(predicted, subject.mask);
-  return { volume: { data: denormalizeIntensity(predicted, info.targetNorm), dims, spacing, affine }, mask: subject.mask };
+  // Back on the input's own grid (its orientation and voxel size), so it overlays the input.
+  const volume = subject.geometry.toOriginal({ data: denormalizeIntensity(predicted, info.targetNorm), dims, spacing, affine }, 'linear');
+  const mask = subject.geometry.toOriginal({ data: Float32Array.from(subject.mask), dims, spacing, affine }, 'nearest');
+  return { volume, mask: Uint8Array.from(mask.data) };
 }

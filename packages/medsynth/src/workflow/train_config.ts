@@ -38,6 +38,16 @@ const dataSchema = z
     target: z.string().min(1).default('t2'),
     /** Subjects without a role: validation and test counts (≥ 1) or fractions (< 1). */
     split: z.strictObject({ val: weight.default(0.1), test: weight.default(0.2), seed: z.number().int().default(0) }).prefault({}),
+    /**
+     * The working grid of every subject: its files are reoriented to `orientation` (default
+     * 'RAS', so axial slices run along S/I whatever the files' axis order; 'native' keeps the
+     * arrays as stored) and, with `spacing` (mm), resampled to that voxel size. Files on
+     * different grids are resampled onto the target's through their affines.
+     */
+    geometry: z.strictObject({
+      orientation: z.string().regex(/^(native|[RLAPSIrlapsi]{3})$/, "three letters, one of R/L, A/P, S/I each (e.g. 'RAS', 'LPS'), or 'native'").default('RAS'),
+      spacing: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]).optional(),
+    }).prefault({}),
     /** Neighbouring slices per side as extra input channels (2.5-D). */
     context: z.number().int().min(0).max(8).default(0),
     /** Train on random patches of this size instead of whole slices. */

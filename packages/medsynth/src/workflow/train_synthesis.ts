@@ -121,6 +121,7 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
     context,
     multiple,
     norm: config.data.norm,
+    geometry: config.data.geometry,
     targetNorm: medianNorm(subjects.train.map((s) => s.targetNorm!)),
   };
   const trainSet = stackSubjects(subjects.train, { context, multiple });

@@ -38,7 +38,7 @@ export async function loadTrainingSubjects(config: TrainConfig, onSubject?: (id:
   const roles = await subjectRoles(config);
   const out: SplitSubjects = { train: [], val: [], test: [] };
   for (const [i, { files, role }] of roles.entries()) {
-    out[role].push(await loadPairedSubject(files, { sourceModalities: config.data.source, targetModality: config.data.target, norm: config.data.norm }));
+    out[role].push(await loadPairedSubject(files, { sourceModalities: config.data.source, targetModality: config.data.target, norm: config.data.norm, geometry: config.data.geometry }));
     onSubject?.(files.id, i + 1, roles.length);
   }
   return out;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, data, initBackend, ShapeError } from '@lacuna/core';
+import { ConfigError, data, initBackend, ShapeError, ValueError } from '@lacuna/core';
 import { loadSynthesisModel, predictVolume } from './model_folder.js';
 import { parseTrainConfig } from './train_config.js';
 import { lrSchedule, trainSynthesis } from './train_synthesis.js';
@@ -101,7 +101,12 @@ test('config errors: mismatched sources, feature matching without D, zero loss; 
   const model = await loadSynthesisModel(join(dir, 'forest', 'model'));
   await assert.rejects(predictVolume(model.synthesizer, model.info, [join(dir, 'small.nii.gz')]), /empty|mask/);
   const bad = parseTrainConfig({ data: { subjects: [{ id: 'a', source: ['phantom/sub-001/t1.nii.gz'], target: 'small.nii.gz' }] }, model: { arch: 'forest' }, out: 'x' }, dir);
-  await assert.rejects(trainSynthesis(bad, { progress: 'none' }), (e: unknown) => e instanceof ShapeError && /sub-001\/t1\.nii\.gz/.test(e.message) && /small\.nii\.gz/.test(e.message));
+  // A target on another grid is resampled onto; this one is empty in the head, and says so by name.
+  await assert.rejects(trainSynthesis(bad, { progress: 'none' }), (e: unknown) => e instanceof ValueError && /small\.nii\.gz: MR normalisation: the 99\.5th percentile in the head mask is 0/.test(e.message));
+  // A target that does not overlap the source is refused, naming both.
+  await data.writeNifti(join(dir, 'far.nii.gz'), { ...small, affine: [1, 0, 0, 500, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] });
+  const far = parseTrainConfig({ data: { subjects: [{ id: 'a', source: ['phantom/sub-001/t1.nii.gz'], target: 'far.nii.gz' }] }, model: { arch: 'forest' }, out: 'x' }, dir);
+  await assert.rejects(trainSynthesis(far, { progress: 'none' }), (e: unknown) => e instanceof ShapeError && /sub-001\/t1\.nii\.gz: only 0\.0 % of .*far\.nii\.gz's grid/.test(e.message));
 });
 
 test('train.schedule: linear holds then decays to 0 (pix2pix), cosine decays to 0; bad names are config errors', () => {
