@@ -11,3 +11,7 @@ export { splitSubjects } from './subject_split.js';
 export type { SubjectSplit, SplitOptions } from './subject_split.js';
 export { pairSubject, stackSubjects } from './paired_volumes.js';
 export type { SubjectFiles, PairedSubject, PairedStacks, ModalityOptions, StackOptions, VolumeReader } from './paired_volumes.js';
+export { subjectGeometry } from './subject_geometry.js';
+export type { GeometryOptions, SubjectGeometry } from './subject_geometry.js';
+export { augmentBatch } from './augment.js';
+export type { BatchAugment } from './augment.js';

@@ -34,6 +34,14 @@ const dataSchema = z
     phantom: z.string().min(1).optional(),
     /** Explicit subjects (real data). */
     subjects: z.array(subjectSchema).min(1).optional(),
+    /**
+     * A BIDS folder: one subject per sub-*[/ses-*]; data.source and data.target name BIDS
+     * suffixes ("T1w", "T2w", "PDw", "FLAIR", "pet", "ct"). As an object: { dir, run, filter }
+     * picks a run and filters on entities (e.g. { "acq": "mprage" }).
+     */
+    bids: z.union([z.string().min(1), z.strictObject({ dir: z.string().min(1), run: z.string().min(1).optional(), filter: z.record(z.string(), z.string()).optional() })]).optional(),
+    /** A MONAI-style datalist JSON ({ training, validation, test }: image = source files, label = target). */
+    datalist: z.string().min(1).optional(),
     source: z.array(z.string().min(1)).min(1).default(['t1']),
     target: z.string().min(1).default('t2'),
     /** Subjects without a role: validation and test counts (≥ 1) or fractions (< 1). */
@@ -60,7 +68,7 @@ const dataSchema = z
     augment: z.strictObject({ flip: z.boolean().default(false), intensity: z.number().min(0).max(0.5).default(0) }).prefault({}),
     norm: z.strictObject({ percentile: z.number().gt(50).max(100).default(99.5), window: z.tuple([z.number(), z.number()]).default([-1000, 2000]), suvMax: z.number().positive().default(4) }).prefault({}),
   })
-  .refine((d) => (d.phantom === undefined) !== (d.subjects === undefined), { message: 'give exactly one of data.phantom (a phantom folder) and data.subjects (a list of files)' });
+  .refine((d) => [d.phantom, d.subjects, d.bids, d.datalist].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of data.phantom (a phantom folder), data.subjects (a list of files), data.bids (a BIDS folder) and data.datalist (a MONAI-style datalist JSON)' });
 
 const unetSchema = z.strictObject({
   arch: z.literal('unet'),
@@ -191,6 +199,8 @@ function resolvePaths(config: TrainConfig, base: string): TrainConfig {
     data: {
       ...d,
       ...(d.phantom ? { phantom: at(d.phantom) } : {}),
+      ...(d.bids ? { bids: typeof d.bids === 'string' ? at(d.bids) : { ...d.bids, dir: at(d.bids.dir) } } : {}),
+      ...(d.datalist ? { datalist: at(d.datalist) } : {}),
       ...(d.subjects ? { subjects: d.subjects.map((s) => ({ ...s, source: s.source.map(at), target: at(s.target), ...(s.mask ? { mask: at(s.mask) } : {}) })) } : {}),
     },
   };

@@ -111,7 +111,7 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
   const out = config.out;
   await checkOutputFolder(out);
   // Everything that can fail on the data is read and checked before the first file is written.
-  const subjects = options.subjects ?? (await loadTrainingSubjects(config, (id, done, total) => log(`loaded ${id} (${done}/${total})`)));
+  const subjects = options.subjects ?? (await loadTrainingSubjects(config, (id, done, total) => log(`loaded ${id} (${done}/${total})`), log));
   log(`subjects: ${subjects.train.length} train, ${subjects.val.length} validation, ${subjects.test.length} test`);
   const multiple = multipleFor(config);
   const context = config.data.context;
