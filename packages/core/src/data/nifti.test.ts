@@ -221,16 +221,56 @@ test('hand-built qform-only headers give the closed-form affine (both byte order
   assert.deepEqual([...scaled.data], [-5, -3, -1, 1, 3, 601]);
 });
 
+/**
+ * A hand-built NIfTI-2 file (540-byte header, int64 dims, double fields) of a 3x2x2 int16 volume
+ * 0..11, scaled by 0.5 + 1, with an sform that flips x and shifts; as the standard lays it out.
+ */
+function nifti2Bytes(littleEndian: boolean): Uint8Array {
+  const b = new Uint8Array(544 + 12 * 2);
+  const v = new DataView(b.buffer);
+  v.setInt32(0, 540, littleEndian);
+  b.set([0x6e, 0x2b, 0x32, 0, 0x0d, 0x0a, 0x1a, 0x0a], 4); // 'n+2\0\r\n\032\n'
+  v.setInt16(12, 4, littleEndian); // int16
+  v.setInt16(14, 16, littleEndian);
+  [3, 3, 2, 2, 1, 1, 1, 1].forEach((d, i) => v.setBigInt64(16 + 8 * i, BigInt(d), littleEndian));
+  [1, 2, 3, 4, 1, 1, 1, 1].forEach((p, i) => v.setFloat64(104 + 8 * i, p, littleEndian));
+  v.setBigInt64(168, 544n, littleEndian); // vox_offset
+  v.setFloat64(176, 0.5, littleEndian); // scl_slope
+  v.setFloat64(184, 1, littleEndian); // scl_inter
+  b.set(new TextEncoder().encode('nifti-2 by hand'), 240);
+  v.setInt32(344, 0, littleEndian); // qform_code
+  v.setInt32(348, 2, littleEndian); // sform_code
+  [-2, 0, 0, 10, 0, 3, 0, -20, 0, 0, 4, 30].forEach((x, i) => v.setFloat64(400 + 8 * i, x, littleEndian));
+  for (let i = 0; i < 12; i++) v.setInt16(544 + 2 * i, i, littleEndian);
+  return b;
+}
+
+test('NIfTI-2 files (both byte orders, gzipped too) read like NIfTI-1: dims, scaling, sform, description', () => {
+  for (const le of [true, false]) {
+    for (const bytes of [nifti2Bytes(le), new Uint8Array(gzipSync(nifti2Bytes(le)))]) {
+      const img = decodeNifti(bytes, 'n2.nii');
+      assert.deepEqual(img.dims, [3, 2, 2]);
+      assert.deepEqual([...img.data], Array.from({ length: 12 }, (_, i) => i * 0.5 + 1));
+      assert.deepEqual([...img.affine], [-2, 0, 0, 10, 0, 3, 0, -20, 0, 0, 4, 30, 0, 0, 0, 1]);
+      assert.deepEqual([...img.spacing], [2, 3, 4]);
+      assert.equal(img.description, 'nifti-2 by hand');
+      assert.equal(img.datatype, 'int16');
+    }
+  }
+});
+
 test('broken files give IOErrors naming the file and what is wrong', async () => {
   const good = encodeNifti(volume((i) => i), { datatype: 'int16' }); // 352 + 120 bytes
   const cases: [string, Uint8Array, RegExp][] = [
     ['truncated.nii', good.subarray(0, 400), /truncated: dims 5x4x3 of int16 need 120 data bytes after vox_offset 352, but the file has 48/],
     ['short.nii', good.subarray(0, 100), /100 bytes, too short for a NIfTI-1 header/],
+    ['short2.nii', nifti2Bytes(true).subarray(0, 300), /300 bytes, too short for a NIfTI-2 header \(540 bytes\)/],
     ['truncated.nii.gz', gzipSync(good).subarray(0, 60), /corrupt or truncated gzip/],
     ['magic.nii', patch(good, (b) => b.set([0x6e, 0x2b, 0x32, 0], 344)), /bad magic 'n\+2\\x00'/],
     ['pair.hdr', patch(good, (b) => b.set([0x6e, 0x69, 0x31, 0], 344)), /\.hdr\/\.img pair/],
-    ['nifti2.nii', patch(good, (b) => new DataView(b.buffer).setInt32(0, 540, true)), /NIfTI-2 files are not supported/],
-    ['sizeof.nii', patch(good, (b) => new DataView(b.buffer).setInt32(0, 1234, true)), /sizeof_hdr is 1234, expected 348/],
+    ['nifti2.nii', patch(nifti2Bytes(true), (b) => b.set([0x78, 0x78, 0x78, 0], 4)), /bad magic 'xxx\\x00' at byte 4 \(expected 'n\+2'\)/],
+    ['pair2.hdr', patch(nifti2Bytes(true), (b) => b.set([0x6e, 0x69, 0x32, 0], 4)), /\.hdr\/\.img pair \(magic 'ni2'\)/],
+    ['sizeof.nii', patch(good, (b) => new DataView(b.buffer).setInt32(0, 1234, true)), /sizeof_hdr is 1234, expected 348 \(NIfTI-1\) or 540 \(NIfTI-2\)/],
     ['rgb.nii', patch(good, (b) => new DataView(b.buffer).setInt16(70, 128, true)), /unsupported datatype code 128 \(rgb24\)/],
     ['series.nii', patch(good, (b) => [4, 5, 4, 3, 2].forEach((d, i) => new DataView(b.buffer).setInt16(40 + 2 * i, d, true))), /has 2 volumes/],
   ];

@@ -6,14 +6,15 @@
  * scl_slope / scl_inter (slope 0 means no scaling). The voxel → world affine is the sform when
  * sform_code > 0, else the qform when qform_code > 0 (quaternion, qfac from pixdim[0]), else
  * diag(pixdim) (the standard's "method 1"). Only 3-D images are read: a 4-D file with one
- * volume is fine, more than one volume is an error. NIfTI-2 and .hdr/.img pairs are errors.
+ * volume is fine, more than one volume is an error. NIfTI-2 files (540-byte header, 64-bit
+ * dims, double-precision fields) are read the same way; .hdr/.img pairs are errors.
  *
  * Writing: one `n+1` file, vox_offset 352, little-endian, xyzt_units mm, both sform and qform
  * set from the affine (same code), pixdim[0] = qfac, cal_min/cal_max the data range. Integer
  * datatypes pick scl_slope/scl_inter automatically unless given: see `autoScaling`.
  */
 import { gunzipIfGzipped, gzip } from './gzip.js';
-import { NIFTI1 } from 'nifti-reader-js';
+import { NIFTI1, NIFTI2 } from 'nifti-reader-js';
 import { IOError, ValueError } from '../errors.js';
 import { affineToQform, det3, qformToAffine } from './nifti_affine.js';
 import { autoScaling, DATATYPES, datatypeOfCode, decodeVoxels, encodeVoxels, type NiftiDatatype } from './nifti_datatype.js';
@@ -88,19 +89,25 @@ export function decodeNiftiAs(input: Uint8Array, fn: string, source: string): Ni
     throw new IOError(`${fn}: ${source}: ${what}`, source);
   };
   const bytes = gunzipIfGzipped(input, fail);
-  if (bytes.length < HEADER_BYTES) fail(`file is ${bytes.length} bytes, too short for a NIfTI-1 header (${HEADER_BYTES} bytes)`);
+  if (bytes.length < 4) fail(`file is ${bytes.length} bytes, too short for a NIfTI header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const sizeLE = view.getInt32(0, true);
   const sizeBE = view.getInt32(0, false);
-  if (sizeLE === NIFTI2_HEADER_BYTES || sizeBE === NIFTI2_HEADER_BYTES) fail('NIfTI-2 files are not supported (convert to NIfTI-1)');
-  if (sizeLE !== HEADER_BYTES && sizeBE !== HEADER_BYTES) fail(`not a NIfTI-1 file: sizeof_hdr is ${sizeLE}, expected ${HEADER_BYTES}`);
-  const littleEndian = sizeLE === HEADER_BYTES;
-  const magic = latin1(bytes.subarray(344, 348));
-  if (magic === 'ni1') fail(`header of a .hdr/.img pair (magic 'ni1'); only single-file .nii / .nii.gz is supported`);
-  if (magic !== 'n+1') fail(`bad magic '${escapeMagic(bytes.subarray(344, 348))}' at byte 344 (expected 'n+1')`);
+  // NIfTI-2: the same fields with 64-bit sizes and doubles, in a 540-byte header.
+  const nifti2 = sizeLE === NIFTI2_HEADER_BYTES || sizeBE === NIFTI2_HEADER_BYTES;
+  const headerBytes = nifti2 ? NIFTI2_HEADER_BYTES : HEADER_BYTES;
+  const version = nifti2 ? 'NIfTI-2' : 'NIfTI-1';
+  if (!nifti2 && sizeLE !== HEADER_BYTES && sizeBE !== HEADER_BYTES) fail(`not a NIfTI file: sizeof_hdr is ${sizeLE}, expected ${HEADER_BYTES} (NIfTI-1) or ${NIFTI2_HEADER_BYTES} (NIfTI-2)`);
+  if (bytes.length < headerBytes) fail(`file is ${bytes.length} bytes, too short for a ${version} header (${headerBytes} bytes)`);
+  const littleEndian = sizeLE === headerBytes;
+  const magicAt = nifti2 ? 4 : 344;
+  const magic = latin1(bytes.subarray(magicAt, magicAt + 4));
+  if (magic === 'ni1' || magic === 'ni2') fail(`header of a .hdr/.img pair (magic '${magic}'); only single-file .nii / .nii.gz is supported`);
+  const expected = nifti2 ? 'n+2' : 'n+1';
+  if (magic !== expected) fail(`bad magic '${escapeMagic(bytes.subarray(magicAt, magicAt + 4))}' at byte ${magicAt} (expected '${expected}')`);
 
-  const h = new NIFTI1();
-  h.readHeader(Uint8Array.prototype.slice.call(bytes, 0, HEADER_BYTES).buffer); // a copy: Buffer.slice is a view
+  const h = nifti2 ? new NIFTI2() : new NIFTI1();
+  h.readHeader(Uint8Array.prototype.slice.call(bytes, 0, headerBytes).buffer); // a copy: Buffer.slice is a view
 
   const ndim = h.dims[0]!;
   if (!(ndim >= 1 && ndim <= 7)) fail(`dim[0] = ${ndim}, expected 1..7`);
@@ -114,7 +121,7 @@ export function decodeNiftiAs(input: Uint8Array, fn: string, source: string): Ni
   if (!(datatype in DATATYPES)) fail(datatype);
   const info = DATATYPES[datatype as NiftiDatatype];
   const voxOffset = Math.floor(h.vox_offset);
-  if (!(voxOffset >= HEADER_BYTES)) fail(`vox_offset ${h.vox_offset} is inside the ${HEADER_BYTES}-byte header`);
+  if (!(voxOffset >= headerBytes)) fail(`vox_offset ${h.vox_offset} is inside the ${headerBytes}-byte header`);
   const count = dims[0] * dims[1] * dims[2];
   const need = count * info.bytes;
   const have = bytes.length - voxOffset;
@@ -145,7 +152,7 @@ export function decodeNiftiAs(input: Uint8Array, fn: string, source: string): Ni
   }
   if (affine.some((v) => !Number.isFinite(v))) fail(`the ${h.sform_code > 0 ? 'sform' : 'qform'} has non-finite entries`);
 
-  const descrip = bytes.subarray(148, 228);
+  const descrip = nifti2 ? bytes.subarray(240, 320) : bytes.subarray(148, 228);
   const end = descrip.indexOf(0);
   return {
     data,
@@ -162,7 +169,8 @@ export function decodeNiftiAs(input: Uint8Array, fn: string, source: string): Ni
 }
 
 /** sform if sform_code > 0, else qform if qform_code > 0, else diag(pixdim) (nifti1.h methods 3, 2, 1). */
-function headerAffine(view: DataView, littleEndian: boolean, h: NIFTI1): number[] {
+function headerAffine(view: DataView, littleEndian: boolean, h: NIFTI1 | NIFTI2): number[] {
+  if (h.sform_code > 0 && h instanceof NIFTI2) return [...h.affine[0]!, ...h.affine[1]!, ...h.affine[2]!, 0, 0, 0, 1];
   if (h.sform_code > 0) {
     const rows: number[] = [];
     for (let i = 0; i < 12; i++) rows.push(view.getFloat32(280 + 4 * i, littleEndian));
