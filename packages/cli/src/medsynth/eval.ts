@@ -4,7 +4,7 @@
  * given — and writes them as CSV or JSON.
  */
 import { ConfigError, data } from '@lacuna/core';
-import { evaluation, readPredictionRecord, trainingUnits, workflow } from '@lacuna/medsynth';
+import { data as msData, evaluation, readPredictionRecord, trainingUnits, workflow } from '@lacuna/medsynth';
 import { backendOptions, parseOptions, printUsage, required, startBackend, strings, type Command } from '../cli_args.js';
 
 const { predictionRecordPath } = workflow;
@@ -52,7 +52,7 @@ JSON ({volume: {mae, psnr, ssim, voxels}, slices: [{slice, ...}]}, inf PSNR as n
     const record = o.units === 'raw' ? null : await readPredictionRecord(predPath);
     if (o.units === 'training' && !record) throw new ConfigError(`lacuna medsynth eval: --units training needs ${predictionRecordPath(predPath)} (written by 'lacuna medsynth predict' beside its output)`, 'units');
     const maskPath = o.mask ?? record?.maskPath;
-    const [pred, ref, mask] = await Promise.all([data.readNifti(predPath), data.readNifti(refPath), maskPath ? data.readNifti(maskPath) : undefined]);
+    const [pred, ref, mask] = await Promise.all([msData.readVolume(predPath), msData.readVolume(refPath), maskPath ? msData.readVolume(maskPath) : undefined]);
     data.assertSameGrid(pred, predPath, ref, refPath);
     if (mask) data.assertSameGrid(ref, refPath, mask, maskPath!);
     if (record) {

@@ -1,12 +1,13 @@
-/** Paired subjects from NIfTI files (Node): pairSubject with data.readNifti, and the phantom's folders. */
+/** Paired subjects from files (Node): pairSubject with readVolume (NIfTI, NRRD, MetaImage, DICOM), and the phantom's folders. */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IOError, data } from '@lacuna/core';
+import { IOError } from '@lacuna/core';
+import { readVolume } from './volume_files.js';
 import { pairSubject, type ModalityOptions, type PairedSubject, type SubjectFiles } from './paired_volumes.js';
 
-/** Reads and normalises one subject from its NIfTI files; every file must share the first source's grid. */
+/** Reads and normalises one subject from its files (see pairSubject for the grids). */
 export async function loadPairedSubject(files: SubjectFiles, options: ModalityOptions): Promise<PairedSubject> {
-  return pairSubject(files, options, (path) => data.readNifti(path));
+  return pairSubject(files, options, readVolume);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ForestSynthesisModel } from '../baseline/forest_synthesis.js';
 import type { DictionarySynthesisModel } from '../baseline/dictionary_synthesis.js';
 import { saveForest } from '../baseline/forest_files.js';
 import { synthesizeVolume, type PredictVolumeOptions, type SynthesisModelInfo } from './predict_volume.js';
+import { readVolume } from '../data/volume_files.js';
 import type { SliceSynthesizer } from './slice_synthesizer.js';
 import { MODEL_FOLDER as FOLDER, openSynthesisModel, type LoadedSynthesisModel, type ModelMeta } from './model_bundle.js';
 
@@ -32,5 +33,5 @@ export async function loadSynthesisModel(dir: string, options: { batch?: number 
 
 /** The synthesised target volume (and the head mask used) for the given source NIfTI files. */
 export async function predictVolume(synthesizer: SliceSynthesizer, info: SynthesisModelInfo, sourcePaths: readonly string[], options: PredictVolumeOptions = {}): Promise<{ volume: data.Volume; mask: Uint8Array }> {
-  return synthesizeVolume(synthesizer, info, sourcePaths, (path) => data.readNifti(path), options);
+  return synthesizeVolume(synthesizer, info, sourcePaths, readVolume, options);
 }
