@@ -14,7 +14,8 @@
  * Options: --steps N (network steps, default 600), --patch N (training patch, default 64),
  * --batch N (8), --base N (U-Net width, 16), --ndf N (PatchGAN width, 32), --subjects N
  * (phantom subjects, 12),
- * --trees N (30), --only real|t2|ct (repeatable), --models rf|dictionary|unet_l1|unet_l1_ssim|pix2pix
+ * --trees N (30), --window N (networks predict N x N windows with Gaussian blending; default whole slices),
+ * --only real|t2|ct (repeatable), --models rf|dictionary|unet_l1|unet_l1_ssim|pix2pix
  * (repeatable; default all; the forest always runs, as the reference), --threads N, --json.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -28,12 +29,12 @@ import { benchArgs } from './args.js';
 
 const { loadTrainingSubjects } = workflow;
 
-interface Args { steps: number; patch: number; batch: number; base: number; ndf: number; subjects: number; trees: number; only: string[]; models: string[]; threads?: number; json: boolean }
+interface Args { steps: number; patch: number; batch: number; base: number; ndf: number; subjects: number; trees: number; window: number; only: string[]; models: string[]; threads?: number; json: boolean }
 
 function parseArgs(argv: string[]): Args {
   const o = benchArgs('medsynth', argv, {
     steps: { kind: 'count', default: 600 }, patch: { kind: 'count', default: 64 }, batch: { kind: 'count', default: 8 }, base: { kind: 'count', default: 16 },
-    ndf: { kind: 'count', default: 32 }, subjects: { kind: 'count', default: 12 }, trees: { kind: 'count', default: 30 }, threads: { kind: 'count', default: 0 },
+    ndf: { kind: 'count', default: 32 }, subjects: { kind: 'count', default: 12 }, trees: { kind: 'count', default: 30 }, threads: { kind: 'count', default: 0 }, window: { kind: 'count', default: 0 },
     only: { kind: 'repeat' }, models: { kind: 'repeat', default: [...MODELS], choices: [...MODELS] }, json: { kind: 'flag' },
   });
   const { threads, ...rest } = o;
@@ -57,7 +58,8 @@ function modelConfig(key: ModelKey, a: Args): Pick<TrainConfig, 'model' | 'loss'
 async function runTask(name: string, dataSection: object, a: Args, out: string, log: (m: string) => void): Promise<Record<ModelKey, Score>> {
   const base = (key: ModelKey) => {
     const m = modelConfig(key, a);
-    return parseTrainConfig({ data: { ...dataSection, patchSize: a.patch }, model: m.model, loss: m.loss, train: { steps: a.steps, batchSize: a.batch, lr: m.lr || 1e-3, beta1: 0.5, seed: 1, checkpointEvery: a.steps, sampleEvery: a.steps }, discriminator: { ndf: a.ndf }, out: join(out, name, key) });
+    const networks = key !== 'rf' && key !== 'dictionary';
+    return parseTrainConfig({ data: { ...dataSection, patchSize: a.patch }, model: m.model, loss: m.loss, ...(networks && a.window ? { inference: { window: a.window } } : {}), train: { steps: a.steps, batchSize: a.batch, lr: m.lr || 1e-3, beta1: 0.5, seed: 1, checkpointEvery: a.steps, sampleEvery: a.steps }, discriminator: { ndf: a.ndf }, out: join(out, name, key) });
   };
   const subjects = await loadTrainingSubjects(base('rf'));
   const scores = {} as Record<ModelKey, Score>;

@@ -22,6 +22,8 @@ export interface SynthesisModelInfo {
   /** H and W are padded to a multiple of this. */
   readonly multiple: number;
   readonly norm: NormSettings;
+  /** Sliding-window inference the model was validated with (absent: whole slices). */
+  readonly inference?: { readonly window?: number; readonly overlap?: number };
   /** The working grid the model was trained on (orientation, voxel size); absent in older models: RAS, the input's voxels. */
   readonly geometry?: GeometryOptions;
   /** Maps predictions back to the target's units (median over the training subjects). */
@@ -36,7 +38,7 @@ export interface PredictVolumeOptions {
    * trained on), 'coronal', 'sagittal', or 'triplanar' (the mean of the three planes' predictions).
    */
   readonly plane?: Plane | 'triplanar';
-  /** Predict in square windows of this side with Gaussian blending (default: whole slices). */
+  /** Predict in square windows of this side with Gaussian blending (default: the model's inference.window, else whole slices). */
   readonly window?: number;
   /** Overlap of the windows, [0, 1). Default 0.25. */
   readonly overlap?: number;
@@ -94,7 +96,10 @@ export async function synthesizeVolume(synthesizer: SliceSynthesizer, info: Synt
   }
   const subject = await pairSubject({ id: 'input', source: sourcePaths, ...(options.mask ? { mask: options.mask } : {}) }, { sourceModalities: info.sourceModalities, targetModality: info.targetModality, norm: info.norm, ...(info.geometry ? { geometry: info.geometry } : {}) }, read);
   const { dims, spacing, affine } = subject.grid;
-  const predicted = predictPlanes(synthesizer, info, subject.source, Float32Array.from(subject.mask), dims, options);
+  // The model's own inference settings unless the caller gives others.
+  const window = options.window ?? info.inference?.window;
+  const overlap = options.overlap ?? info.inference?.overlap;
+  const predicted = predictPlanes(synthesizer, info, subject.source, Float32Array.from(subject.mask), dims, { ...options, ...(window ? { window } : {}), ...(overlap !== undefined ? { overlap } : {}) });
   fillBackground(predicted, subject.mask);
   // Back on the input's own grid (its orientation and voxel size), so it overlays the input.
   const volume = subject.geometry.toOriginal({ data: denormalizeIntensity(predicted, info.targetNorm), dims, spacing, affine }, 'linear');

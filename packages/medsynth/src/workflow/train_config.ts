@@ -178,6 +178,12 @@ export const trainConfigSchema = z.strictObject({
   discriminator: discriminatorSchema.prefault({}),
   task: taskSchema.optional(),
   evaluation: evaluationSchema.prefault({}),
+  /**
+   * How the network predicts slices, in validation, test scores and later `predict`: whole
+   * slices (default), or `window` x `window` windows with Gaussian blending (sliding-window
+   * inference), which shows a patch-trained network what it was trained on.
+   */
+  inference: z.strictObject({ window: positiveInt.optional(), overlap: z.number().min(0).lt(1).default(0.25) }).prefault({}),
   train: trainSchema.prefault({}),
   /** Output folder: the model, checkpoints, samples, logs. */
   out: z.string().min(1),

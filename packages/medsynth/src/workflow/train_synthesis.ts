@@ -26,6 +26,7 @@ import { dictionarySynthesizer, forestSynthesizer, generatorFor } from './model_
 import { saveSynthesisModel } from './model_folder.js';
 import { fillBackground, type SynthesisModelInfo } from './predict_volume.js';
 import { sliceGrid } from './slice_grid.js';
+import { slidingWindowPredict } from './sliding_window.js';
 import { generatorSynthesizer, type SliceSynthesizer } from './slice_synthesizer.js';
 import type { TrainConfig } from './train_config.js';
 import { loadTrainingSubjects, type SplitSubjects } from './training_data.js';
@@ -74,16 +75,18 @@ function multipleFor(config: TrainConfig): number {
 }
 
 /** Scores a synthesiser on subjects' slices (normalised, rescaled to [0, 1]) inside their head masks. */
-export function scoreSubjects(synthesizer: SliceSynthesizer, subjects: readonly PairedSubject[], info: Pick<SynthesisModelInfo, 'context' | 'multiple'>): { mean?: SubjectMeanScores; bySubject: Record<string, SynthesisScores> } {
+export function scoreSubjects(synthesizer: SliceSynthesizer, subjects: readonly PairedSubject[], info: Pick<SynthesisModelInfo, 'context' | 'multiple' | 'inference'>): { mean?: SubjectMeanScores; bySubject: Record<string, SynthesisScores> } {
   const bySubject: Record<string, SynthesisScores> = {};
+  const window = info.inference?.window;
   for (const s of subjects) {
     const { dims } = s.grid;
-    const range = { slices: s.slices, multiple: info.multiple };
+    const range = { slices: s.slices, multiple: window ? 1 : info.multiple };
     const source = axialStack(s.source, dims, { ...range, context: info.context });
     const mask = axialStack([Float32Array.from(s.mask)], dims, { ...range, padValue: 0 });
     const plane = dims[0] * dims[1];
     const [k0, k1] = s.slices;
-    const pred = fillBackground(cropSlices(synthesizer.predict(source, mask), dims[0], dims[1]), s.mask, k0 * plane);
+    const out = window ? slidingWindowPredict(synthesizer, source, { window, ...(info.inference?.overlap !== undefined ? { overlap: info.inference.overlap } : {}) }, mask) : synthesizer.predict(source, mask);
+    const pred = fillBackground(cropSlices(out, dims[0], dims[1]), s.mask, k0 * plane);
     const ref = s.target!.subarray(k0 * plane, (k1 + 1) * plane);
     const to01 = (x: Float32Array) => x.map((v) => (v + 1) / 2);
     const sliceDims = [dims[0], dims[1], k1 - k0 + 1] as const;
@@ -115,6 +118,7 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
   log(`subjects: ${subjects.train.length} train, ${subjects.val.length} validation, ${subjects.test.length} test`);
   const multiple = multipleFor(config);
   const context = config.data.context;
+  if (config.inference.window && config.inference.window % multiple !== 0) throw new ConfigError(`inference.window ${config.inference.window} must be a multiple of ${multiple} (the network's 2^depth)`, 'inference.window');
   const info: SynthesisModelInfo = {
     sourceModalities: config.data.source,
     targetModality: config.data.target,
@@ -122,6 +126,7 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
     multiple,
     norm: config.data.norm,
     geometry: config.data.geometry,
+    ...(config.inference.window ? { inference: { window: config.inference.window, overlap: config.inference.overlap } } : {}),
     targetNorm: medianNorm(subjects.train.map((s) => s.targetNorm!)),
   };
   const trainSet = stackSubjects(subjects.train, { context, multiple });

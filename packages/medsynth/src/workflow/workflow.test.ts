@@ -127,3 +127,20 @@ test('train.schedule: linear holds then decays to 0 (pix2pix), cosine decays to 
   assert.deepEqual(c.data.augment, { flip: false, intensity: 0 });
   assert.throws(() => config({ arch: 'unet' }, { schedule: 'step' }), (e: unknown) => e instanceof ConfigError && /train\.schedule/.test(e.message));
 });
+
+test('inference.window: the model scores with sliding windows, keeps the setting, and predict uses it', async () => {
+  const c = { ...config({ arch: 'unet', base: 8, depth: 2 }, { steps: 2 }, { l1: 1 }, 'run_window'), inference: { window: 16, overlap: 0.5 } };
+  const result = await trainSynthesis(c, { progress: 'none' });
+  const model = await loadSynthesisModel(join(dir, 'run_window', 'model'));
+  assert.deepEqual(model.info.inference, { window: 16, overlap: 0.5 });
+  // The test score equals scoring the same slices through windows by hand (predictPlanes with the window).
+  const src = join(dir, 'phantom', 'sub-001', 't1.nii.gz');
+  const byInfo = await predictVolume(model.synthesizer, model.info, [src]);
+  const byHand = await predictVolume(model.synthesizer, { ...model.info, inference: undefined }, [src], { window: 16, overlap: 0.5 });
+  const whole = await predictVolume(model.synthesizer, { ...model.info, inference: undefined }, [src]);
+  assert.deepEqual(Array.from(byInfo.volume.data), Array.from(byHand.volume.data));
+  assert.notDeepEqual(Array.from(byInfo.volume.data), Array.from(whole.volume.data));
+  assert.ok(Number.isFinite(result.test!.psnr));
+  model.dispose();
+  await assert.rejects(trainSynthesis({ ...c, inference: { window: 18, overlap: 0.25 } }, { progress: 'none' }), /inference\.window 18 must be a multiple of 4/);
+});
