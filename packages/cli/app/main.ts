@@ -5,7 +5,7 @@
  * data-lacuna-error (and the message on the page) on any error.
  */
 import { data, initBackend, tf, train, type tfl } from '@lacuna/core';
-import { workflow as epWorkflow } from '@lacuna/epropnp';
+import { openPoseModel, workflow as epWorkflow } from '@lacuna/epropnp';
 import { openSynthesisModel, phantom, synthesizeVolume, type LoadedSynthesisModel } from '@lacuna/medsynth';
 import { adapt, digitsNet, model as dineModel, modelAccuracy, ModelBlackBox, openDigitsNet, pngDigitSet, queryTeachers, type DigitsArch } from '@lacuna/dine';
 import { zipSync } from 'fflate';
@@ -172,6 +172,23 @@ function poseDistributionExample(): void {
   document.body.dataset['epropnpPeaks'] = String(amb.peaks.length);
   document.body.dataset['epropnpPeaksClean'] = String(clean.peaks.length);
   $('ep-status').textContent = `ambiguous correspondences: ${amb.peaks.length} peaks; unambiguous: ${clean.peaks.length}; ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+}
+
+/** The committed bunny model posing new crops: the one-call estimatePose, in the page. */
+async function trainedPoseExample(): Promise<void> {
+  const t0 = performance.now();
+  const model = await openPoseModel(train.modelFilesFromUrl('models/epropnp-bunny64-C'));
+  try {
+    const ex = epWorkflow.trainedPoseExample(model, { count: 4, seed: 7000 });
+    $('ep-model-figures').replaceChildren(...ex.cases.map((c, i) => figure(
+      canvasOf(c.picture.data, c.picture.shape[0], c.picture.shape[1], 3, 1),
+      `crop ${i}: ADD ${(100 * c.addOverDiameter).toFixed(1)} % of the diameter, rotation error ${c.rotationErrorDeg.toFixed(1)}°, AMIS rotation std ${c.rotationStdDeg.toFixed(1)}°`,
+    )));
+    document.body.dataset['epropnpModelPass'] = String(ex.cases.filter((c) => c.addOverDiameter < 0.1).length);
+    $('ep-model-status').textContent = `${ex.cases.filter((c) => c.addOverDiameter < 0.1).length} of ${ex.cases.length} crops within 0.1 diameter (ADD); ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  } finally {
+    model.net.dispose();
+  }
 }
 
 function profileCanvas(profile: Float64Array): HTMLCanvasElement {
@@ -347,6 +364,7 @@ async function main(): Promise<void> {
   await builtInSynthesis();
   await new Promise((r) => setTimeout(r, 0));
   poseDistributionExample();
+  await trainedPoseExample();
   document.body.dataset['lacunaReady'] = 'true';
 }
 

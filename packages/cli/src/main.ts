@@ -8,6 +8,7 @@ const lacuna = commandGroup('', 'Lacuna', '', [
   lazyCommand('demo', 'train a small network on generated data and write an HTML report', async () => (await import('./commands/demo.js')).demoCommand),
   lazyCommand('medsynth', 'cross-modality medical image synthesis (phantom, train, predict, eval)', async () => (await import('./commands/medsynth.js')).medsynthCommand),
   lazyCommand('dine', 'black-box domain adaptation (train-source, serve, adapt, eval)', async () => (await import('./commands/dine.js')).dineCommand),
+  lazyCommand('worker', 'do cohort jobs from a Redis queue (lacuna medsynth cohort submit)', async () => (await import('./commands/worker.js')).workerCommand),
   lazyCommand('app', 'serve the browser app on 127.0.0.1 (medsynth, EPro-PnP, DINE, computed in the page)', async () => (await import('./commands/app.js')).appCommand),
   lazyCommand('epropnp', 'end-to-end probabilistic PnP for 6-DoF object pose (render, train, eval, predict)', async () => (await import('./commands/epropnp.js')).epropnpCommand),
 ]);

@@ -62,9 +62,12 @@ test('lacuna app in headless Chromium: built-in examples, own NIfTI and model fo
     assert.ok(builtInPsnr > 18, `medsynth PSNR ${builtInPsnr} dB, expected above 18`);
     assert.equal(await body.getAttribute('data-epropnp-peaks'), '2');
     assert.equal(await body.getAttribute('data-epropnp-peaks-clean'), '1');
+    // The committed bunny model on 4 new crops (its card: ADD-0.1d EPROPNP_PASS_PLACEHOLDER).
+    assert.ok(Number(await body.getAttribute('data-epropnp-model-pass')) >= 1, 'the bunny model posed none of the 4 crops within 0.1 d');
     await page.locator('#ms-slice').fill('20');
     await shot(page, '#ms-figures', 'app_medsynth.png');
     await shot(page, '#ep-figures', 'app_epropnp.png');
+    await shot(page, '#ep-model-figures', 'app_epropnp_model.png');
 
     // Own files: a NIfTI source and target and a model folder, as a user picks them.
     const subject = phantom.generatePhantomSubject(1);

@@ -38,6 +38,19 @@ test('unknown commands and options fail with a clear message and a non-zero exit
   assert.match(c.stderr, /--steps must be a positive integer/);
 });
 
+test('lacuna demo --only epropnp: the symmetric box, then the committed bunny model posing new crops', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'lacuna-demo-ep-')), 'report');
+  const r = lacuna('demo', '--only', 'epropnp', '--out', out, '--threads', '1');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /peaks about the symmetry axis: 1 \(true coordinates\), 2 \(ambiguous coordinates\)/);
+  const m = /the committed bunny model passes ADD-0\.1d on (\d) of 4 test crops/.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  assert.ok(Number(m[1]) >= 1, m[0]);
+  const html = readFileSync(join(out, 'index.html'), 'utf8');
+  assert.match(html, /the committed bunny model on new crops/);
+  for (let i = 0; i < 4; i++) assert.ok(existsSync(join(out, `epropnp_bunny_${i}.png`)));
+});
+
 test('lacuna demo trains, lowers the error, and writes the report', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'lacuna-demo-')), 'report');
   const r = lacuna('demo', '--only', 'core', '--out', out, '--steps', '60');

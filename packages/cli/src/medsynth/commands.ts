@@ -1,5 +1,6 @@
 /** The `lacuna medsynth` subcommands, in the order `--help` lists them. */
 import type { Command } from '../cli_args.js';
+import { cohortCommand } from './cohort.js';
 import { diagnoseCommand } from './diagnose.js';
 import { evalCommand } from './eval.js';
 import { phantomCommand } from './phantom.js';
@@ -11,5 +12,6 @@ export const MEDSYNTH_COMMANDS: Command[] = [
   trainCommand,
   predictCommand,
   evalCommand,
+  cohortCommand,
   diagnoseCommand,
 ];

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, lookUpOption, train } from '@lacuna/core';
 
-import { loadSynthesisModel, predictVolume, writePrediction } from '@lacuna/medsynth';
+import { loadSynthesisModel, predictVolume, workflow, writePrediction } from '@lacuna/medsynth';
 import { backendOptions, parseOptions, positiveInt, printUsage, startBackend, type Command } from '../cli_args.js';
 
 export const predictCommand: Command = {
@@ -9,6 +9,7 @@ export const predictCommand: Command = {
   summary: 'synthesise a target volume from source NIfTI volume(s) with a trained model',
   usage: `lacuna medsynth predict --model DIR --in SOURCE.nii.gz [--in SOURCE2.nii.gz ...] --out OUT.nii.gz [--mask MASK.nii.gz]
                          [--plane axial|coronal|sagittal|triplanar] [--window N [--overlap F]] [--batch N] [--threads N]
+       lacuna medsynth predict --model DIR --bids BIDS_DIR --out OUT_DIR [--source T1w ...]
 
 Runs a model trained by 'lacuna medsynth train' (DIR is its model/ folder) on whole volumes:
 one --in per source modality, in the order the model was trained with (e.g. --in t1.nii.gz
@@ -27,10 +28,42 @@ DICOM (.dcm) or a folder holding one DICOM series. Work happens on the model's w
                  triplanar averages the axial, coronal and sagittal predictions
   --window N     predict N x N windows with Gaussian blending instead of whole slices
                  (N a multiple of the network's 2^depth; MONAI's sliding-window inference)
-  --overlap F    overlap of neighbouring windows, [0, 1) (default 0.25)`,
+  --overlap F    overlap of neighbouring windows, [0, 1) (default 0.25)
+
+With --bids, every subject of the BIDS folder that has the model's source modalities is done on
+this machine, one after another (no queue needed), into BIDS derivatives under OUT_DIR (see
+'lacuna medsynth cohort submit --help' for the names and for spreading a cohort over machines).`,
   async run(argv) {
-    const o = parseOptions('medsynth predict', argv, { model: { type: 'string' }, in: { type: 'string', multiple: true }, out: { type: 'string' }, mask: { type: 'string' }, batch: { type: 'string' }, plane: { type: 'string' }, window: { type: 'string' }, overlap: { type: 'string' }, ...backendOptions });
+    const o = parseOptions('medsynth predict', argv, { model: { type: 'string' }, in: { type: 'string', multiple: true }, out: { type: 'string' }, mask: { type: 'string' }, batch: { type: 'string' }, plane: { type: 'string' }, window: { type: 'string' }, overlap: { type: 'string' }, bids: { type: 'string' }, source: { type: 'string', multiple: true }, ...backendOptions });
     if (o.help) return printUsage(this.usage);
+    if (o.bids) {
+      if (!o.model || !o.out) {
+        console.error(`lacuna medsynth predict: --model and --out are required with --bids\n\n${this.usage}`);
+        return 2;
+      }
+      await startBackend('medsynth predict', o);
+      const { jobs, skipped, notes } = await workflow.cohortJobs(resolve(o.bids), resolve(o.model), resolve(o.out), o.source ? { source: o.source } : {});
+      for (const s of skipped) console.log(`skipped ${s.id}: ${s.reason}`);
+      for (const n of notes) console.log(n);
+      const models = new workflow.ModelCache();
+      const progress = new train.Progress({ total: jobs.length, label: 'cohort (subjects)' });
+      let written = 0;
+      const failed: string[] = [];
+      // A subject that fails (a corrupt file) is reported; the others go on.
+      for (const [i, job] of jobs.entries()) {
+        try {
+          if ((await workflow.runCohortJob(job, models)) === 'done') written++;
+        } catch (e) {
+          failed.push(job.subject);
+          console.error(`${job.subject}: ${(e as Error).message}`);
+        }
+        progress.update(i + 1);
+      }
+      progress.done();
+      await models.dispose();
+      console.log(`${written} written, ${jobs.length - written - failed.length} already there, ${failed.length} failed, ${skipped.length} skipped: ${resolve(o.out, 'derivatives', 'lacuna')}`);
+      return failed.length > 0 ? 1 : 0;
+    }
     if (!o.model || !o.in?.length || !o.out) {
       console.error(`lacuna medsynth predict: --model, --in and --out are required\n\n${this.usage}`);
       return 2;

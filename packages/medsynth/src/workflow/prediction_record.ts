@@ -25,6 +25,8 @@ export interface PredictionRecord {
   readonly targetNorm: IntensityNorm;
   /** The head-mask file, relative to the record's folder. */
   readonly mask: string;
+  /** The model's version: its folder format and training steps (when known). */
+  readonly modelVersion?: { readonly format: number; readonly trainedSteps: number };
 }
 
 /** `a/t2_syn.nii.gz` → `a/t2_syn` (the stem the record and mask are named after). */
@@ -34,16 +36,18 @@ function stem(volumePath: string): string {
 
 export const predictionRecordPath = (volumePath: string) => `${stem(volumePath)}.json`;
 
-/** Writes the volume, its head mask and the record, each atomically. */
+/**
+ * Writes the head mask, the record and then the volume, each atomically: once the volume is
+ * there, so is everything else (a cohort job whose volume exists is done).
+ */
 export async function writePrediction(
   path: string,
   volume: data.Volume,
   mask: Uint8Array,
   info: SynthesisModelInfo,
-  provenance: { model: string; sources: readonly string[] },
+  provenance: { model: string; sources: readonly string[]; modelVersion?: { format: number; trainedSteps: number } },
 ): Promise<void> {
   const maskPath = `${stem(path)}_mask.nii.gz`;
-  await data.writeNifti(path, volume, { datatype: info.targetModality === 'ct' ? 'int16' : 'float32', description: `lacuna medsynth ${info.sourceModalities.join('+')}->${info.targetModality}` });
   await data.writeNifti(maskPath, { ...volume, data: Float32Array.from(mask) }, { datatype: 'uint8', description: 'lacuna medsynth head mask' });
   const record: PredictionRecord = {
     format: FORMAT,
@@ -54,8 +58,10 @@ export async function writePrediction(
     norm: info.norm,
     targetNorm: info.targetNorm,
     mask: basename(maskPath),
+    ...(provenance.modelVersion ? { modelVersion: provenance.modelVersion } : {}),
   };
   await data.writeFileAtomic(predictionRecordPath(path), new TextEncoder().encode(`${JSON.stringify(record, null, 2)}\n`), 'medsynth predict');
+  await data.writeNifti(path, volume, { datatype: info.targetModality === 'ct' ? 'int16' : 'float32', description: `lacuna medsynth ${info.sourceModalities.join('+')}->${info.targetModality}` });
 }
 
 /** The record beside `volumePath`, or null when there is none. */
