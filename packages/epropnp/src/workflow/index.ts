@@ -15,3 +15,5 @@ export { symmetricPoseExample } from './symmetric_example.js';
 export type { SymmetricCase, SymmetricExampleOptions } from './symmetric_example.js';
 export { correspondencePicture, poseSamplesPicture, predictionPicture, orientationProfile, barChart, enlarge } from './pose_pictures.js';
 export type { RgbImage } from './pose_pictures.js';
+export { trainedPoseExample } from './trained_pose_example.js';
+export type { TrainedPoseExample, TrainedPoseCase, TrainedPoseExampleOptions } from './trained_pose_example.js';
