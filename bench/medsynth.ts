@@ -7,6 +7,10 @@
  *                  0–35, test on 36–53 (skipped, with a note, when the data are absent)
  *   phantom_t1_t2  Lacuna's brain phantom, T1 → T2, split by subject
  *   phantom_t1_ct  the phantom, T1 → CT
+ *   volume         (--only volume) whole-volume prediction speed: a 256x256x200 volume through the
+ *                  2-D U-Net (base 32, depth 4, instance norm, untrained) slice by slice, batch 8, with
+ *                  the fastest engine, against the same network in PyTorch (bench/torch_unet.py,
+ *                  Debian's python3-torch) in the same run, both on every core
  * Scores are on held-out slices/subjects inside the head mask, on the normalised target
  * rescaled to [0, 1] (see workflow/train_synthesis.ts). The reference of each task is the
  * random forest, measured in the same run: the table gives each model's PSNR gain over it.
@@ -23,7 +27,8 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '@lacuna/core';
+import { spawnSync } from 'node:child_process';
+import { data, initBackend, nn } from '@lacuna/core';
 import { parseTrainConfig, trainSynthesis, workflow, writePhantom, type TrainConfig } from '@lacuna/medsynth';
 import { benchArgs } from './args.js';
 
@@ -73,6 +78,31 @@ async function runTask(name: string, dataSection: object, a: Args, out: string, 
   return scores;
 }
 
+/** Whole-volume prediction time, Lacuna against PyTorch on the same U-Net, same slices, same threads. */
+async function volumeRow(info: Awaited<ReturnType<typeof initBackend>>, log: (m: string) => void): Promise<Record<string, number | string | number[]>> {
+  const [nx, ny, nz] = [256, 256, 200];
+  const base = 32;
+  const net = nn.unet2d({ inChannels: 1, outChannels: 1, baseChannels: base, depth: 4, norm: 'instance', inputSize: [ny, nx] });
+  const rng = new data.Random(3);
+  const source = Float32Array.from({ length: nx * ny * nz }, () => rng.uniform(-1, 1));
+  const synth = workflow.generatorSynthesizer(net, 8);
+  // Warm-up on two slices (kernel compilation, first allocations), then the whole volume.
+  synth.predict({ data: source.subarray(0, 2 * nx * ny), shape: [2, ny, nx, 1] });
+  const t0 = performance.now();
+  workflow.predictPlanes(synth, { context: 0, multiple: 16 }, [source], new Float32Array(nx * ny * nz).fill(1), [nx, ny, nz], { batch: 8 });
+  const seconds = (performance.now() - t0) / 1000;
+  log(`volume: Lacuna ${seconds.toFixed(1)} s (${info.backend}, ${info.engine}, ${info.threads} threads)`);
+  const python = '/usr/bin/python3';
+  const script = fileURLToPath(new URL('./torch_unet.py', import.meta.url));
+  const r = spawnSync(python, [script, '--threads', String(info.threads), '--size', String(nx), '--batch', '8', '--infer-slices', String(nz)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench medsynth --only volume: PyTorch is needed for the reference (apt-get install python3-torch): ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+  const t = JSON.parse(r.stdout.trim().split('\n').pop()!) as { torch_seconds: number; params: number };
+  if (t.params !== net.countParams()) throw new Error(`bench medsynth --only volume: the networks differ (${net.countParams()} vs PyTorch's ${t.params} parameters)`);
+  log(`volume: PyTorch ${t.torch_seconds.toFixed(1)} s`);
+  net.dispose();
+  return { seconds, torch_seconds: t.torch_seconds, ratio: seconds / t.torch_seconds, shape: [nx, ny, nz], base, backend: `${info.backend}/${info.engine}`, threads: info.threads, params: t.params };
+}
+
 export async function main(argv: string[]): Promise<void> {
   const a = parseArgs(argv);
   const info = await initBackend(a.threads ? { threads: a.threads } : {});
@@ -81,7 +111,10 @@ export async function main(argv: string[]): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'lacuna-bench-medsynth-'));
   const results: Record<string, Record<ModelKey, Score> | { skipped: string }> = {};
   const chris = fileURLToPath(new URL('../../shared/data/mri/chris/', import.meta.url));
+  let volume: Record<string, number | string | number[]> | undefined;
   try {
+    // The speed row runs only when asked for by name.
+    if (a.only.includes('volume')) volume = await volumeRow(info, log);
     if (want('real')) {
       const t1 = join(chris, 'chris_t1_reg2PD.nii.gz');
       const pd = join(chris, 'chris_PD.nii.gz');
@@ -105,9 +138,10 @@ export async function main(argv: string[]): Promise<void> {
   }
   const setup = { backend: info.backend, threads: info.threads, steps: a.steps, patch: a.patch, batch: a.batch, unet_base: a.base, patchgan_ndf: a.ndf, trees: a.trees, phantom_subjects: a.subjects };
   if (a.json) {
-    console.log(JSON.stringify({ ...results, setup }));
+    console.log(JSON.stringify({ ...results, ...(volume ? { volume_predict: volume } : {}), setup }));
     return;
   }
+  if (volume) console.log(`\nvolume_predict: ${(volume['shape'] as number[]).join('x')} through a U-Net base ${volume['base']}: Lacuna (${volume['backend']}) ${Number(volume['seconds']).toFixed(1)} s, PyTorch ${Number(volume['torch_seconds']).toFixed(1)} s, ratio ${Number(volume['ratio']).toFixed(2)} (goal <= 1.5)`);
   console.log(`\nmedsynth benchmark (${info.backend}, ${info.threads} thread(s); networks ${a.steps} steps of batch ${a.batch}; scores on held-out data inside the head mask, target scaled to [0, 1])`);
   console.log(`${'task'.padEnd(15)} ${'model'.padEnd(13)} ${'MAE'.padStart(8)} ${'PSNR dB'.padStart(8)} ${'SSIM'.padStart(7)} ${'train s'.padStart(8)} ${'dPSNR vs RF'.padStart(12)}`);
   for (const [task, r] of Object.entries(results)) {

@@ -50,10 +50,27 @@ def main():
     p.add_argument('--warmup', type=int, default=2)
     p.add_argument('--batch', type=int, default=8)
     p.add_argument('--size', type=int, default=128)
+    p.add_argument('--infer-slices', type=int, default=0,
+                   help='time inference instead: this many size x size slices, --batch at a time, no gradients')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     net = UNet()
+    if a.infer_slices:
+        net.eval()
+        x = torch.randn(a.batch, 1, a.size, a.size)
+        with torch.no_grad():
+            net(x[:1])  # warm-up
+            t = time.perf_counter()
+            done = 0
+            while done < a.infer_slices:
+                n = min(a.batch, a.infer_slices - done)
+                net(x[:n]).sum().item()
+                done += n
+            seconds = time.perf_counter() - t
+        print(json.dumps({'torch_seconds': seconds, 'params': sum(q.numel() for q in net.parameters()),
+                          'threads': torch.get_num_threads(), 'torch': torch.__version__}))
+        return
     opt = torch.optim.Adam(net.parameters(), lr=2e-4)
     x = torch.randn(a.batch, 1, a.size, a.size)
     y = torch.randn(a.batch, 1, a.size, a.size)
