@@ -142,3 +142,12 @@ test('cohort on a Redis queue: two workers, one SIGKILLed mid-job; outputs once 
   }
 });
 
+
+test('cohort commands: an unreachable Redis and a bad URL are clear errors, not a hang', () => {
+  const r = lacuna('medsynth', 'cohort', 'status', '--redis', 'redis://127.0.0.1:1');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(.*ECONNREFUSED.*\); is redis-server running there\?/);
+  const bad = lacuna('worker', '--redis', 'http://x');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--redis 'http:\/\/x' must start with redis:\/\/ or rediss:\/\//);
+});

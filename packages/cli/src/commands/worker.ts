@@ -5,7 +5,7 @@
  */
 import { workflow } from '@lacuna/medsynth';
 import { backendOptions, parseOptions, positiveInt, printUsage, startBackend, type Command } from '../cli_args.js';
-import { JOB_NAME, QUEUE_NAME, redisConnection } from '../medsynth/cohort_queue.js';
+import { JOB_NAME, QUEUE_NAME, checkRedis, redisConnection } from '../medsynth/cohort_queue.js';
 
 export const workerCommand: Command = {
   name: 'worker',
@@ -25,6 +25,7 @@ written. Every worker should use the same engine and --threads for bit-identical
     const o = parseOptions('worker', argv, { redis: { type: 'string' }, queue: { type: 'string' }, 'lock-seconds': { type: 'string' }, 'max-jobs': { type: 'string' }, ...backendOptions });
     if (o.help) return printUsage(this.usage);
     const connection = redisConnection(o.redis);
+    await checkRedis(o.redis!, connection);
     const lockSeconds = positiveInt('worker', 'lock-seconds', o['lock-seconds'], 120);
     const maxJobs = o['max-jobs'] === undefined ? Infinity : positiveInt('worker', 'max-jobs', o['max-jobs'], 1);
     const info = await startBackend('worker', o);

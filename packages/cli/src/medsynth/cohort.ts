@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { workflow } from '@lacuna/medsynth';
 import { commandGroup, parseOptions, printUsage, required, type Command } from '../cli_args.js';
-import { ATTEMPTS, BACKOFF_MS, JOB_NAME, QUEUE_NAME, jobIdFor, redisConnection } from './cohort_queue.js';
+import { ATTEMPTS, BACKOFF_MS, JOB_NAME, QUEUE_NAME, checkRedis, jobIdFor, redisConnection } from './cohort_queue.js';
 
 const submitCommand: Command = {
   name: 'submit',
@@ -28,6 +28,7 @@ Failed jobs are retried ${ATTEMPTS - 1} times with back-off (${BACKOFF_MS / 1000
     const model = resolve(required('medsynth cohort submit', o.model, 'model', 'the model folder'));
     const out = resolve(required('medsynth cohort submit', o.out, 'out', 'the output folder'));
     const connection = redisConnection(o.redis);
+    await checkRedis(o.redis!, connection);
     const { jobs, skipped, notes } = await workflow.cohortJobs(bids, model, out, o.source ? { source: o.source } : {});
     for (const s of skipped) console.log(`skipped ${s.id}: ${s.reason}`);
     for (const n of notes) console.log(n);
@@ -58,6 +59,7 @@ Counts the queue's jobs by state and lists each failed job's subject and error.`
     const o = parseOptions('medsynth cohort status', argv, { redis: { type: 'string' }, queue: { type: 'string' }, json: { type: 'boolean' } });
     if (o.help) return printUsage(this.usage);
     const connection = redisConnection(o.redis);
+    await checkRedis(o.redis!, connection);
     const { Queue } = await import('bullmq');
     const queue = new Queue(o.queue ?? QUEUE_NAME, { connection });
     try {

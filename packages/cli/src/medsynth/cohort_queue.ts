@@ -5,7 +5,7 @@
  * nothing; failed jobs retry with exponential back-off, then stay failed with their error.
  */
 import { createHash } from 'node:crypto';
-import { ConfigError } from '@lacuna/core';
+import { ConfigError, IOError } from '@lacuna/core';
 import type { ConnectionOptions } from 'bullmq';
 
 export const QUEUE_NAME = 'lacuna-medsynth-cohort';
@@ -42,4 +42,20 @@ export function redisConnection(url: string | undefined, option = '--redis'): Co
 /** A stable job id for an output path (BullMQ ids must not contain ':'). */
 export function jobIdFor(output: string): string {
   return `out-${createHash('sha1').update(output).digest('hex').slice(0, 20)}`;
+}
+
+/** Connects once, without retrying, so an unreachable server is a clear error instead of a hang. */
+export async function checkRedis(url: string, connection: ConnectionOptions): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis({ ...(connection as object), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  let cause: Error | undefined;
+  client.on('error', (e: Error) => (cause ??= e)); // reported below, once
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    throw new IOError(`cannot reach Redis at ${url} (${(cause ?? (e as Error)).message}); is redis-server running there?`, url);
+  } finally {
+    client.disconnect();
+  }
 }
