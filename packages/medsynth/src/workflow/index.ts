@@ -4,7 +4,9 @@ export type { TrainSynthesisOptions, TrainSynthesisResult, SubjectMeanScores } f
 export type { SplitSubjects } from './training_data.js';
 export { openSynthesisModel, generatorFor, forestSynthesizer, MODEL_FORMAT, MODEL_FOLDER } from './model_bundle.js';
 export type { ModelMeta, LoadedSynthesisModel } from './model_bundle.js';
-export { synthesizeVolume, fillBackground } from './predict_volume.js';
+export { synthesizeVolume, fillBackground, predictPlanes } from './predict_volume.js';
+export { slidingWindowPredict, windowStarts, gaussianImportance } from './sliding_window.js';
+export type { SlidingWindowOptions } from './sliding_window.js';
 export type { SynthesisModelInfo, PredictVolumeOptions } from './predict_volume.js';
 export type { PredictionRecord } from './prediction_record.js';
 export { generatorSynthesizer } from './slice_synthesizer.js';
