@@ -21,7 +21,9 @@
  *
  * Options: --seeds N (3), --source-steps N (600), --distill-iters N (400), --finetune-iters N
  * (200), --usps-resize stretch|frame, --only ROW (repeatable: mnist_usps, usps_mnist, mnist_mnistm,
- * mnist_usps_topk1, mnist_usps_label, mnist_usps_budget), --data-root DIR, --threads N, --json.
+ * mnist_usps_topk1, mnist_usps_label, mnist_usps_budget), --data-root DIR, --threads N, --json,
+ * --select val (score on 10 % of the target's training images, held out with their labels, and
+ * adapt on the other 90 %: for choosing a schedule without looking at the test split).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,17 +37,18 @@ const { colourDigits, loadDigitDomain, subset } = digits;
 type DigitDomain = digits.DigitDomain;
 type ResizeMode = digits.ResizeMode;
 
-interface Args { seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; threads?: number; json: boolean }
+interface Args { seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; select: boolean; threads?: number; json: boolean }
 
 function parseArgs(argv: string[]): Args {
   const o = benchArgs('dine', argv, {
     seeds: { kind: 'count', default: 3 }, 'source-steps': { kind: 'count', default: 600 }, 'distill-iters': { kind: 'count', default: 400 },
     'finetune-iters': { kind: 'count', default: 200 }, threads: { kind: 'count', default: 0 }, 'data-root': { kind: 'string', default: '../shared/data/digits' },
     'usps-resize': { kind: 'string', default: 'stretch', choices: ['stretch', 'frame'] }, only: { kind: 'repeat' }, json: { kind: 'flag' },
+    select: { kind: 'string', default: 'test', choices: ['test', 'val'] },
   });
   return {
     seeds: o.seeds, sourceSteps: o['source-steps'], distillIters: o['distill-iters'], finetuneIters: o['finetune-iters'], usps: o['usps-resize'] as ResizeMode,
-    only: o.only, root: o['data-root'], ...(o.threads ? { threads: o.threads } : {}), json: o.json,
+    only: o.only, root: o['data-root'], select: o.select === 'val', ...(o.threads ? { threads: o.threads } : {}), json: o.json,
   };
 }
 
@@ -71,11 +74,22 @@ function summarise(acc: number[], secs: number[]): Summary {
   return { mean: r2(mean), std: r2(std), seconds: Math.round((secs.reduce((s, v) => s + v, 0) / n) * 10) / 10, runs: acc.map(r2) };
 }
 
+/**
+ * What adaptation sees (unlabelled) and what scores it. With --select val, 10 % of the target's
+ * training images (seed 1) are held out with their labels, to choose a schedule on; adaptation
+ * uses the other 90 % and the test split is not touched.
+ */
+function targetSplits(train: digits.DigitSet, test: digits.DigitSet, select: boolean): { adaptOn: digits.DigitSet; scoreOn: digits.DigitSet } {
+  if (!select) return { adaptOn: unlabelled(train), scoreOn: test };
+  const order = new data.Random(1).permutation(train.count);
+  const nVal = Math.round(train.count * 0.1);
+  return { adaptOn: unlabelled(subset(train, order.subarray(nVal))), scoreOn: subset(train, order.subarray(0, nVal)) };
+}
+
 async function runDirection(name: string, a: Args, log: (m: string) => void) {
   const [from, to] = DIRECTIONS[name]!;
   const sourceAll = await loadDigitDomain(a.root, from, 'train', a.usps);
-  const targetTrain = unlabelled(await loadDigitDomain(a.root, to, 'train', a.usps));
-  const targetTest = await loadDigitDomain(a.root, to, 'test', a.usps);
+  const { adaptOn: targetTrain, scoreOn: targetTest } = targetSplits(await loadDigitDomain(a.root, to, 'train', a.usps), await loadDigitDomain(a.root, to, 'test', a.usps), a.select);
   const acc: Record<MethodKey, number[]> = { no_adapt: [], nll_kl: [], sd_shot: [], dine: [], dine_full: [] };
   const secs: Record<MethodKey, number[]> = { no_adapt: [], nll_kl: [], sd_shot: [], dine: [], dine_full: [] };
   const order = new data.Random(1).permutation(sourceAll.count);
@@ -204,6 +218,7 @@ export async function main(argv: string[]): Promise<void> {
     sources[n] = r.source;
   }
   const settings = {
+    scoredOn: a.select ? 'validation: 10 % of the target training images (seed 1), held out' : 'test split',
     seeds: a.seeds, sourceSteps: a.sourceSteps, distillIterations: a.distillIters, finetuneIterations: a.finetuneIters, batchSize: 64,
     sourceModel: 'trained once per direction (seed 1)', uspsResize: a.usps, backend: info.backend, threads: info.threads, totalSeconds: Math.round((performance.now() - t0) / 1000),
   };
