@@ -62,8 +62,9 @@ test('lacuna app in headless Chromium: built-in examples, own NIfTI and model fo
     assert.ok(builtInPsnr > 18, `medsynth PSNR ${builtInPsnr} dB, expected above 18`);
     assert.equal(await body.getAttribute('data-epropnp-peaks'), '2');
     assert.equal(await body.getAttribute('data-epropnp-peaks-clean'), '1');
-    // The committed bunny model on 4 new crops (its card: ADD-0.1d EPROPNP_PASS_PLACEHOLDER).
-    assert.ok(Number(await body.getAttribute('data-epropnp-model-pass')) >= 1, 'the bunny model posed none of the 4 crops within 0.1 d');
+    // The committed bunny model on 4 new crops (seed 7000): all 4 within 0.1 d under Node's
+    // native engine (ADD 0.064-0.091 d); the page's wasm may round one across.
+    assert.ok(Number(await body.getAttribute('data-epropnp-model-pass')) >= 3, `the bunny model posed ${await body.getAttribute('data-epropnp-model-pass')} of the 4 crops within 0.1 d`);
     await page.locator('#ms-slice').fill('20');
     await shot(page, '#ms-figures', 'app_medsynth.png');
     await shot(page, '#ep-figures', 'app_epropnp.png');

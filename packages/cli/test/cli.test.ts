@@ -45,7 +45,8 @@ test('lacuna demo --only epropnp: the symmetric box, then the committed bunny mo
   assert.match(r.stdout, /peaks about the symmetry axis: 1 \(true coordinates\), 2 \(ambiguous coordinates\)/);
   const m = /the committed bunny model passes ADD-0\.1d on (\d) of 4 test crops/.exec(r.stdout);
   assert.ok(m, r.stdout);
-  assert.ok(Number(m[1]) >= 1, m[0]);
+  // 3 of 4 with this seed on the native engine; ADD values near 0.1 d may flip between engines.
+  assert.ok(Number(m[1]) >= 2, m[0]);
   const html = readFileSync(join(out, 'index.html'), 'utf8');
   assert.match(html, /the committed bunny model on new crops/);
   for (let i = 0; i < 4; i++) assert.ok(existsSync(join(out, `epropnp_bunny_${i}.png`)));

@@ -57,3 +57,16 @@ test('models/epropnp-box32-D scores the 200 centred box test crops as its model 
   assert.equal(modes.twoMode, false);
   assert.ok(modes.fraction <= 0.02, `two-mode fraction ${modes.fraction}`);
 });
+
+test('models/epropnp-bunny64-C scores the 200 centred bunny test crops as its model card says', async () => {
+  await initBackend({ threads: 1 });
+  const { evaluatePoseNet, loadPoseModel, renderDataset } = await import('@lacuna/epropnp');
+  const m = await loadPoseModel(join(root, 'models', 'epropnp-bunny64-C'));
+  const test = renderDataset({ object: 'bunny', count: 200, seed: 1000, cropSize: 64, views: 'upper', zoomIn: { shift: 0, scale: 0 } });
+  const s = evaluatePoseNet(m.net, m.meta.variant, test);
+  m.net.dispose();
+  // Model card: ADD-0.1d 48.5 %, mean 2D projection error 2.80 px, AR_MSSD 71.0 %.
+  assert.ok(Math.abs(100 * s.accuracy.add['0.1']! - 48.5) <= 1.5, `ADD 0.1d ${100 * s.accuracy.add['0.1']!}`);
+  assert.ok(Math.abs(s.proj2dPx - 2.8) <= 0.1, `2D projection ${s.proj2dPx} px`);
+  assert.ok(Math.abs(100 * s.accuracy.arMssd - 71.0) <= 1.5, `AR_MSSD ${100 * s.accuracy.arMssd}`);
+});
