@@ -24,7 +24,11 @@ export function targetsAtOutput(x3d: tf.Tensor4D, mask: tf.Tensor4D, size: numbe
 export function coordinateL1(pred: tf.Tensor4D, gt: tf.Tensor4D, mask: tf.Tensor4D, halfExtent: readonly number[]): tf.Scalar {
   return tf.tidy(() => {
     const scale = tf.tensor1d(halfExtent.slice(0, 3).map((h) => 1 / h));
-    const err = tf.mul(tf.abs(tf.mul(tf.sub(pred, gt), scale)), mask);
+    const K = pred.shape[3] / 3;
+    // Several hypotheses per pixel [B, H, W, 3K]: each pixel pays for its nearest hypothesis
+    // (winner takes all), so hypotheses are free to differ.
+    const perHypothesis = Array.from({ length: K }, (_, k) => tf.sum(tf.abs(tf.mul(tf.sub(tf.slice(pred, [0, 0, 0, 3 * k], [-1, -1, -1, 3]), gt), scale)), 3, true));
+    const err = tf.mul(K === 1 ? perHypothesis[0]! : tf.min(tf.concat(perHypothesis, 3), 3, true), mask);
     return tf.div(tf.sum(err), tf.add(tf.mul(tf.sum(mask), 3), 1e-6)) as tf.Scalar;
   });
 }

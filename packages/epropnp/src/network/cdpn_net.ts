@@ -25,17 +25,26 @@ export interface CdpnNetOptions {
   readonly norm?: nn.NormKind;
   /** Weight-init seed (same seed, same weights). Default 0. */
   readonly seed?: number;
+  /**
+   * Correspondence hypotheses per output pixel (default 1): each pixel predicts K object
+   * coordinates with their own weights, all at the pixel's 2-D point, so one crop can support
+   * several poses at once (the two readings of a symmetric object).
+   */
+  readonly hypotheses?: number;
 }
 
 /**
  * The network: input [B, S, S, 3] (normalised image, see cdpnForward); outputs
- * [x3dRaw [B, H, W, 3], w2dLogits [B, H, W, 2], logScale [B, 2]] with H = W = outputSize.
+ * [x3dRaw [B, H, W, 3K], w2dLogits [B, H, W, 2K], logScale [B, 2]] with H = W = outputSize and K
+ * hypotheses (channels hypothesis-major: hypothesis k holds channels 3k..3k+2 and 2k..2k+1).
  */
 export function buildCdpnNet(options: CdpnNetOptions = {}): tfl.LayersModel {
   const S = options.inputSize ?? 64;
   const out = options.outputSize ?? S;
   const w = options.width ?? 32;
   const norm = options.norm ?? 'batch';
+  const K = options.hypotheses ?? 1;
+  if (!(Number.isInteger(K) && K >= 1 && K <= 4)) throw new ConfigError(`buildCdpnNet: hypotheses must be an integer in 1..4, got ${K}`, 'hypotheses', K);
   if (!(Number.isInteger(S) && S >= 8 && S % 8 === 0)) throw new ConfigError(`buildCdpnNet: inputSize must be a multiple of 8, got ${S}`, 'inputSize', S);
   if (out !== S && out !== S / 2) throw new ConfigError(`buildCdpnNet: outputSize must be ${S} or ${S / 2}, got ${out}`, 'outputSize', out);
   if (!(Number.isInteger(w) && w >= 1)) throw new ConfigError(`buildCdpnNet: width must be a positive integer, got ${w}`, 'width', w);
@@ -56,8 +65,8 @@ export function buildCdpnNet(options: CdpnNetOptions = {}): tfl.LayersModel {
 
   const head = (filters: number, name: string) =>
     tfl.layers.conv2d({ filters, kernelSize: 1, useBias: true, kernelInitializer: init.kernel(), biasInitializer: 'zeros', name }).apply(d) as tfl.SymbolicTensor;
-  const x3dRaw = head(3, 'x3d_raw'); // [B, H, W, 3]
-  const w2dLogits = head(2, 'w2d_logits'); // [B, H, W, 2]
+  const x3dRaw = head(3 * K, 'x3d_raw'); // [B, H, W, 3K]
+  const w2dLogits = head(2 * K, 'w2d_logits'); // [B, H, W, 2K]
   const pooled = tfl.layers.globalAveragePooling2d({ name: 'scale_pool' }).apply(e4) as tfl.SymbolicTensor; // [B, 4w]
   const logScale = tfl.layers.dense({ units: 2, kernelInitializer: init.kernel(), biasInitializer: 'zeros', name: 'log_scale' }).apply(pooled) as tfl.SymbolicTensor; // [B, 2]
   return tfl.model({ inputs: input, outputs: [x3dRaw, w2dLogits, logScale], name: 'cdpn' });
@@ -65,9 +74,9 @@ export function buildCdpnNet(options: CdpnNetOptions = {}): tfl.LayersModel {
 
 /** The network's outputs mapped to what the PnP layer uses. */
 export interface CdpnOutputs {
-  /** [B, H, W, 3] object coordinates, metres: tanh(raw) · halfExtent. */
+  /** [B, H, W, 3K] object coordinates, metres: tanh(raw) · halfExtent, K hypotheses. */
   readonly x3d: tf.Tensor4D;
-  /** [B, H, W, 2] weight logits (u, v). */
+  /** [B, H, W, 2K] weight logits (u, v) per hypothesis. */
   readonly w2dLogits: tf.Tensor4D;
   /** [B, 2] global weight scale, exp(logScale) > 0. */
   readonly scale: tf.Tensor2D;
@@ -82,10 +91,22 @@ export function cdpnForward(model: tfl.LayersModel, images: tf.Tensor4D, halfExt
   return tf.tidy(() => {
     const x = tf.sub(tf.mul(images, 2), 1);
     const [raw, logits, logScale] = model.apply(x, { training }) as tf.Tensor[];
+    const K = raw!.shape[3]! / 3;
+    const extent = Array.from({ length: 3 * K }, (_, c) => halfExtent[c % 3]!);
     return {
-      x3d: tf.mul(tf.tanh(raw!), tf.tensor1d(halfExtent.slice(0, 3), 'float32')) as tf.Tensor4D,
+      x3d: tf.mul(tf.tanh(raw!), tf.tensor1d(extent, 'float32')) as tf.Tensor4D,
       w2dLogits: logits as tf.Tensor4D,
       scale: tf.exp(logScale!) as tf.Tensor2D,
     };
   });
+}
+
+/** Hypotheses per pixel of a network or of its outputs (x3d channels / 3). */
+export function hypothesesOf(x3dChannels: number): number {
+  return x3dChannels / 3;
+}
+
+/** Hypothesis 0's maps of [B, H, W, 3K] coordinates (and [B, H, W, 2K] logits): what pictures and coordinate targets use. */
+export function firstHypothesis(x3d: tf.Tensor4D): tf.Tensor4D {
+  return x3d.shape[3] === 3 ? x3d : (tf.slice(x3d, [0, 0, 0, 0], [-1, -1, -1, 3]) as tf.Tensor4D);
 }

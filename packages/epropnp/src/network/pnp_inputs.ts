@@ -22,12 +22,12 @@ export interface PnpInputs {
   readonly x2d: tf.Tensor3D;
   /** [B, N, 2] positive weights; each channel sums to the sample's scale (carries gradients). */
   readonly w2d: tf.Tensor3D;
-  /** [B, N] flat output-pixel index (r · W + c) of each point. */
+  /** [B, N] flat output-pixel index (r · W + c) of each point (its pixel, whatever its hypothesis). */
   readonly indices: Int32Array;
 }
 
 export interface PnpInputOptions {
-  /** Keep this many random pixels per sample (without replacement); default all. EPro-PnP keeps H·W/8. */
+  /** Keep this many random points (pixel hypotheses) per sample (without replacement); default all. EPro-PnP keeps H·W/8. */
   readonly points?: number;
   /** Generator for the subsampling (required with `points`). */
   readonly rng?: data.Random;
@@ -56,15 +56,18 @@ export function pixelGridX2d(boxes: ArrayLike<number>, height: number, width: nu
  */
 export function pnpInputs(outputs: CdpnOutputs, boxes: ArrayLike<number>, options: PnpInputOptions = {}): PnpInputs {
   const [B, H, W, C] = outputs.x3d.shape;
-  if (C !== 3 || outputs.w2dLogits.shape.join() !== [B, H, W, 2].join() || outputs.scale.shape.join() !== [B, 2].join()) {
+  // K hypotheses per pixel: point p of a sample is pixel floor(p / K), hypothesis p mod K.
+  const K = C / 3;
+  if (!Number.isInteger(K) || K < 1 || outputs.w2dLogits.shape.join() !== [B, H, W, 2 * K].join() || outputs.scale.shape.join() !== [B, 2].join()) {
     throw new ShapeError(
-      `pnpInputs: expected x3d [B, H, W, 3], w2dLogits [B, H, W, 2], scale [B, 2], got [${outputs.x3d.shape}], [${outputs.w2dLogits.shape}], [${outputs.scale.shape}]`,
+      `pnpInputs: expected x3d [B, H, W, 3K], w2dLogits [B, H, W, 2K], scale [B, 2], got [${outputs.x3d.shape}], [${outputs.w2dLogits.shape}], [${outputs.scale.shape}]`,
       outputs.x3d.shape,
-      ['B', 'H', 'W', '3'],
+      ['B', 'H', 'W', '3K'],
     );
   }
   if (boxes.length !== B * 3) throw new ValueError(`pnpInputs: boxes must be [B, 3] = ${B * 3} numbers, got ${boxes.length}`);
-  const HW = H * W;
+  const pixels = H * W;
+  const HW = pixels * K;
   const N = options.points ?? HW;
   if (!(Number.isInteger(N) && N >= 1 && N <= HW)) throw new ValueError(`pnpInputs: points must be an integer in [1, ${HW}], got ${N}`);
   if (N < HW && !options.rng) throw new ValueError('pnpInputs: subsampling (points < H·W) needs an rng');
@@ -79,9 +82,11 @@ export function pnpInputs(outputs: CdpnOutputs, boxes: ArrayLike<number>, option
   for (let b = 0; b < B; b++) {
     for (let i = 0; i < N; i++) {
       const p = indices[b * N + i]!;
+      const pixel = Math.floor(p / K);
       flat[b * N + i] = b * HW + p;
-      x2d[(b * N + i) * 2] = grid[(b * HW + p) * 2]!;
-      x2d[(b * N + i) * 2 + 1] = grid[(b * HW + p) * 2 + 1]!;
+      x2d[(b * N + i) * 2] = grid[(b * pixels + pixel) * 2]!;
+      x2d[(b * N + i) * 2 + 1] = grid[(b * pixels + pixel) * 2 + 1]!;
+      indices[b * N + i] = pixel;
     }
   }
   return tf.tidy(() => {

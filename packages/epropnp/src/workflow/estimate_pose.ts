@@ -27,12 +27,12 @@ export interface PoseEstimates {
   /** [B, 6, 6] covariance of [dt, dtheta]. */
   readonly covariance: Float64Array;
   readonly status: ProblemStatus[];
-  /** [B, H, W] the weight map (mean of the u and v weights), for pictures. */
+  /** [B, H, W] the weight map (mean of the u and v weights, summed over a pixel's hypotheses), for pictures. */
   readonly weights: Float32Array;
-  /** [B, H, W, 3] predicted object coordinates, metres. */
+  /** [B, H, W, 3] predicted object coordinates (hypothesis 0), metres. */
   readonly x3d: Float32Array;
   readonly outputSize: number;
-  /** The PnP inputs, for the Monte Carlo pose distribution. */
+  /** The PnP inputs (N = H·W·K points, K hypotheses per pixel), for the Monte Carlo pose distribution. */
   readonly problems: { x3d: Float32Array; x2d: Float32Array; w2d: Float32Array; cameras: Camera[]; N: number };
 }
 
@@ -49,27 +49,36 @@ export function cropCameras(boxes: ArrayLike<number>, outputSize: number, intrin
 /** Estimates the pose of each crop; images [B, S, S, 3] in [0, 1], boxes [B, 3] (cx, cy, size). */
 export function estimatePoses(net: tfl.LayersModel, images: tf.Tensor4D, boxes: ArrayLike<number>, options: EstimateOptions): PoseEstimates {
   const B = images.shape[0];
-  const { x3d, w2d, H, W } = tf.tidy(() => {
+  const { x3d, w2d, H, W, K } = tf.tidy(() => {
     const out = cdpnForward(net, images, options.halfExtent, false);
-    const [, h, w] = out.x3d.shape;
-    const logits = tf.reshape(out.w2dLogits, [B, h * w, 2]);
+    const [, h, w, c] = out.x3d.shape;
+    const k = c / 3;
+    // K hypotheses per pixel: point p is pixel floor(p / K) (see pnp_inputs.ts).
+    const logits = tf.reshape(out.w2dLogits, [B, h * w * k, 2]);
     let weights: tf.Tensor;
     if (options.variant === 'A') {
       // The mask head (channel 0): 0/1 weights on the predicted silhouette.
-      const fg = tf.cast(tf.greater(tf.slice(logits, [0, 0, 0], [B, h * w, 1]), 0), 'float32');
+      const fg = tf.cast(tf.greater(tf.slice(logits, [0, 0, 0], [B, h * w * k, 1]), 0), 'float32');
       weights = tf.concat([fg, fg], 2);
     } else {
       const soft = tf.transpose(tf.softmax(tf.transpose(logits, [0, 2, 1])), [0, 2, 1]);
       weights = tf.mul(soft, tf.expandDims(out.scale, 1));
     }
-    return { x3d: out.x3d.dataSync() as Float32Array, w2d: weights.dataSync() as Float32Array, H: h, W: w };
+    return { x3d: out.x3d.dataSync() as Float32Array, w2d: weights.dataSync() as Float32Array, H: h, W: w, K: k };
   });
-  const N = H * W;
-  const x2d = pixelGridX2d(boxes, H, W);
+  const N = H * W * K;
+  const grid = pixelGridX2d(boxes, H, W);
+  const x2d = K === 1 ? grid : new Float32Array(B * N * 2).map((_, i) => grid[(Math.floor(Math.floor(i / 2) / K)) * 2 + (i % 2)]!);
   const cameras = cropCameras(boxes, H, options.intrinsics);
   const batch = makePnPBatch({ x3d, x2d, w2d, camera: cameras, N, B });
   const sol = solvePnPBatch(batch, { init: 'both', withCovariance: true, onDegenerate: 'flag', seed: 0, ...options.solve });
-  const weights = new Float32Array(B * N);
-  for (let i = 0; i < B * N; i++) weights[i] = (w2d[i * 2]! + w2d[i * 2 + 1]!) / 2;
-  return { pose: sol.pose, covariance: sol.covariance!, status: sol.status, weights, x3d, outputSize: H, problems: { x3d, x2d, w2d, cameras, N } };
+  // Maps for pictures: per pixel, the summed weight over hypotheses and the coordinates of hypothesis 0.
+  const pixels = H * W;
+  const weights = new Float32Array(B * pixels);
+  const x3dMap = K === 1 ? x3d : new Float32Array(B * pixels * 3);
+  for (let q = 0; q < B * pixels; q++) {
+    for (let k = 0; k < K; k++) weights[q]! += (w2d[(q * K + k) * 2]! + w2d[(q * K + k) * 2 + 1]!) / 2;
+    if (K > 1) x3dMap.set(x3d.subarray(q * K * 3, q * K * 3 + 3), q * 3);
+  }
+  return { pose: sol.pose, covariance: sol.covariance!, status: sol.status, weights, x3d: x3dMap, outputSize: H, problems: { x3d, x2d, w2d, cameras, N } };
 }

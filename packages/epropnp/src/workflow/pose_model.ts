@@ -20,6 +20,8 @@ export interface PoseModelMeta {
   readonly inputSize: number;
   readonly outputSize: number;
   readonly width: number;
+  /** Correspondence hypotheses per output pixel (absent: 1). */
+  readonly hypotheses?: number;
   readonly intrinsics: Intrinsics;
   readonly trainedSteps: number;
 }

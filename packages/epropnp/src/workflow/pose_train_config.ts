@@ -47,6 +47,12 @@ export const poseTrainConfigSchema = z.strictObject({
     width: positiveInt.default(16),
     /** Output map side: the crop size or half of it. */
     outputSize: positiveInt.default(32),
+    /**
+     * Correspondence hypotheses per output pixel (1-4; default 1): K object coordinates with
+     * their own weights at each pixel, so one crop can support several poses (a symmetric
+     * object's readings) and the Monte Carlo loss can learn a multi-modal p(y | X).
+     */
+    hypotheses: z.number().int().min(1).max(4).default(1),
   }).prefault({}),
   train: z.strictObject({
     steps: positiveInt.default(1500),
@@ -67,6 +73,13 @@ export const poseTrainConfigSchema = z.strictObject({
      * EPro-PnP's epropnp_cdpn_init config starts from a trained CDPN.
      */
     init: z.string().min(1).optional(),
+    /**
+     * With `init` from a one-hypothesis model into several hypotheses: 'copy' starts every
+     * hypothesis as the model's; 'symmetric' starts hypothesis k as the k-th symmetric reading of
+     * it (a discrete symmetry about the object's x, y or z axis), so training starts from all the
+     * readings and the loss decides what to keep. Default 'copy'.
+     */
+    initHypotheses: z.enum(['copy', 'symmetric']).default('copy'),
   }).prefault({}),
   /** Loss weights; the variant decides which terms are on (EPro-PnP's values). */
   loss: z.strictObject({

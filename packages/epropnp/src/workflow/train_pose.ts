@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { ConfigError, data, tf, train, type tfl } from '@lacuna/core';
-import { buildCdpnNet, cdpnForward } from '../network/cdpn_net.js';
+import { buildCdpnNet, cdpnForward, firstHypothesis } from '../network/cdpn_net.js';
 import { pnpInputs } from '../network/pnp_inputs.js';
 import { datasetBatch } from '../dataset/batch.js';
 import { renderDataset, type PoseDataset } from '../dataset/pose_dataset.js';
@@ -19,7 +19,7 @@ import { EProPnP } from '../layer/epropnp.js';
 import { cropCameras } from './estimate_pose.js';
 import { coordinateL1, maskBce, targetsAtOutput } from '../losses/surrogate_losses.js';
 import { nearestSymmetricTargets } from '../losses/symmetric_targets.js';
-import { symmetryRotations } from '../render/mesh.js';
+import { symmetryRotations, type Symmetry } from '../render/mesh.js';
 import { parseSymmetry } from '../render/mesh_model.js';
 import { variantTerms, type PoseTrainConfig } from './pose_train_config.js';
 import { loadPoseModel, savePoseModel } from './pose_model_folder.js';
@@ -63,8 +63,8 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
   const ds: PoseDataset = config.data.symmetry ? { ...loaded, object: { ...loaded.object, symmetry: parseSymmetry(config.data.symmetry) } } : loaded;
   const terms = variantTerms(config.variant);
   const S = ds.cropSize;
-  const net = buildCdpnNet({ inputSize: S, outputSize: config.model.outputSize, width: config.model.width, seed: config.train.seed });
-  if (config.train.init) await initialiseFrom(net, config.train.init);
+  const net = buildCdpnNet({ inputSize: S, outputSize: config.model.outputSize, width: config.model.width, seed: config.train.seed, hypotheses: config.model.hypotheses });
+  if (config.train.init) await initialiseFrom(net, config.train.init, config.train.initHypotheses, ds.object.symmetry);
   const optimizer = new train.Optimizer({ kind: 'adam', lr: config.train.lr });
   const layer = new EProPnP({ seed: config.train.seed, amis: { mcSamples: config.mcSamples } });
   const rng = new data.Random(config.train.seed);
@@ -106,7 +106,7 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
           const out = cdpnForward(net, batch.images, halfExtent, true);
           if (symmetries.length > 1) {
             // The symmetric reading nearest to the prediction, for both terms (see symmetric_targets.ts).
-            const chosen = nearestSymmetricTargets(out.x3d.dataSync(), targets.x3d.dataSync(), targets.mask.dataSync(), batch.poses, symmetries);
+            const chosen = nearestSymmetricTargets(firstHypothesis(out.x3d).dataSync(), targets.x3d.dataSync(), targets.mask.dataSync(), batch.poses, symmetries);
             targetX3d = tf.tensor4d(chosen.x3d, targets.x3d.shape);
             targetPoses = chosen.poses;
           }
@@ -152,6 +152,7 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
     inputSize: S,
     outputSize: H,
     width: config.model.width,
+    ...(config.model.hypotheses > 1 ? { hypotheses: config.model.hypotheses } : {}),
     intrinsics: ds.intrinsics,
     trainedSteps: result.completed,
   }, net);
@@ -160,17 +161,48 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
   return { steps: result.completed, seconds: result.totalSeconds, losses: result.losses, interrupted: result.interrupted, modelDir };
 }
 
-/** Copies the weights of a saved model folder into `net` (same architecture required). */
-async function initialiseFrom(net: tfl.LayersModel, dir: string): Promise<void> {
+/**
+ * Copies the weights of a saved model folder into `net` (same architecture required). A
+ * one-hypothesis model may start a K-hypothesis network: its heads are repeated K times, as they
+ * are ('copy') or with hypothesis k turned by the k-th symmetry rotation ('symmetric': a discrete
+ * symmetry about the x, y or z axis, where the turn is a sign change of two coordinates, which
+ * passes through tanh exactly).
+ */
+export async function initialiseFrom(net: tfl.LayersModel, dir: string, mode: 'copy' | 'symmetric', symmetry: Symmetry): Promise<void> {
   const { net: source } = await loadPoseModel(dir);
   try {
     const from = source.getWeights();
     const to = net.getWeights();
-    if (from.length !== to.length || from.some((w, i) => w.shape.join() !== to[i]!.shape.join())) {
-      throw new ConfigError(`train.init: ${dir} holds a network of another shape (width or output size differ from this config's)`, 'train.init', dir);
-    }
-    net.setWeights(from);
+    const heads = new Map<string, number>([['x3d_raw', 3], ['w2d_logits', 2]]);
+    const names = net.weights.map((w) => w.originalName);
+    if (from.length !== to.length) throw new ConfigError(`train.init: ${dir} holds a network of another shape (width or output size differ from this config's)`, 'train.init', dir);
+    const signs = mode === 'symmetric' ? hypothesisSigns(symmetry, to[names.findIndex((n) => n.startsWith('x3d_raw'))]!.shape.at(-1)! / 3, dir) : null;
+    const weights = from.map((w, i) => {
+      if (w.shape.join() === to[i]!.shape.join()) return w;
+      const head = [...heads.entries()].find(([h]) => names[i]!.startsWith(h));
+      const K = head ? to[i]!.shape.at(-1)! / w.shape.at(-1)! : 0;
+      if (!head || w.shape.at(-1) !== head[1] || !Number.isInteger(K) || w.shape.slice(0, -1).join() !== to[i]!.shape.slice(0, -1).join()) {
+        throw new ConfigError(`train.init: ${dir} holds a network of another shape (width, output size or hypotheses differ from this config's: ${names[i]} is [${w.shape}], here [${to[i]!.shape}])`, 'train.init', dir);
+      }
+      // Repeat the head K times along its output channels; for x3d, hypothesis k times its signs.
+      return tf.tidy(() => {
+        const parts = Array.from({ length: K }, (_, k) => (head[0] === 'x3d_raw' && signs ? tf.mul(w, tf.tensor1d(signs[k]!)) : w));
+        return tf.concat(parts, w.rank - 1);
+      });
+    });
+    net.setWeights(weights);
   } finally {
     source.dispose();
   }
+}
+
+/** Per hypothesis k, the signs that turn coordinates by the k-th rotation of a discrete symmetry about x, y or z. */
+function hypothesisSigns(symmetry: Symmetry, K: number, dir: string): number[][] {
+  const axis = symmetry.kind === 'discrete' ? symmetry.axis.map((v) => Math.abs(v)) : [];
+  const along = axis.findIndex((v) => v > 0.999);
+  if (symmetry.kind !== 'discrete' || symmetry.order !== 2 || along < 0 || K > 2) {
+    throw new ConfigError(`train.initHypotheses 'symmetric' needs a two-fold symmetry about the object's x, y or z axis and at most 2 hypotheses (${dir}; the object's symmetry is ${JSON.stringify(symmetry)})`, 'train.initHypotheses');
+  }
+  // A half turn about one axis negates the other two coordinates.
+  return Array.from({ length: K }, (_, k) => [0, 1, 2].map((c) => (k === 1 && c !== along ? -1 : 1)));
 }
