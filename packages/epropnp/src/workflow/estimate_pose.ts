@@ -71,7 +71,7 @@ export function estimatePoses(net: tfl.LayersModel, images: tf.Tensor4D, boxes: 
   const x2d = K === 1 ? grid : new Float32Array(B * N * 2).map((_, i) => grid[(Math.floor(Math.floor(i / 2) / K)) * 2 + (i % 2)]!);
   const cameras = cropCameras(boxes, H, options.intrinsics);
   const batch = makePnPBatch({ x3d, x2d, w2d, camera: cameras, N, B });
-  const sol = solvePnPBatch(batch, { init: 'both', withCovariance: true, onDegenerate: 'flag', seed: 0, ...options.solve });
+  const sol = K === 1 ? solvePnPBatch(batch, { init: 'both', withCovariance: true, onDegenerate: 'flag', seed: 0, ...options.solve }) : solveByHypothesis(batch, { x3d, x2d, w2d, cameras, B, K, pixels: H * W }, options.solve);
   // Maps for pictures: per pixel, the summed weight over hypotheses and the coordinates of hypothesis 0.
   const pixels = H * W;
   const weights = new Float32Array(B * pixels);
@@ -81,4 +81,42 @@ export function estimatePoses(net: tfl.LayersModel, images: tf.Tensor4D, boxes: 
     if (K > 1) x3dMap.set(x3d.subarray(q * K * 3, q * K * 3 + 3), q * 3);
   }
   return { pose: sol.pose, covariance: sol.covariance!, status: sol.status, weights, x3d: x3dMap, outputSize: H, problems: { x3d, x2d, w2d, cameras, N } };
+}
+
+/**
+ * With K hypotheses per pixel the points of one crop may support K poses, each with the other
+ * hypotheses as outliers, where EPnP and random samples over all points start nowhere near any.
+ * So each hypothesis' points are solved alone first (EPnP and random samples on them), then LM
+ * on all points starts from each of those poses, and the lowest cost wins.
+ */
+function solveByHypothesis(
+  batch: ReturnType<typeof makePnPBatch>,
+  p: { x3d: Float32Array; x2d: Float32Array; w2d: Float32Array; cameras: Camera[]; B: number; K: number; pixels: number },
+  solve: EstimateOptions['solve'],
+): ReturnType<typeof solvePnPBatch> {
+  const { B, K, pixels } = p;
+  let best: ReturnType<typeof solvePnPBatch> | null = null;
+  for (let k = 0; k < K; k++) {
+    const pick = (src: Float32Array, width: number) => {
+      const out = new Float32Array(B * pixels * width);
+      for (let q = 0; q < B * pixels; q++) out.set(src.subarray((q * K + k) * width, (q * K + k + 1) * width), q * width);
+      return out;
+    };
+    const own = makePnPBatch({ x3d: pick(p.x3d, 3), x2d: pick(p.x2d, 2), w2d: pick(p.w2d, 2), camera: p.cameras, N: pixels, B });
+    const start = solvePnPBatch(own, { init: 'both', onDegenerate: 'flag', seed: 0, ...solve });
+    const poseInit = Float64Array.from(start.pose, (v, i) => (Number.isFinite(v) ? v : [0, 0, 1, 1, 0, 0, 0][i % 7]!));
+    const sol = solvePnPBatch(batch, { withCovariance: true, onDegenerate: 'flag', seed: 0, ...solve, poseInit });
+    if (!best) {
+      best = sol;
+      continue;
+    }
+    for (let b = 0; b < B; b++) {
+      if (!(sol.cost[b]! < best.cost[b]!) && Number.isFinite(best.cost[b]!)) continue;
+      best.pose.set(sol.pose.subarray(b * 7, b * 7 + 7), b * 7);
+      best.cost[b] = sol.cost[b]!;
+      best.status[b] = sol.status[b]!;
+      if (best.covariance && sol.covariance) best.covariance.set(sol.covariance.subarray(b * 36, b * 36 + 36), b * 36);
+    }
+  }
+  return best!;
 }
