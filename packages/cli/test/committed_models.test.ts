@@ -70,3 +70,15 @@ test('models/epropnp-bunny64-C scores the 200 centred bunny test crops as its mo
   assert.ok(Math.abs(s.proj2dPx - 2.8) <= 0.1, `2D projection ${s.proj2dPx} px`);
   assert.ok(Math.abs(100 * s.accuracy.arMssd - 71.0) <= 1.5, `AR_MSSD ${100 * s.accuracy.arMssd}`);
 });
+
+test('models/epropnp-bunny64-A scores the 200 centred bunny test crops as its model card says', async () => {
+  await initBackend({ threads: 1 });
+  const { evaluatePoseNet, loadPoseModel, renderDataset } = await import('@lacuna/epropnp');
+  const m = await loadPoseModel(join(root, 'models', 'epropnp-bunny64-A'));
+  const test = renderDataset({ object: 'bunny', count: 200, seed: 1000, cropSize: 64, views: 'upper', zoomIn: { shift: 0, scale: 0 } });
+  const s = evaluatePoseNet(m.net, m.meta.variant, test);
+  m.net.dispose();
+  // Model card: ADD-0.1d 73.5 %, mean 2D projection error 1.89 px.
+  assert.ok(Math.abs(100 * s.accuracy.add['0.1']! - 73.5) <= 1.5, `ADD 0.1d ${100 * s.accuracy.add['0.1']!}`);
+  assert.ok(Math.abs(s.proj2dPx - 1.89) <= 0.1, `2D projection ${s.proj2dPx} px`);
+});
