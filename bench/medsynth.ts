@@ -19,6 +19,8 @@
  * --batch N (8), --base N (U-Net width, 16), --ndf N (PatchGAN width, 32), --subjects N
  * (phantom subjects, 12),
  * --trees N (30), --window N (networks predict N x N windows with Gaussian blending; default whole slices),
+ * --select val (the real pair trains on slices 0-29 and scores 30-35, for choosing a recipe; the
+ * test slices 36-53 are not read),
  * --only real|t2|ct (repeatable), --models rf|dictionary|unet_l1|unet_l1_ssim|pix2pix
  * (repeatable; default all; the forest always runs, as the reference), --threads N, --json.
  */
@@ -34,16 +36,17 @@ import { benchArgs } from './args.js';
 
 const { loadTrainingSubjects } = workflow;
 
-interface Args { steps: number; patch: number; batch: number; base: number; ndf: number; subjects: number; trees: number; window: number; only: string[]; models: string[]; threads?: number; json: boolean }
+interface Args { steps: number; patch: number; batch: number; base: number; ndf: number; subjects: number; trees: number; window: number; select: boolean; only: string[]; models: string[]; threads?: number; json: boolean }
 
 function parseArgs(argv: string[]): Args {
   const o = benchArgs('medsynth', argv, {
     steps: { kind: 'count', default: 600 }, patch: { kind: 'count', default: 64 }, batch: { kind: 'count', default: 8 }, base: { kind: 'count', default: 16 },
     ndf: { kind: 'count', default: 32 }, subjects: { kind: 'count', default: 12 }, trees: { kind: 'count', default: 30 }, threads: { kind: 'count', default: 0 }, window: { kind: 'count', default: 0 },
+    select: { kind: 'string', default: 'test', choices: ['test', 'val'] },
     only: { kind: 'repeat' }, models: { kind: 'repeat', default: [...MODELS], choices: [...MODELS] }, json: { kind: 'flag' },
   });
-  const { threads, ...rest } = o;
-  return { ...rest, ...(threads ? { threads } : {}) };
+  const { threads, select, ...rest } = o;
+  return { ...rest, select: select === 'val', ...(threads ? { threads } : {}) };
 }
 
 const MODELS = ['rf', 'dictionary', 'unet_l1', 'unet_l1_ssim', 'pix2pix'] as const;
@@ -121,7 +124,9 @@ export async function main(argv: string[]): Promise<void> {
       if (!existsSync(t1) || !existsSync(pd)) results.real_t1_pd = { skipped: `${chris} not found` };
       else {
         const subject = (id: string, slices: [number, number], role: string) => ({ id, source: [t1], target: pd, slices, role });
-        results.real_t1_pd = await runTask('real_t1_pd', { subjects: [subject('chris-k0-35', [0, 35], 'train'), subject('chris-k36-53', [36, 53], 'test')], source: ['t1'], target: 'pd' }, a, work, log);
+        // --select val: choose a recipe on slices 30-35 with 0-29 for training; the test slices are not read.
+        const split = a.select ? [subject('chris-k0-29', [0, 29], 'train'), subject('chris-k30-35', [30, 35], 'test')] : [subject('chris-k0-35', [0, 35], 'train'), subject('chris-k36-53', [36, 53], 'test')];
+        results.real_t1_pd = await runTask('real_t1_pd', { subjects: split, source: ['t1'], target: 'pd' }, a, work, log);
       }
     }
     if (want('t2') || want('ct')) {
@@ -136,7 +141,7 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const setup = { backend: info.backend, threads: info.threads, steps: a.steps, patch: a.patch, batch: a.batch, unet_base: a.base, patchgan_ndf: a.ndf, trees: a.trees, phantom_subjects: a.subjects };
+  const setup = { scored_on: a.select ? 'validation (real pair: train 0-29, score 30-35)' : 'test', backend: info.backend, threads: info.threads, steps: a.steps, patch: a.patch, batch: a.batch, unet_base: a.base, patchgan_ndf: a.ndf, trees: a.trees, phantom_subjects: a.subjects };
   if (a.json) {
     console.log(JSON.stringify({ ...results, ...(volume ? { volume_predict: volume } : {}), setup }));
     return;
