@@ -19,7 +19,8 @@
  * Published context (Liang et al., CVPR 2022 and SHOT): source-only LeNets reach about 79–82 %
  * on these pairs, black-box methods about 97 %.
  *
- * Options: --seeds N (3), --source-steps N (600), --distill-iters N (400), --finetune-iters N
+ * Options: --seeds N (3), --methods M (repeatable; the direction rows run only these, plus No Adapt;
+ * default all), --source-steps N (600), --distill-iters N (400), --finetune-iters N
  * (200), --usps-resize stretch|frame, --only ROW (repeatable: mnist_usps, usps_mnist, mnist_mnistm,
  * mnist_usps_topk1, mnist_usps_label, mnist_usps_budget), --data-root DIR, --threads N, --json,
  * --select val (score on 10 % of the target's training images, held out with their labels, and
@@ -37,7 +38,7 @@ const { colourDigits, loadDigitDomain, subset } = digits;
 type DigitDomain = digits.DigitDomain;
 type ResizeMode = digits.ResizeMode;
 
-interface Args { seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; select: boolean; threads?: number; json: boolean }
+interface Args { methods: string[]; seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; select: boolean; threads?: number; json: boolean }
 
 function parseArgs(argv: string[]): Args {
   const o = benchArgs('dine', argv, {
@@ -45,9 +46,10 @@ function parseArgs(argv: string[]): Args {
     'finetune-iters': { kind: 'count', default: 200 }, threads: { kind: 'count', default: 0 }, 'data-root': { kind: 'string', default: '../shared/data/digits' },
     'usps-resize': { kind: 'string', default: 'stretch', choices: ['stretch', 'frame'] }, only: { kind: 'repeat' }, json: { kind: 'flag' },
     select: { kind: 'string', default: 'test', choices: ['test', 'val'] },
+    methods: { kind: 'repeat', default: [...METHODS], choices: [...METHODS] },
   });
   return {
-    seeds: o.seeds, sourceSteps: o['source-steps'], distillIters: o['distill-iters'], finetuneIters: o['finetune-iters'], usps: o['usps-resize'] as ResizeMode,
+    methods: o.methods, seeds: o.seeds, sourceSteps: o['source-steps'], distillIters: o['distill-iters'], finetuneIters: o['finetune-iters'], usps: o['usps-resize'] as ResizeMode,
     only: o.only, root: o['data-root'], select: o.select === 'val', ...(o.threads ? { threads: o.threads } : {}), json: o.json,
   };
 }
@@ -118,9 +120,14 @@ async function runDirection(name: string, a: Args, log: (m: string) => void) {
       return { r, sec };
     };
     log(`${name} seed ${seed}: ${LABEL.no_adapt} ${acc.no_adapt.at(-1)!.toFixed(2)} %`);
-    (await run('nll-kl', 'nll_kl')).r.model.dispose();
-    (await run('sd-shot', 'sd_shot')).r.model.dispose();
+    if (a.methods.includes('nll_kl')) (await run('nll-kl', 'nll_kl')).r.model.dispose();
+    if (a.methods.includes('sd_shot')) (await run('sd-shot', 'sd_shot')).r.model.dispose();
+    if (!a.methods.includes('dine') && !a.methods.includes('dine_full')) continue;
     const d = await run('dine', 'dine');
+    if (!a.methods.includes('dine_full')) {
+      d.r.model.dispose();
+      continue;
+    }
     // DINE (full) continues from this seed's DINE stage-1 network with stage 2.
     const t = performance.now();
     const full = await adapt({ ...common, method: 'dine-full', student: { model: d.r.model, netOptions: d.r.netOptions }, skipDistill: true });
@@ -130,7 +137,8 @@ async function runDirection(name: string, a: Args, log: (m: string) => void) {
     full.model.dispose();
   }
   s.model.dispose();
-  const result = Object.fromEntries(METHODS.map((m) => [m, summarise(acc[m], secs[m])])) as Record<MethodKey, Summary>;
+  // Methods left out with --methods are absent (dine runs whenever dine_full does: stage 2 starts from it).
+  const result = Object.fromEntries(METHODS.filter((m) => acc[m].length > 0).map((m) => [m, summarise(acc[m], secs[m])])) as Record<MethodKey, Summary>;
   return { result, source };
 }
 
@@ -187,7 +195,7 @@ async function runExtraRow(row: ExtraRow, a: Args, log: (m: string) => void): Pr
 function checks(results: Record<string, Record<MethodKey, Summary>>): string[] {
   const lines: string[] = [];
   for (const [name, r] of Object.entries(results)) {
-    if (!(name in DIRECTIONS)) continue;
+    if (!(name in DIRECTIONS) || METHODS.some((m) => !r[m])) continue;
     const gain = r.dine_full.mean - r.no_adapt.mean;
     lines.push(`${name}: DINE (full) − No Adapt = ${gain.toFixed(2)} points: ${gain >= 10 ? 'holds' : 'does not hold'} (expected ≥ 10)`);
     const order = r.no_adapt.mean < r.nll_kl.mean && r.nll_kl.mean < r.dine.mean && r.dine.mean <= r.dine_full.mean;

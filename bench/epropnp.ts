@@ -17,7 +17,8 @@
  * --only ROW picks rows (repeatable): 'ablation' (the above, the default), and the committed
  * models evaluated on 200 centred test crops (seed 1000) without retraining:
  *   bunny64  models/epropnp-bunny64-C (and -A): ADD-0.1d, 5deg 5cm, 2D projection error
- *   box      models/epropnp-box32-D: ADD-S 0.1d and the symmetry-mode check (two_mode)
+ *   box      models/epropnp-box32-D2 (two hypotheses per pixel, Cauchy kernel): ADD-S 0.1d and the
+ *            symmetry-mode check (two_mode)
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -89,8 +90,8 @@ async function committedModelRows(only: string[], log: (m: string) => void): Pro
     const test = renderDataset({ object: 'bunny', count: 200, seed: 1000, cropSize: 64, views: 'upper', zoomIn: { shift: 0, scale: 0 } });
     const c = await committed('epropnp-bunny64-C');
     const a = await committed('epropnp-bunny64-A');
-    const sc = evaluatePoseNet(c.net, c.meta.variant, test);
-    const sa = evaluatePoseNet(a.net, a.meta.variant, test);
+    const sc = evaluatePoseNet(c.net, c.meta.variant, test, { kernel: c.meta.kernel ?? 'huber' });
+    const sa = evaluatePoseNet(a.net, a.meta.variant, test, { kernel: a.meta.kernel ?? 'huber' });
     log(`bunny64: C ${(100 * sc.accuracy.add['0.1']!).toFixed(1)} %, A ${(100 * sa.accuracy.add['0.1']!).toFixed(1)} % ADD-0.1d`);
     out['bunny64'] = {
       'add_0.1d': 100 * sc.accuracy.add['0.1']!,
@@ -104,10 +105,10 @@ async function committedModelRows(only: string[], log: (m: string) => void): Pro
     a.net.dispose();
   }
   if (only.includes('box')) {
-    const m = await committed('epropnp-box32-D');
+    const m = await committed('epropnp-box32-D2');
     const test = renderDataset({ object: 'box', count: 200, seed: 1000, cropSize: m.meta.inputSize, views: 'upper', zoomIn: { shift: 0, scale: 0 } });
-    const s = evaluatePoseNet(m.net, m.meta.variant, test);
-    const modes = evaluation.twoModeStats(m.net, m.meta.variant, test);
+    const s = evaluatePoseNet(m.net, m.meta.variant, test, { kernel: m.meta.kernel ?? 'huber' });
+    const modes = evaluation.twoModeStats(m.net, m.meta.variant, test, { kernel: m.meta.kernel ?? 'huber' });
     log(`box: ADD-S 0.1d ${(100 * s.accuracy.add['0.1']!).toFixed(1)} %, two modes on ${(100 * modes.fraction).toFixed(1)} % of ${modes.ambiguous} ambiguous crops`);
     out['box'] = {
       'adds_0.1d': 100 * s.accuracy.add['0.1']!,

@@ -58,6 +58,24 @@ test('models/epropnp-box32-D scores the 200 centred box test crops as its model 
   assert.ok(modes.fraction <= 0.02, `two-mode fraction ${modes.fraction}`);
 });
 
+test('models/epropnp-box32-D2 (two hypotheses, Cauchy) shows the two-mode profile on the box test crops, as its card says', async () => {
+  await initBackend({ threads: 1 });
+  const { evaluatePoseNet, evaluation: poseEval, loadPoseModel, renderDataset } = await import('@lacuna/epropnp');
+  const m = await loadPoseModel(join(root, 'models', 'epropnp-box32-D2'));
+  assert.equal(m.meta.kernel, 'cauchy');
+  assert.equal(m.meta.hypotheses, 2);
+  const test = renderDataset({ object: 'box', count: 200, seed: 1000, cropSize: m.meta.inputSize, views: 'upper', zoomIn: { shift: 0, scale: 0 } });
+  const s = evaluatePoseNet(m.net, m.meta.variant, test, { kernel: m.meta.kernel });
+  const modes = poseEval.twoModeStats(m.net, m.meta.variant, test, { kernel: m.meta.kernel });
+  m.net.dispose();
+  // Model card: ADD-S 0.1d 71.0 %, AR_MSSD 61.6 %, two modes on all 200 ambiguous crops.
+  assert.ok(Math.abs(100 * s.accuracy.add['0.1']! - 71.0) <= 1.5, `ADD-S 0.1d ${100 * s.accuracy.add['0.1']!}`);
+  assert.ok(Math.abs(100 * s.accuracy.arMssd - 61.6) <= 1.5, `AR_MSSD ${100 * s.accuracy.arMssd}`);
+  assert.equal(modes.ambiguous, 200);
+  assert.equal(modes.twoMode, true);
+  assert.ok(modes.fraction >= 0.98, `two-mode fraction ${modes.fraction}`);
+});
+
 test('models/epropnp-bunny64-C scores the 200 centred bunny test crops as its model card says', async () => {
   await initBackend({ threads: 1 });
   const { evaluatePoseNet, loadPoseModel, renderDataset } = await import('@lacuna/epropnp');

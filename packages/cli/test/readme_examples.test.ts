@@ -24,7 +24,7 @@ test('examples/epropnp configs parse; their data and runs are the repository roo
   const { loadPoseTrainConfig } = await import('@lacuna/epropnp');
   const dir = join(root, 'examples', 'epropnp');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  assert.deepEqual(files, ['box32_B2.json', 'box32_B2copy.json', 'box32_C.json', 'box32_D.json', 'bunny64_A.json', 'bunny64_C.json', 'bunny64_warm.json']);
+  assert.deepEqual(files, ['box32_C.json', 'box32_D.json', 'box32_D2cauchy.json', 'bunny64_A.json', 'bunny64_C.json', 'bunny64_warm.json']);
   for (const f of files) {
     const c = await loadPoseTrainConfig(join(dir, f));
     assert.ok(c.out.startsWith(join(root, 'runs')), `${f}: out ${c.out}`);

@@ -58,7 +58,7 @@ Without --data, N centred test crops are rendered (default 200, seed 1000).
       if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`lacuna ${NAME}: --seed must be an integer >= 0, got '${o.seed}'`, 'seed');
       test = renderDataset({ object: meta.object.name as ObjectName, count: positiveInt(NAME, 'count', o.count, 200), seed, cropSize: meta.inputSize, views: 'upper', zoomIn: { shift: 0, scale: 0 } });
     }
-    const s = evaluatePoseNet(net, meta.variant, test);
+    const s = evaluatePoseNet(net, meta.variant, test, meta.kernel ? { kernel: meta.kernel } : {});
     const a = s.accuracy;
     const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
     console.log(`${meta.object.name}, variant ${meta.variant}, ${test.count} test crops (${s.failures} PnP failures)`);

@@ -6,7 +6,6 @@
  * cost with respect to x3d, x2d and w2d. Plain loops over points: these run inside the LM
  * iterations and once per Monte Carlo sample, so they are the hot path.
  */
-import { ValueError } from '@lacuna/core';
 import type { PnPBatch } from '../problem/pnp_batch.js';
 import { cauchySqrtWeight, huberSqrtWeight } from './huber.js';
 
@@ -254,7 +253,7 @@ export function accumulateCostGradient(
   gx3d: Float64Array, gx2d: Float64Array, gw2d: Float64Array,
 ): number {
   const { dof, x3d, x2d, w2d, K, zMin, lb, ub, N } = batch;
-  if (batch.kernel !== 'huber') throw new ValueError(`the cost gradient (Monte Carlo loss) uses the Huber kernel; this batch has '${batch.kernel}'`);
+  const cauchy = batch.kernel === 'cauchy';
   const len = dof === 6 ? 7 : 4;
   const delta = batch.delta[b]!;
   // Per pose: R (9), t (3) and the weight, packed for the inner loop.
@@ -294,10 +293,16 @@ export function accumulateCostGradient(
       const eu = u - pu, ev = v - pv;
       const rx = eu * wu, ry = ev * wv;
       const s2 = rx * rx + ry * ry;
-      // d(rho/2)/dr = r for s <= delta, delta r / s beyond; d(rho/2)/d(delta) = s - delta beyond.
+      // Huber: d(rho/2)/dr = r for s <= delta, delta r / s beyond; d(rho/2)/d(delta) = s - delta beyond.
+      // Cauchy, rho/2 = (delta^2 / 2) log(1 + q), q = s^2 / delta^2: d/dr = r / (1 + q),
+      // d/d(delta) = delta log(1 + q) - s^2 / (delta (1 + q)).
       const weight = P[o + 12]!;
       let f = weight;
-      if (s2 > delta2) {
+      if (cauchy) {
+        const q = s2 / delta2;
+        f = weight / (1 + q);
+        gDelta += weight * (delta * Math.log1p(q) - s2 / (delta * (1 + q)));
+      } else if (s2 > delta2) {
         const s = Math.sqrt(s2);
         f = (weight * delta) / s;
         gDelta += weight * (s - delta);

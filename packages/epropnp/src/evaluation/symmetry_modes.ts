@@ -10,7 +10,7 @@ import { tf, ValueError, type tfl } from '@lacuna/core';
 import { datasetBatch } from '../dataset/batch.js';
 import type { PoseDataset } from '../dataset/pose_dataset.js';
 import { quaternionToMatrix } from '../geometry/rotation.js';
-import { makePnPBatch } from '../problem/pnp_batch.js';
+import { makePnPBatch, type RobustKernel } from '../problem/pnp_batch.js';
 import { axisAngleMatrix } from '../render/mesh.js';
 import { estimatePoses } from '../workflow/estimate_pose.js';
 import { orientationProfile } from '../workflow/pose_pictures.js';
@@ -66,7 +66,7 @@ export function hasOppositePeak(profile: ArrayLike<number>, toleranceDeg = 20, l
   return false;
 }
 
-export function twoModeStats(net: tfl.LayersModel, variant: Variant, test: PoseDataset, options: { ambiguityPx?: number; batchSize?: number } = {}): TwoModeStats {
+export function twoModeStats(net: tfl.LayersModel, variant: Variant, test: PoseDataset, options: { ambiguityPx?: number; batchSize?: number; kernel?: RobustKernel } = {}): TwoModeStats {
   const sym = test.object.symmetry;
   if (sym.kind !== 'discrete' || sym.order !== 2) throw new ValueError(`twoModeStats: needs a two-fold symmetric object, '${test.object.name}' has symmetry ${sym.kind}`);
   const limit = options.ambiguityPx ?? 1;
@@ -79,13 +79,13 @@ export function twoModeStats(net: tfl.LayersModel, variant: Variant, test: PoseD
     const idx = Array.from({ length: Math.min(batchSize, test.count - start) }, (_, i) => start + i);
     const batch = datasetBatch(test, idx);
     try {
-      const est = estimatePoses(net, batch.images, batch.boxes, { variant, halfExtent: test.object.halfExtent, intrinsics: test.intrinsics });
-      const { x3d, x2d, w2d, cameras, N } = est.problems;
+      const est = estimatePoses(net, batch.images, batch.boxes, { variant, halfExtent: test.object.halfExtent, intrinsics: test.intrinsics, ...(options.kernel ? { kernel: options.kernel } : {}) });
+      const { x3d, x2d, w2d, cameras, N, kernel } = est.problems;
       idx.forEach((i, b) => {
         if (twinReprojectionPx(verts, test.poses.subarray(i * 7, i * 7 + 7), sym.axis, test.intrinsics) > limit) return;
         ambiguous += 1;
         if (est.status[b] !== 'ok' && est.status[b] !== 'poor-fit') return;
-        const one = makePnPBatch({ x3d: x3d.subarray(b * N * 3, (b + 1) * N * 3), x2d: x2d.subarray(b * N * 2, (b + 1) * N * 2), w2d: w2d.subarray(b * N * 2, (b + 1) * N * 2), camera: cameras[b]!, N, B: 1 });
+        const one = makePnPBatch({ x3d: x3d.subarray(b * N * 3, (b + 1) * N * 3), x2d: x2d.subarray(b * N * 2, (b + 1) * N * 2), w2d: w2d.subarray(b * N * 2, (b + 1) * N * 2), camera: cameras[b]!, N, B: 1, kernel });
         if (hasOppositePeak(orientationProfile(one, 0, est.pose.subarray(b * 7, b * 7 + 7), sym.axis))) withPeak += 1;
       });
     } finally {

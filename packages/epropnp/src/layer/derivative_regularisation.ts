@@ -99,7 +99,10 @@ export function derivativeRegularisation(
     // max() keeps the gradient finite at a zero residual (sqrt'(0) is infinite).
     const s = tf.sqrt(tf.maximum(tf.add(tf.square(rU), tf.square(rV)), 1e-20));
     const delta = huberDelta(x2d, w2d, batch); // [B, 1]
-    const rho = tf.minimum(1, tf.mul(tf.sqrt(tf.maximum(delta, 1e-10)), tf.rsqrt(tf.maximum(s, 1e-10))));
+    // sqrt of the IRLS weight: Huber min(1, delta / s), Cauchy 1 / (1 + s^2 / delta^2).
+    const rho = batch.kernel === 'cauchy'
+      ? tf.rsqrt(tf.add(1, tf.div(tf.square(s), tf.square(tf.maximum(delta, 1e-10)))))
+      : tf.minimum(1, tf.mul(tf.sqrt(tf.maximum(delta, 1e-10)), tf.rsqrt(tf.maximum(s, 1e-10))));
     const scaleU = tf.mul(wU, rho), scaleV = tf.mul(wV, rho);
     const JU = tf.stack(rowsU.map((r) => tf.mul(r, scaleU)), 2); // [B, N, dof]
     const JV = tf.stack(rowsV.map((r) => tf.mul(r, scaleV)), 2);

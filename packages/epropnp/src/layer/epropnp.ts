@@ -10,7 +10,7 @@
 import { data, tf, ValueError } from '@lacuna/core';
 import type { Camera } from '../geometry/camera.js';
 import { poseLength } from '../geometry/pose_step.js';
-import { makePnPBatch, type Dof, type PnPBatch, type ProblemStatus } from '../problem/pnp_batch.js';
+import { makePnPBatch, type Dof, type PnPBatch, type ProblemStatus, type RobustKernel } from '../problem/pnp_batch.js';
 import { solvePnPBatch, type PnPSolution, type SolveOptions } from '../solver/solve_pnp.js';
 import { monteCarloPoseLoss, monteCarloPoseLossGradient, type MonteCarloForward } from '../losses/monte_carlo_loss.js';
 import type { AmisOptions } from '../monte_carlo/amis.js';
@@ -20,6 +20,8 @@ export interface EProPnPOptions {
   dof?: Dof;
   /** Relative Huber delta (EPro-PnP 6-DoF training: 0.1). */
   relativeDelta?: number;
+  /** The robust kernel of the reprojection cost (default EPro-PnP's 'huber'). */
+  kernel?: RobustKernel;
   amis?: AmisOptions;
   /** Solver settings of the Monte Carlo forward (see MONTE_CARLO_SOLVE_DEFAULTS). */
   monteCarloSolve?: SolveOptions;
@@ -69,7 +71,7 @@ export class EProPnP {
     for (const [name, t] of [['x2d', x2d], ['w2d', w2d]] as const) {
       if (t.rank !== 3 || t.shape[0] !== B || t.shape[1] !== N || t.shape[2] !== 2) throw new ValueError(`EProPnP: ${name} must be [B=${B}, N=${N}, 2], got [${t.shape}]`);
     }
-    return makePnPBatch({ x3d: x3d.dataSync(), x2d: x2d.dataSync(), w2d: w2d.dataSync(), camera, B, N, dof: this.dof, relativeDelta: this.options.relativeDelta });
+    return makePnPBatch({ x3d: x3d.dataSync(), x2d: x2d.dataSync(), w2d: w2d.dataSync(), camera, B, N, dof: this.dof, relativeDelta: this.options.relativeDelta, ...(this.options.kernel ? { kernel: this.options.kernel } : {}) });
   }
 
   /** Solver only: the poses, costs, covariances and flags. */
@@ -83,7 +85,14 @@ export class EProPnP {
    */
   monteCarloForward(
     x3d: tf.Tensor3D, x2d: tf.Tensor3D, w2d: tf.Tensor3D, camera: Camera | readonly Camera[], poseGt: ArrayLike<number> | tf.Tensor2D,
-    options: { derivativeRegularisation?: boolean | DerivativeRegularisationOptions } = {},
+    options: {
+      derivativeRegularisation?: boolean | DerivativeRegularisationOptions;
+      /**
+       * The derivative regularisation's target from the solver's y* [B, 7] (default poseGt):
+       * for a symmetric object, the reading of the ground truth nearest to y*.
+       */
+      derivativeTarget?: (poseOpt: Float64Array) => ArrayLike<number>;
+    } = {},
   ): MonteCarloOutputs {
     const gt = poseGt instanceof tf.Tensor ? Float64Array.from(poseGt.dataSync()) : Float64Array.from(poseGt);
     const batch = this.toBatch(x3d, x2d, w2d, camera);
@@ -119,7 +128,8 @@ export class EProPnP {
     };
     if (options.derivativeRegularisation) {
       const settings = typeof options.derivativeRegularisation === 'object' ? options.derivativeRegularisation : {};
-      const reg = derivativeRegularisation(x3d, x2d, w2d, batch, f.poseOpt, gt, settings);
+      const target = options.derivativeTarget ? Float64Array.from(options.derivativeTarget(f.poseOpt)) : gt;
+      const reg = derivativeRegularisation(x3d, x2d, w2d, batch, f.poseOpt, target, settings);
       out.lossT = reg.lossT;
       out.lossR = reg.lossR;
       reg.posePlus.dispose();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { data, initBackend, tf } from '@lacuna/core';
 import { syntheticProblems, poseErrors } from '../testing/synthetic_problems.js';
-import { makePnPBatch } from '../problem/pnp_batch.js';
+import { makePnPBatch, type RobustKernel } from '../problem/pnp_batch.js';
 import { monteCarloPoseLoss, monteCarloPoseLossGradient } from '../losses/monte_carlo_loss.js';
 import { gaussNewtonStep } from '../solver/levenberg_marquardt.js';
 import { addPoseStep } from '../geometry/pose_step.js';
@@ -72,8 +72,8 @@ test('the batched solve op: A X = B, and its gradients match central differences
 });
 
 /** Derivative regularisation in float64 from the plain solver, for reference. */
-function derivRegReference(x3d: Float64Array, x2d: Float64Array, w2d: Float64Array, N: number, camera: Parameters<typeof makePnPBatch>[0]['camera'], poseOpt: Float64Array, gt: Float64Array) {
-  const batch = makePnPBatch({ x3d, x2d, w2d, camera, N, B: 1 });
+function derivRegReference(x3d: Float64Array, x2d: Float64Array, w2d: Float64Array, N: number, camera: Parameters<typeof makePnPBatch>[0]['camera'], poseOpt: Float64Array, gt: Float64Array, kernel: RobustKernel) {
+  const batch = makePnPBatch({ x3d, x2d, w2d, camera, N, B: 1, kernel });
   const step = new Float64Array(6);
   gaussNewtonStep(batch, 0, poseOpt, 0, step);
   const plus = new Float64Array(7);
@@ -84,17 +84,17 @@ function derivRegReference(x3d: Float64Array, x2d: Float64Array, w2d: Float64Arr
   return { lossT, lossR: 2 * (1 - dot * dot) };
 }
 
-test('derivative regularisation: tf forward equals the float64 Gauss-Newton step, gradients match central differences', () => {
+for (const kernel of ['huber', 'cauchy'] as const) test(`derivative regularisation (${kernel}): tf forward equals the float64 Gauss-Newton step, gradients match central differences`, () => {
   const N = 16;
   const sp = syntheticProblems({ B: 1, N, seed: 5, noise: 4 });
   const rng = new data.Random(3);
   const w = Float64Array.from({ length: N * 2 }, () => rng.uniform(0.3, 1));
-  const batch = makePnPBatch({ x3d: sp.x3d, x2d: sp.x2d, w2d: w, camera: sp.camera, N });
+  const batch = makePnPBatch({ x3d: sp.x3d, x2d: sp.x2d, w2d: w, camera: sp.camera, N, kernel });
   // A detached "solution" slightly off the optimum, so that the step is not zero.
   const poseOpt = solvePnPBatch(batch).pose;
   addPoseStep(poseOpt, 0, [0.004, -0.003, 0.01, 0.01, -0.02, 0.01], 0, 6, poseOpt, 0);
   const gt = sp.poseGt;
-  const ref = derivRegReference(sp.x3d, sp.x2d, w, N, sp.camera, poseOpt, gt);
+  const ref = derivRegReference(sp.x3d, sp.x2d, w, N, sp.camera, poseOpt, gt, kernel);
   const inputs = [tf.tensor3d(f32(sp.x3d), [1, N, 3]), tf.tensor3d(f32(sp.x2d), [1, N, 2]), tf.tensor3d(f32(w), [1, N, 2])] as const;
   const terms = derivativeRegularisation(inputs[0], inputs[1], inputs[2], batch, poseOpt, gt);
   assert.ok(Math.abs(terms.lossT.dataSync()[0]! - ref.lossT) < 2e-4 * Math.max(ref.lossT, 1e-3), `lossT ${terms.lossT.dataSync()[0]} vs ${ref.lossT}`);
@@ -114,7 +114,7 @@ test('derivative regularisation: tf forward equals the float64 Gauss-Newton step
         const at = (d: number) => {
           const v = base.map((a) => a.slice());
           v[i]![k] = v[i]![k]! + d;
-          return derivRegReference(v[0]!, v[1]!, v[2]!, N, sp.camera, poseOpt, gt)[which];
+          return derivRegReference(v[0]!, v[1]!, v[2]!, N, sp.camera, poseOpt, gt, kernel)[which];
         };
         const fd = (at(h) - at(-h)) / (2 * h);
         worst = Math.max(worst, Math.abs(fd - got[k]!) / scale);

@@ -61,3 +61,31 @@ export function nearestSymmetricTargets(pred: ArrayLike<number>, gt: ArrayLike<n
   }
   return { x3d, poses: out, chosen };
 }
+
+/**
+ * Per sample, the symmetric reading (R S, t) of `poses` [B, 7] whose rotation is nearest to
+ * `reference` [B, 7] (a solver's y*): the target of a local term such as the derivative
+ * regularisation, whose Gauss-Newton step from y* can only reach the nearest reading. Samples
+ * whose reference is not finite keep the given pose.
+ */
+export function nearestSymmetricPoses(reference: ArrayLike<number>, poses: ArrayLike<number>, symmetries: readonly ArrayLike<number>[]): Float64Array {
+  const B = poses.length / 7;
+  const out = Float64Array.from(poses);
+  const RS = new Float64Array(9);
+  for (let b = 0; b < B; b++) {
+    if (!Number.isFinite(reference[b * 7 + 3]!)) continue;
+    const R = quaternionToMatrix(poses, new Float64Array(9), b * 7 + 3);
+    let best = -Infinity;
+    for (const S of symmetries) {
+      for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) RS[r * 3 + c] = R[r * 3]! * S[c]! + R[r * 3 + 1]! * S[3 + c]! + R[r * 3 + 2]! * S[6 + c]!;
+      const q = matrixToQuaternion(RS);
+      // |q . q_ref| = cos(angle / 2): the larger, the nearer.
+      const dot = Math.abs(q[0]! * reference[b * 7 + 3]! + q[1]! * reference[b * 7 + 4]! + q[2]! * reference[b * 7 + 5]! + q[3]! * reference[b * 7 + 6]!);
+      if (dot > best) {
+        best = dot;
+        out.set(q, b * 7 + 3);
+      }
+    }
+  }
+  return out;
+}

@@ -127,8 +127,8 @@ function lossAtFixedSamples(batchOf: (x3d: Float64Array, x2d: Float64Array, w2d:
   };
 }
 
-for (const dof of [6, 4] as const) {
-  test(`the Monte Carlo loss gradient matches central differences (samples fixed, ${dof}-DoF)`, () => {
+for (const [dof, kernel] of [[6, 'huber'], [4, 'huber'], [6, 'cauchy']] as const) {
+  test(`the Monte Carlo loss gradient matches central differences (samples fixed, ${dof}-DoF, ${kernel})`, () => {
     const N = 24, len = dof === 6 ? 7 : 4;
     const sp = syntheticProblems({ B: 1, N, seed: 31, noise: 2, outliers: 0.15 });
     // 4-DoF: keep the translation and use the yaw of the same rotation; re-project exactly.
@@ -136,7 +136,7 @@ for (const dof of [6, 4] as const) {
     const x2d = dof === 6 ? sp.x2d : Float64Array.from(projectPoints(sp.x3d, gt, sp.camera, 4), (v, i) => v + (i % 5) - 2);
     const rng = new data.Random(5);
     const w2d = Float64Array.from({ length: N * 2 }, () => rng.uniform(0.2, 1.5));
-    const batchOf = (x3d: Float64Array, x: Float64Array, w: Float64Array) => makePnPBatch({ x3d, x2d: x, w2d: w, camera: sp.camera, N, dof });
+    const batchOf = (x3d: Float64Array, x: Float64Array, w: Float64Array) => makePnPBatch({ x3d, x2d: x, w2d: w, camera: sp.camera, N, dof, kernel });
     const batch = batchOf(sp.x3d, x2d, w2d);
     const fwd = monteCarloPoseLoss(batch, gt, { seed: 3, amis: { mcSamples: 128 } });
     // log q_j = logTarget_j - log w_j at the base point.

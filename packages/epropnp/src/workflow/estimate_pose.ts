@@ -7,7 +7,7 @@
  */
 import { tf, type tfl } from '@lacuna/core';
 import { makeCamera, type Camera, type Intrinsics } from '../geometry/camera.js';
-import { makePnPBatch, type ProblemStatus } from '../problem/pnp_batch.js';
+import { makePnPBatch, type ProblemStatus, type RobustKernel } from '../problem/pnp_batch.js';
 import { solvePnPBatch, type SolveOptions } from '../solver/solve_pnp.js';
 import { cdpnForward } from '../network/cdpn_net.js';
 import { cropBounds, pixelGridX2d } from '../network/pnp_inputs.js';
@@ -19,6 +19,8 @@ export interface EstimateOptions {
   readonly halfExtent: readonly number[];
   readonly intrinsics: Intrinsics;
   readonly solve?: SolveOptions;
+  /** The solver's robust kernel: the one the model was trained with (default 'huber'). */
+  readonly kernel?: RobustKernel;
 }
 
 export interface PoseEstimates {
@@ -33,7 +35,7 @@ export interface PoseEstimates {
   readonly x3d: Float32Array;
   readonly outputSize: number;
   /** The PnP inputs (N = H·W·K points, K hypotheses per pixel), for the Monte Carlo pose distribution. */
-  readonly problems: { x3d: Float32Array; x2d: Float32Array; w2d: Float32Array; cameras: Camera[]; N: number };
+  readonly problems: { x3d: Float32Array; x2d: Float32Array; w2d: Float32Array; cameras: Camera[]; N: number; kernel: RobustKernel };
 }
 
 /** The cameras of crops `boxes` [B, 3]: full-image intrinsics, bounds around each crop. */
@@ -70,8 +72,9 @@ export function estimatePoses(net: tfl.LayersModel, images: tf.Tensor4D, boxes: 
   const grid = pixelGridX2d(boxes, H, W);
   const x2d = K === 1 ? grid : new Float32Array(B * N * 2).map((_, i) => grid[(Math.floor(Math.floor(i / 2) / K)) * 2 + (i % 2)]!);
   const cameras = cropCameras(boxes, H, options.intrinsics);
-  const batch = makePnPBatch({ x3d, x2d, w2d, camera: cameras, N, B });
-  const sol = K === 1 ? solvePnPBatch(batch, { init: 'both', withCovariance: true, onDegenerate: 'flag', seed: 0, ...options.solve }) : solveByHypothesis(batch, { x3d, x2d, w2d, cameras, B, K, pixels: H * W }, options.solve);
+  const kernel = options.kernel ?? 'huber';
+  const batch = makePnPBatch({ x3d, x2d, w2d, camera: cameras, N, B, kernel });
+  const sol = K === 1 ? solvePnPBatch(batch, { init: 'both', withCovariance: true, onDegenerate: 'flag', seed: 0, ...options.solve }) : solveByHypothesis(batch, { x3d, x2d, w2d, cameras, B, K, pixels: H * W, kernel }, options.solve);
   // Maps for pictures: per pixel, the summed weight over hypotheses and the coordinates of hypothesis 0.
   const pixels = H * W;
   const weights = new Float32Array(B * pixels);
@@ -80,7 +83,7 @@ export function estimatePoses(net: tfl.LayersModel, images: tf.Tensor4D, boxes: 
     for (let k = 0; k < K; k++) weights[q]! += (w2d[(q * K + k) * 2]! + w2d[(q * K + k) * 2 + 1]!) / 2;
     if (K > 1) x3dMap.set(x3d.subarray(q * K * 3, q * K * 3 + 3), q * 3);
   }
-  return { pose: sol.pose, covariance: sol.covariance!, status: sol.status, weights, x3d: x3dMap, outputSize: H, problems: { x3d, x2d, w2d, cameras, N } };
+  return { pose: sol.pose, covariance: sol.covariance!, status: sol.status, weights, x3d: x3dMap, outputSize: H, problems: { x3d, x2d, w2d, cameras, N, kernel } };
 }
 
 /**
@@ -91,7 +94,7 @@ export function estimatePoses(net: tfl.LayersModel, images: tf.Tensor4D, boxes: 
  */
 function solveByHypothesis(
   batch: ReturnType<typeof makePnPBatch>,
-  p: { x3d: Float32Array; x2d: Float32Array; w2d: Float32Array; cameras: Camera[]; B: number; K: number; pixels: number },
+  p: { x3d: Float32Array; x2d: Float32Array; w2d: Float32Array; cameras: Camera[]; B: number; K: number; pixels: number; kernel: RobustKernel },
   solve: EstimateOptions['solve'],
 ): ReturnType<typeof solvePnPBatch> {
   const { B, K, pixels } = p;
@@ -102,7 +105,7 @@ function solveByHypothesis(
       for (let q = 0; q < B * pixels; q++) out.set(src.subarray((q * K + k) * width, (q * K + k + 1) * width), q * width);
       return out;
     };
-    const own = makePnPBatch({ x3d: pick(p.x3d, 3), x2d: pick(p.x2d, 2), w2d: pick(p.w2d, 2), camera: p.cameras, N: pixels, B });
+    const own = makePnPBatch({ x3d: pick(p.x3d, 3), x2d: pick(p.x2d, 2), w2d: pick(p.w2d, 2), camera: p.cameras, N: pixels, B, kernel: p.kernel });
     const start = solvePnPBatch(own, { init: 'both', onDegenerate: 'flag', seed: 0, ...solve });
     const poseInit = Float64Array.from(start.pose, (v, i) => (Number.isFinite(v) ? v : [0, 0, 1, 1, 0, 0, 0][i % 7]!));
     const sol = solvePnPBatch(batch, { withCovariance: true, onDegenerate: 'flag', seed: 0, ...solve, poseInit });

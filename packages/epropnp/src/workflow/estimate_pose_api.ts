@@ -69,7 +69,7 @@ export function estimateCropPoses(crops: readonly Float32Array[], boxes: readonl
   const images = tf.tensor4d(crops.length === 1 ? crops[0]! : concat(crops), [crops.length, S, S, 3]);
   const flatBoxes = boxes.flatMap((b) => [b.cx, b.cy, b.size]);
   try {
-    const est = estimatePoses(model.net, images, flatBoxes, { variant: model.meta.variant, halfExtent: model.meta.object.halfExtent, intrinsics });
+    const est = estimatePoses(model.net, images, flatBoxes, { variant: model.meta.variant, halfExtent: model.meta.object.halfExtent, intrinsics, ...(model.meta.kernel ? { kernel: model.meta.kernel } : {}) });
     return crops.map((_, b) => {
       const status = est.status[b]!;
       const pose = est.pose.slice(b * 7, b * 7 + 7);

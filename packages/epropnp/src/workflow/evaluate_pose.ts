@@ -9,6 +9,7 @@ import type { PoseDataset } from '../dataset/pose_dataset.js';
 import { poseAccuracy, poseErrors, type PoseAccuracy, type PoseErrors } from '../evaluation/pose_metrics.js';
 import { symmetryRotations } from '../render/mesh.js';
 import { estimatePoses } from './estimate_pose.js';
+import type { RobustKernel } from '../problem/pnp_batch.js';
 import type { Variant } from './pose_train_config.js';
 
 export interface PoseScores {
@@ -24,7 +25,7 @@ export interface PoseScores {
   readonly seconds: Float64Array;
 }
 
-export function evaluatePoseNet(net: tfl.LayersModel, variant: Variant, test: PoseDataset, options: { batchSize?: number } = {}): PoseScores {
+export function evaluatePoseNet(net: tfl.LayersModel, variant: Variant, test: PoseDataset, options: { batchSize?: number; kernel?: RobustKernel } = {}): PoseScores {
   const batchSize = options.batchSize ?? 32;
   // symmetryRotations lists the identity for an asymmetric object; only real symmetries count.
   const symmetries = test.object.symmetry.kind === 'none' ? [] : symmetryRotations(test.object.symmetry);
@@ -37,7 +38,7 @@ export function evaluatePoseNet(net: tfl.LayersModel, variant: Variant, test: Po
     const batch = datasetBatch(test, idx);
     try {
       const t0 = performance.now();
-      const est = estimatePoses(net, batch.images, batch.boxes, { variant, halfExtent: test.object.halfExtent, intrinsics: test.intrinsics });
+      const est = estimatePoses(net, batch.images, batch.boxes, { variant, halfExtent: test.object.halfExtent, intrinsics: test.intrinsics, ...(options.kernel ? { kernel: options.kernel } : {}) });
       const each = (performance.now() - t0) / 1000 / idx.length;
       idx.forEach((i, b) => {
         seconds[i] = each;

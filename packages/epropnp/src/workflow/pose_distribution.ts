@@ -26,10 +26,10 @@ export interface PoseDistribution {
 }
 
 export function poseDistribution(est: PoseEstimates, b: number, options: { samples?: number; seed?: number } = {}): PoseDistribution {
-  const { x3d, x2d, w2d, cameras, N } = est.problems;
+  const { x3d, x2d, w2d, cameras, N, kernel } = est.problems;
   const batch = makePnPBatch({
     x3d: x3d.subarray(b * N * 3, (b + 1) * N * 3), x2d: x2d.subarray(b * N * 2, (b + 1) * N * 2), w2d: w2d.subarray(b * N * 2, (b + 1) * N * 2),
-    camera: cameras[b]!, N, B: 1,
+    camera: cameras[b]!, N, B: 1, kernel,
   });
   const pose = est.pose.subarray(b * 7, b * 7 + 7);
   const cov = est.covariance.subarray(b * 36, b * 36 + 36);

@@ -8,6 +8,7 @@
 import { IOError, tfl, train } from '@lacuna/core';
 import type { ObjectInfo } from '../render/mesh.js';
 import type { Intrinsics } from '../geometry/camera.js';
+import type { RobustKernel } from '../problem/pnp_batch.js';
 import type { Variant } from './pose_train_config.js';
 
 export const POSE_MODEL_FORMAT = 'lacuna-epropnp-model';
@@ -22,6 +23,8 @@ export interface PoseModelMeta {
   readonly width: number;
   /** Correspondence hypotheses per output pixel (absent: 1). */
   readonly hypotheses?: number;
+  /** The robust kernel it was trained with, which its solver uses (absent: 'huber'). */
+  readonly kernel?: RobustKernel;
   readonly intrinsics: Intrinsics;
   readonly trainedSteps: number;
 }

@@ -80,6 +80,13 @@ export const poseTrainConfigSchema = z.strictObject({
      * readings and the loss decides what to keep. Default 'copy'.
      */
     initHypotheses: z.enum(['copy', 'symmetric']).default('copy'),
+    /**
+     * The reprojection cost's robust kernel in the Monte Carlo loss, the derivative
+     * regularisation and the model's test-time solver: EPro-PnP's 'huber' (default), or
+     * 'cauchy', whose cost flattens for far points so that several hypotheses per pixel can
+     * hold separate poses (a symmetric object's readings) instead of one pose between them.
+     */
+    kernel: z.enum(['huber', 'cauchy']).default('huber'),
   }).prefault({}),
   /** Loss weights; the variant decides which terms are on (EPro-PnP's values). */
   loss: z.strictObject({

@@ -18,7 +18,7 @@ import type { ObjectName } from '../render/objects.js';
 import { EProPnP } from '../layer/epropnp.js';
 import { cropCameras } from './estimate_pose.js';
 import { coordinateL1, maskBce, targetsAtOutput } from '../losses/surrogate_losses.js';
-import { nearestSymmetricTargets } from '../losses/symmetric_targets.js';
+import { nearestSymmetricPoses, nearestSymmetricTargets } from '../losses/symmetric_targets.js';
 import { symmetryRotations, type Symmetry } from '../render/mesh.js';
 import { parseSymmetry } from '../render/mesh_model.js';
 import { variantTerms, type PoseTrainConfig } from './pose_train_config.js';
@@ -66,12 +66,13 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
   const net = buildCdpnNet({ inputSize: S, outputSize: config.model.outputSize, width: config.model.width, seed: config.train.seed, hypotheses: config.model.hypotheses });
   if (config.train.init) await initialiseFrom(net, config.train.init, config.train.initHypotheses, ds.object.symmetry);
   const optimizer = new train.Optimizer({ kind: 'adam', lr: config.train.lr });
-  const layer = new EProPnP({ seed: config.train.seed, amis: { mcSamples: config.mcSamples } });
+  const layer = new EProPnP({ seed: config.train.seed, amis: { mcSamples: config.mcSamples }, kernel: config.train.kernel });
   const rng = new data.Random(config.train.seed);
   const halfExtent = ds.object.halfExtent;
   const { batchSize, points } = config.train;
   // Symmetry-aware targets for a symmetric object (continuous symmetries sampled every 10 deg).
-  const symmetries = config.train.symmetryAware && ds.object.symmetry.kind !== 'none' ? symmetryRotations(ds.object.symmetry, 36) : [];
+  const objectSymmetries = ds.object.symmetry.kind !== 'none' ? symmetryRotations(ds.object.symmetry, 36) : [];
+  const symmetries = config.train.symmetryAware ? objectSymmetries : [];
   const H = config.model.outputSize;
   let normFactor = 1;
   const result = await train.runTraining({
@@ -123,7 +124,11 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
           }
           if (terms.mc) {
             const inputs = pnpInputs(out, batch.boxes, { points: Math.min(points, H * H), rng: ctx.rng });
-            const mc = layer.monteCarloForward(inputs.x3d, inputs.x2d, inputs.w2d, cameras, targetPoses, { derivativeRegularisation: terms.derivReg });
+            const mc = layer.monteCarloForward(inputs.x3d, inputs.x2d, inputs.w2d, cameras, targetPoses, {
+              derivativeRegularisation: terms.derivReg,
+              // The Gauss-Newton step from y* reaches only the nearest reading, symmetry-aware or not.
+              ...(objectSymmetries.length > 1 ? { derivativeTarget: (poseOpt: Float64Array) => nearestSymmetricPoses(poseOpt, targetPoses, objectSymmetries) } : {}),
+            });
             // EPro-PnP's MonteCarloPoseLoss: a running mean of the weight scale normalises the loss.
             normFactor = 0.99 * normFactor + 0.01 * tf.mean(out.scale).dataSync()[0]!;
             const lossMc = tf.div(tf.mean(mc.lossMc), normFactor) as tf.Scalar;
@@ -153,6 +158,7 @@ export async function trainPose(config: PoseTrainConfig, options: TrainPoseOptio
     outputSize: H,
     width: config.model.width,
     ...(config.model.hypotheses > 1 ? { hypotheses: config.model.hypotheses } : {}),
+    ...(config.train.kernel !== 'huber' ? { kernel: config.train.kernel } : {}),
     intrinsics: ds.intrinsics,
     trainedSteps: result.completed,
   }, net);
