@@ -16,7 +16,7 @@
  *
  * --only ROW picks rows (repeatable): 'ablation' (the above, the default), and the committed
  * models evaluated on 200 centred test crops (seed 1000) without retraining:
- *   bunny64  models/epropnp-bunny64-C (and -A): ADD-0.1d, 5deg 5cm, 2D projection error
+ *   bunny64  models/epropnp-bunny64-D (and -A, the same budget): ADD-0.1d, 5deg 5cm, 2D projection error
  *   box      models/epropnp-box32-D2 (two hypotheses per pixel, Cauchy kernel): ADD-S 0.1d and the
  *            symmetry-mode check (two_mode)
  */
@@ -88,18 +88,19 @@ async function committedModelRows(only: string[], log: (m: string) => void): Pro
   const out: Record<string, Record<string, number | boolean>> = {};
   if (only.includes('bunny64')) {
     const test = renderDataset({ object: 'bunny', count: 200, seed: 1000, cropSize: 64, views: 'upper', zoomIn: { shift: 0, scale: 0 } });
-    const c = await committed('epropnp-bunny64-C');
+    const c = await committed('epropnp-bunny64-D');
     const a = await committed('epropnp-bunny64-A');
     const sc = evaluatePoseNet(c.net, c.meta.variant, test, { kernel: c.meta.kernel ?? 'huber' });
     const sa = evaluatePoseNet(a.net, a.meta.variant, test, { kernel: a.meta.kernel ?? 'huber' });
-    log(`bunny64: C ${(100 * sc.accuracy.add['0.1']!).toFixed(1)} %, A ${(100 * sa.accuracy.add['0.1']!).toFixed(1)} % ADD-0.1d`);
+    log(`bunny64: D ${(100 * sc.accuracy.add['0.1']!).toFixed(1)} %, A ${(100 * sa.accuracy.add['0.1']!).toFixed(1)} % ADD-0.1d`);
     out['bunny64'] = {
       'add_0.1d': 100 * sc.accuracy.add['0.1']!,
       'add_0.1d_variant_a': 100 * sa.accuracy.add['0.1']!,
       deg5_cm5: 100 * sc.accuracy.degCm['5deg5cm']!,
       proj2d_px: sc.proj2dPx,
       ar_mssd: 100 * sc.accuracy.arMssd,
-      steps: c.meta.trainedSteps,
+      deg5_cm5_variant_a: 100 * sa.accuracy.degCm['5deg5cm']!,
+      proj2d_px_variant_a: sa.proj2dPx,
     };
     c.net.dispose();
     a.net.dispose();

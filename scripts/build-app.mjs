@@ -23,7 +23,7 @@ await build({
   logLevel: 'warning',
 });
 cpSync(join(root, 'packages/cli/app/index.html'), join(tmp, 'index.html'));
-for (const model of ['medsynth-phantom-t1-t2-small', 'dine-digits-source-small', 'epropnp-bunny64-C']) {
+for (const model of ['medsynth-phantom-t1-t2-small', 'dine-digits-source-small', 'epropnp-bunny64-D']) {
   cpSync(join(root, 'models', model), join(tmp, 'models', model), { recursive: true });
 }
 rmSync(out, { recursive: true, force: true });

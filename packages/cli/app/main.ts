@@ -177,7 +177,7 @@ function poseDistributionExample(): void {
 /** The committed bunny model posing new crops: the one-call estimatePose, in the page. */
 async function trainedPoseExample(): Promise<void> {
   const t0 = performance.now();
-  const model = await openPoseModel(train.modelFilesFromUrl('models/epropnp-bunny64-C'));
+  const model = await openPoseModel(train.modelFilesFromUrl('models/epropnp-bunny64-D'));
   try {
     const ex = epWorkflow.trainedPoseExample(model, { count: 4, seed: 7000 });
     $('ep-model-figures').replaceChildren(...ex.cases.map((c, i) => figure(
@@ -185,6 +185,7 @@ async function trainedPoseExample(): Promise<void> {
       `crop ${i}: ADD ${(100 * c.addOverDiameter).toFixed(1)} % of the diameter, rotation error ${c.rotationErrorDeg.toFixed(1)}°, AMIS rotation std ${c.rotationStdDeg.toFixed(1)}°`,
     )));
     document.body.dataset['epropnpModelPass'] = String(ex.cases.filter((c) => c.addOverDiameter < 0.1).length);
+    document.body.dataset['epropnpModelAdd'] = ex.cases.map((c) => c.addOverDiameter.toFixed(4)).join(',');
     $('ep-model-status').textContent = `${ex.cases.filter((c) => c.addOverDiameter < 0.1).length} of ${ex.cases.length} crops within 0.1 diameter (ADD); ${((performance.now() - t0) / 1000).toFixed(1)} s`;
   } finally {
     model.net.dispose();

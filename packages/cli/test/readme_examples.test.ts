@@ -24,11 +24,11 @@ test('examples/epropnp configs parse; their data and runs are the repository roo
   const { loadPoseTrainConfig } = await import('@lacuna/epropnp');
   const dir = join(root, 'examples', 'epropnp');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  assert.deepEqual(files, ['box32_C.json', 'box32_D.json', 'box32_D2cauchy.json', 'bunny64_A.json', 'bunny64_C.json', 'bunny64_warm.json']);
+  assert.deepEqual(files, ['box32_C.json', 'box32_D.json', 'box32_D2cauchy.json', 'bunny64_A.json', 'bunny64_A_more.json', 'bunny64_D.json', 'bunny64_warm.json']);
   for (const f of files) {
     const c = await loadPoseTrainConfig(join(dir, f));
     assert.ok(c.out.startsWith(join(root, 'runs')), `${f}: out ${c.out}`);
     if (c.data.file) assert.equal(c.data.file, join(root, 'runs', 'bunny64', 'train.lcnp'));
-    if (c.train.init) assert.ok([join(root, 'runs', 'bunny64', 'warm', 'model'), join(root, 'runs', 'box32', 'D', 'model'), join(root, 'models', 'epropnp-box32-D')].includes(c.train.init), `${f}: init ${c.train.init}`);
+    if (c.train.init) assert.ok([join(root, 'runs', 'bunny64', 'warm', 'model'), join(root, 'runs', 'bunny64', 'A', 'model'), join(root, 'runs', 'box32', 'D', 'model'), join(root, 'models', 'epropnp-box32-D')].includes(c.train.init), `${f}: init ${c.train.init}`);
   }
 });

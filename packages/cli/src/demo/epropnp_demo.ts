@@ -1,7 +1,7 @@
 /**
  * The EPro-PnP part of `lacuna demo`: the pose distribution of a two-fold symmetric object
  * (epropnp's workflow.symmetricPoseExample, which `lacuna app` shows too), written as pictures,
- * charts and a table; then, in a checkout, the committed bunny model (models/epropnp-bunny64-C)
+ * charts and a table; then, in a checkout, the committed bunny model (models/epropnp-bunny64-D)
  * posing a few new crops. Takes a few seconds.
  */
 import { join } from 'node:path';
@@ -14,11 +14,11 @@ export type EpropnpDemoOptions = DemoPartOptions;
 
 const S = 64;
 
-/** The committed bunny model (models/epropnp-bunny64-C) on a few test crops; null outside a checkout. */
+/** The committed bunny model (models/epropnp-bunny64-D) on a few test crops; null outside a checkout. */
 async function trainedModelSection(o: EpropnpDemoOptions): Promise<ReportSection | null> {
-  const dir = committedModelDir('epropnp-bunny64-C');
+  const dir = committedModelDir('epropnp-bunny64-D');
   if (!dir) {
-    o.log('epropnp demo: models/epropnp-bunny64-C is not here (an installed package); the trained-model part is left out');
+    o.log('epropnp demo: models/epropnp-bunny64-D is not here (an installed package); the trained-model part is left out');
     return null;
   }
   const t0 = performance.now();
@@ -36,7 +36,7 @@ async function trainedModelSection(o: EpropnpDemoOptions): Promise<ReportSection
     return {
       title: 'EPro-PnP: the committed bunny model on new crops',
       text:
-        `models/epropnp-bunny64-C (variant ${model.meta.variant}, ${model.meta.trainedSteps} steps; its MODEL_CARD.md has the data, command and scores) on ${ex.cases.length} centred 64x64 crops ` +
+        `models/epropnp-bunny64-D (variant ${model.meta.variant}; its MODEL_CARD.md has the data, steps, command and scores) on ${ex.cases.length} centred 64x64 crops ` +
         `rendered with a seed its training never saw. Each row is the one-call API, estimatePose: the pose, its uncertainty (the spread of 512 AMIS samples), ` +
         `and the errors against the rendered truth. ${((performance.now() - t0) / 1000).toFixed(1)} s.`,
       table: { header: ['crop', 'status', 'ADD (% of diameter)', 'rotation error (deg)', 'translation error (cm)', 'AMIS rotation std (deg)', 'AMIS translation std (mm)'], rows },
