@@ -10,7 +10,8 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train the correspondence network end to end through EPro-PnP (variants A-D)',
   usage: `lacuna epropnp train (--config FILE | --out DIR) [--variant A|B|C|D] [--object NAME]
-                      [--data FILE|BOP_DIR] [--steps N] [--symmetry SPEC] [--resume] [--threads N]
+                      [--data FILE|BOP_DIR] [--steps N] [--lr X] [--init MODEL_DIR] [--symmetry SPEC]
+                      [--resume] [--threads N]
 
 Trains a CDPN-style network that predicts object coordinates (x3d) and weights (w2d) per
 pixel of a crop, and writes under the output folder: model/ (for 'lacuna epropnp eval' and
@@ -24,8 +25,9 @@ Without --data, the training set is rendered in memory (data.train samples, data
 Config (JSON; every field has a default except "out"):
   { "object": "bunny", "variant": "C",
     "data":  { "file": null, "train": 2000, "seed": 1, "views": "upper" },
-    "model": { "width": 16, "outputSize": 32 },
-    "train": { "steps": 1500, "batchSize": 16, "lr": 0.001, "points": 128, "seed": 1, "checkpointEvery": 250 },
+    "model": { "width": 16, "outputSize": 32, "hypotheses": 1 },
+    "train": { "steps": 1500, "batchSize": 16, "lr": 0.001, "points": 128, "seed": 1, "checkpointEvery": 250,
+               "init": null, "initHypotheses": "copy", "symmetryAware": true, "kernel": "huber" },
     "loss":  { "coord": 1, "mask": 1, "mc": 0.02, "t": 0.1, "r": 0.1 },
     "mcSamples": 512, "out": "runs/bunny_C" }
 
@@ -35,6 +37,9 @@ Config (JSON; every field has a default except "out"):
   --object NAME   bunny, box or vase (default bunny; with --data, the data set's object)
   --data FILE     a data set from 'lacuna epropnp render' (its crop size sets the network input)
   --steps N       training steps
+  --lr X          learning rate (Adam)
+  --init DIR      start from a model folder's weights (as EPro-PnP starts from a trained CDPN:
+                  train A first, then D from it with a lower --lr, as models/epropnp-bunny64-D)
   --resume        continue from the latest checkpoint in DIR/checkpoints
   --symmetry SPEC the object's symmetry, replacing the data's (e.g. a BOP set without the fields):
                   none, discrete:AXIS:ORDER or continuous:AXIS (AXIS x, y, z or 'a,b,c');
@@ -43,7 +48,7 @@ Config (JSON; every field has a default except "out"):
   async run(argv) {
     const o = parseOptions(NAME, argv, {
       config: { type: 'string' }, out: { type: 'string' }, variant: { type: 'string' }, object: { type: 'string' },
-      data: { type: 'string' }, steps: { type: 'string' }, resume: { type: 'boolean' }, symmetry: { type: 'string' }, ...backendOptions,
+      data: { type: 'string' }, steps: { type: 'string' }, lr: { type: 'string' }, init: { type: 'string' }, resume: { type: 'boolean' }, symmetry: { type: 'string' }, ...backendOptions,
     });
     if (o.help) return printUsage(this.usage);
     if (!o.config && !o.out) {
@@ -57,7 +62,12 @@ Config (JSON; every field has a default except "out"):
       ...(o.variant ? { variant: o.variant } : {}),
       ...(o.object ? { object: o.object } : {}),
       data: { ...base.data, ...(o.data ? { file: resolve(o.data) } : {}), ...(o.symmetry ? { symmetry: o.symmetry } : {}) },
-      train: { ...base.train, ...(o.steps ? { steps: positiveInt(NAME, 'steps', o.steps, 1) } : {}) },
+      train: {
+        ...base.train,
+        ...(o.steps ? { steps: positiveInt(NAME, 'steps', o.steps, 1) } : {}),
+        ...(o.lr ? { lr: Number(o.lr) } : {}),  // the config schema checks it (train.lr)
+        ...(o.init ? { init: resolve(o.init) } : {}),
+      },
     }, o.config ?? 'command line');
     const info = await startBackend(NAME, o);
     console.log(`lacuna ${NAME}: ${config.object ?? (config.data.file ? `the object of ${config.data.file}` : 'bunny')}, variant ${config.variant}, ${config.train.steps} steps, ${info.backend} backend (${info.threads} thread(s)); out ${config.out}`);
