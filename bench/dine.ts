@@ -20,7 +20,8 @@
  * on these pairs, black-box methods about 97 %.
  *
  * Options: --seeds N (3), --methods M (repeatable; the direction rows run only these, plus No Adapt;
- * default all), --source-steps N (600), --distill-iters N (400), --finetune-iters N
+ * default all), --source-augment (the source model's owner trains it with random affine maps:
+ * ±10 deg, scale 0.9-1.1, shift ±10 %), --source-steps N (600), --distill-iters N (400), --finetune-iters N
  * (200), --usps-resize stretch|frame, --only ROW (repeatable: mnist_usps, usps_mnist, mnist_mnistm,
  * mnist_usps_topk1, mnist_usps_label, mnist_usps_budget), --data-root DIR, --threads N, --json,
  * --select val (score on 10 % of the target's training images, held out with their labels, and
@@ -38,7 +39,7 @@ const { colourDigits, loadDigitDomain, subset } = digits;
 type DigitDomain = digits.DigitDomain;
 type ResizeMode = digits.ResizeMode;
 
-interface Args { methods: string[]; seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; select: boolean; threads?: number; json: boolean }
+interface Args { sourceAugment: boolean; methods: string[]; seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; select: boolean; threads?: number; json: boolean }
 
 function parseArgs(argv: string[]): Args {
   const o = benchArgs('dine', argv, {
@@ -47,9 +48,10 @@ function parseArgs(argv: string[]): Args {
     'usps-resize': { kind: 'string', default: 'stretch', choices: ['stretch', 'frame'] }, only: { kind: 'repeat' }, json: { kind: 'flag' },
     select: { kind: 'string', default: 'test', choices: ['test', 'val'] },
     methods: { kind: 'repeat', default: [...METHODS], choices: [...METHODS] },
+    'source-augment': { kind: 'flag' },
   });
   return {
-    methods: o.methods, seeds: o.seeds, sourceSteps: o['source-steps'], distillIters: o['distill-iters'], finetuneIters: o['finetune-iters'], usps: o['usps-resize'] as ResizeMode,
+    sourceAugment: o['source-augment'], methods: o.methods, seeds: o.seeds, sourceSteps: o['source-steps'], distillIters: o['distill-iters'], finetuneIters: o['finetune-iters'], usps: o['usps-resize'] as ResizeMode,
     only: o.only, root: o['data-root'], select: o.select === 'val', ...(o.threads ? { threads: o.threads } : {}), json: o.json,
   };
 }
@@ -96,7 +98,7 @@ async function runDirection(name: string, a: Args, log: (m: string) => void) {
   const secs: Record<MethodKey, number[]> = { no_adapt: [], nll_kl: [], sd_shot: [], dine: [], dine_full: [] };
   const order = new data.Random(1).permutation(sourceAll.count);
   const nHeld = Math.round(sourceAll.count * 0.1);
-  const s = await trainSource({ train: subset(sourceAll, order.subarray(nHeld)), heldOut: subset(sourceAll, order.subarray(0, nHeld)), steps: a.sourceSteps, seed: 1 });
+  const s = await trainSource({ train: subset(sourceAll, order.subarray(nHeld)), heldOut: subset(sourceAll, order.subarray(0, nHeld)), steps: a.sourceSteps, seed: 1, augment: a.sourceAugment });
   const source = summarise([s.heldOutAccuracy * 100], [s.seconds]);
   log(`${name}: source held-out ${(s.heldOutAccuracy * 100).toFixed(2)} % (${s.seconds.toFixed(0)} s)`);
   // The black box: from here on only its probabilities are used.
@@ -160,7 +162,7 @@ async function runExtraRow(row: ExtraRow, a: Args, log: (m: string) => void): Pr
   const targetTest = colour ? colourDigits('target', 'test') : await loadDigitDomain(a.root, 'usps', 'test', a.usps);
   const order = new data.Random(1).permutation(sourceAll.count);
   const nHeld = Math.round(sourceAll.count * 0.1);
-  const s = await trainSource({ train: subset(sourceAll, order.subarray(nHeld)), heldOut: subset(sourceAll, order.subarray(0, nHeld)), steps: a.sourceSteps, seed: 1 });
+  const s = await trainSource({ train: subset(sourceAll, order.subarray(nHeld)), heldOut: subset(sourceAll, order.subarray(0, nHeld)), steps: a.sourceSteps, seed: 1, augment: a.sourceAugment });
   log(`${row}: source held-out ${(s.heldOutAccuracy * 100).toFixed(2)} % (${s.seconds.toFixed(0)} s)`);
   const model = new ModelBlackBox(s.model, colour ? 'MNIST RGB LeNet' : 'MNIST LeNet');
   const box: BlackBoxPredictor = row === 'mnist_usps_topk1' ? partialBox(model, 'top-k:1') : row === 'mnist_usps_label' ? partialBox(model, 'label') : model;
@@ -228,7 +230,7 @@ export async function main(argv: string[]): Promise<void> {
   const settings = {
     scoredOn: a.select ? 'validation: 10 % of the target training images (seed 1), held out' : 'test split',
     seeds: a.seeds, sourceSteps: a.sourceSteps, distillIterations: a.distillIters, finetuneIterations: a.finetuneIters, batchSize: 64,
-    sourceModel: 'trained once per direction (seed 1)', uspsResize: a.usps, backend: info.backend, threads: info.threads, totalSeconds: Math.round((performance.now() - t0) / 1000),
+    sourceModel: `trained once per direction (seed 1)${a.sourceAugment ? ', random affine augmentation' : ''}`, uspsResize: a.usps, backend: info.backend, threads: info.threads, totalSeconds: Math.round((performance.now() - t0) / 1000),
   };
   const verdicts = checks(results as Record<string, Record<MethodKey, Summary>>);
   if (a.json) {

@@ -98,3 +98,25 @@ test('fine-tuning stops once the target labels stop changing (lr 0: only batch-n
   const moving = await finetune({ model: digitsNet({ arch: 'mlp', seed: 3 }), target, iterations: 8, seed: 1, lr: 0.5, checkEvery: 4, tolerance: 1e-9 });
   assert.equal(moving.stoppedAt, null);
 });
+
+test("fine-tuning with the network's initial class prior resumes from a checkpoint to the same weights (the prior comes back from it)", async () => {
+  const target = unlabelled(head(demoDigits('target', 'train'), 128));
+  const dir = await mkdtemp(join(tmpdir(), 'dine-ft-prior-'));
+  try {
+    const run = (model: ReturnType<typeof digitsNet>, resume: boolean) =>
+      finetune({ model, target, iterations: 12, seed: 1, lr: 0.05, checkEvery: 4, tolerance: 0, prior: 'initial', checkpointDir: dir, resume });
+    const full = digitsNet({ arch: 'mlp', seed: 3 });
+    await run(full, false);
+    const cks = await train.listCheckpoints(dir);
+    await rm(cks.at(-1)!.path, { recursive: true });
+    // Another network: its own mean prediction differs, so only the checkpoint's prior reproduces the run.
+    const resumed = digitsNet({ arch: 'mlp', seed: 77 });
+    const r = await run(resumed, true);
+    assert.equal(r.completed, 12);
+    const a = full.getWeights().map((w) => w.dataSync());
+    const b = resumed.getWeights().map((w) => w.dataSync());
+    a.forEach((w, i) => assert.deepEqual(Array.from(b[i]!), Array.from(w), `weight ${i}`));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -29,6 +29,12 @@ export interface FinetuneOptions {
   readonly lr?: number;
   /** Default steps/10. */
   readonly checkEvery?: number;
+  /**
+   * The class prior of IM's diversity term: 'uniform' (SHOT's, the default) or 'initial', the
+   * network's mean prediction on the target before fine-tuning (kept in checkpoints), so that an
+   * imbalanced target keeps its class proportions (see informationMaximisation).
+   */
+  readonly prior?: 'uniform' | 'initial';
   /** Fraction of changed labels under which to stop. Default 0.001; 0 never stops early. */
   readonly tolerance?: number;
   readonly checkpointDir?: string;
@@ -51,6 +57,15 @@ function labelsOf(model: tfl.LayersModel, images: ImageBatch): Int32Array {
   return Int32Array.from({ length: images.count }, (_, i) => argMaxRow(probs, k, i));
 }
 
+/** The mean of the network's class probabilities over the images. */
+function meanPrediction(model: tfl.LayersModel, images: ImageBatch): number[] {
+  const probs = predictProbabilities(model, images);
+  const k = probs.length / images.count;
+  const mean = new Array<number>(k).fill(0);
+  for (let i = 0; i < probs.length; i++) mean[i % k]! += probs[i]! / images.count;
+  return mean;
+}
+
 export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const schedule = o.schedule ?? 'dine';
   const lr0 = o.lr ?? 0.01;
@@ -70,7 +85,8 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const batches = new BatchSchedule(o.target.count, o.batchSize ?? 64, o.seed);
   const checkEvery = o.checkEvery ?? Math.max(1, Math.floor(T / 10));
   const tolerance = o.tolerance ?? 0.001;
-  let state: { stoppedAt: number | null; labels: number[] | null } = { stoppedAt: null, labels: null };
+  let state: { stoppedAt: number | null; labels: number[] | null; prior?: number[] } = { stoppedAt: null, labels: null };
+  if (o.prior === 'initial') state.prior = meanPrediction(o.model, o.target);
   const result = await train.runTraining({
     steps: T,
     models: { model: o.model },
@@ -98,7 +114,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       const idx = batches.indices(step);
       const loss = tf.tidy(() => {
         const x = inputBatch(o.target, idx);
-        return optimizer.minimize(() => informationMaximisation(tf.softmax(o.model.apply(x, { training: true }) as tf.Tensor2D)), vars);
+        return optimizer.minimize(() => informationMaximisation(tf.softmax(o.model.apply(x, { training: true }) as tf.Tensor2D), undefined, state.prior), vars);
       });
       return { im: loss };
     },

@@ -40,6 +40,12 @@ export interface AdaptOptions {
   readonly batchSize?: number;
   /** An existing student to continue from (e.g. the DINE stage-1 result for dine-full). */
   readonly student?: { model: tfl.LayersModel; netOptions: DigitsNetOptions };
+  /**
+   * DINE (full)'s stage-2 class prior: 'initial' (default), the distilled network's mean
+   * prediction on the target, or 'uniform' as in the article's code, which on an imbalanced
+   * target (MNIST -> USPS) relabels the majority class and lowers accuracy.
+   */
+  readonly finetunePrior?: 'uniform' | 'initial';
   /** Skip stage 1 (the given student already went through it). */
   readonly skipDistill?: boolean;
   /** Checkpoints under <dir>/distill and <dir>/finetune. */
@@ -97,6 +103,8 @@ export async function adapt(o: AdaptOptions): Promise<AdaptResult> {
       iterations: o.finetuneIterations,
       schedule: method === 'dine-full' ? 'dine' : 'shot',
       tolerance: method === 'dine-full' ? 0.001 : 0,
+      // DINE (full) keeps the class proportions its distilled network predicts; the SHOT baselines keep SHOT's uniform prior.
+      prior: method === 'dine-full' ? (o.finetunePrior ?? 'initial') : 'uniform',
       progressLabel: `${method} finetune`,
       log: o.log,
     });

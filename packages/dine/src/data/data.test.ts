@@ -11,6 +11,7 @@ import { shiftedDigits } from './shifted_digits.js';
 import { demoDigits, loadDigits } from './digit_source.js';
 import { BatchSchedule } from './batch_schedule.js';
 import { checkLabels, checkNotEmpty, inputBatch, subset } from './digit_set.js';
+import { randomAffineBatch } from './random_affine.js';
 
 await initBackend({ backend: 'cpu' });
 
@@ -116,4 +117,27 @@ test('labels outside the class range and empty sets are errors naming the file a
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('random affine augmentation: the identity ranges give inputBatch; a 2x zoom samples the centre, hand-checked; seeded', async () => {
+  await initBackend({ threads: 1 });
+  // A 5x5 image, pixel (y, x) = 10 (5y + x): a ramp, so bilinear samples are exact.
+  const pixels = Uint8Array.from({ length: 25 }, (_, p) => 10 * p);
+  const set = { pixels, labels: null, count: 1, height: 5, width: 5 };
+  const same = randomAffineBatch(set, [0], new data.Random(1), { degrees: 0, scale: [1, 1], translate: 0 });
+  assert.deepEqual(Array.from(same.dataSync()), Array.from(inputBatch(set, [0]).dataSync()));
+  // Zoom 2 about the centre (2, 2): output (y, x) reads the source at ((y - 2) / 2 + 2, (x - 2) / 2 + 2).
+  const zoom = randomAffineBatch(set, [0], new data.Random(1), { degrees: 0, scale: [2, 2], translate: 0 }).dataSync();
+  const value = (y: number, x: number) => (zoom[y * 5 + x]! + 1) * 127.5;
+  assert.ok(Math.abs(value(2, 2) - 120) < 1e-3, `centre ${value(2, 2)}`); // unchanged
+  assert.ok(Math.abs(value(0, 0) - 10 * (5 * 1 + 1)) < 1e-3, `corner ${value(0, 0)}`); // source (1, 1) = 60
+  assert.ok(Math.abs(value(2, 3) - 10 * (5 * 2 + 2.5)) < 1e-3, `(2, 3) ${value(2, 3)}`); // source (2, 2.5) = 125
+  // Random draws: the same seed, the same batch; another seed, another one.
+  const mnistLike = { pixels: Uint8Array.from({ length: 2 * 784 }, (_, i) => (i * 37) % 256), labels: null, count: 2, height: 28, width: 28 };
+  const a = randomAffineBatch(mnistLike, [0, 1], new data.Random(5)).dataSync();
+  const b = randomAffineBatch(mnistLike, [0, 1], new data.Random(5)).dataSync();
+  const c = randomAffineBatch(mnistLike, [0, 1], new data.Random(6)).dataSync();
+  assert.deepEqual(Array.from(a), Array.from(b));
+  assert.notDeepEqual(Array.from(a), Array.from(c));
+  assert.throws(() => randomAffineBatch(set, [0], new data.Random(1), { scale: [1.2, 1.1] }), /0 < scale\[0\] <= scale\[1\]/);
 });

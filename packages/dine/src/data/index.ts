@@ -1,6 +1,8 @@
 /** Digit data: sets and batches, IDX and PNG-folder readers, MNIST-style framing, the demo's data and MNIST/USPS. */
 export type { DigitSet, ImageBatch } from './digit_set.js';
 export { checkDigitSet, checkLabels, checkNotEmpty, subset, head, unlabelled, inputBatch } from './digit_set.js';
+export { randomAffineBatch, DEFAULT_RANDOM_AFFINE } from './random_affine.js';
+export type { RandomAffineOptions } from './random_affine.js';
 export { pngDigitSet } from './png_digits.js';
 export type { PngDigitFile } from './png_digits.js';
 export { frameDigit, frameDigits, resizeBilinear, resizeDigits, RESIZE_MODES } from './frame_digit.js';

@@ -34,6 +34,21 @@ test('information maximisation: mean entropy − entropy of the mean, hand-compu
   close(scalar(informationMaximisation(tf.tensor2d([[0.9, 0.1], [0.3, 0.7]]))), (H([0.9, 0.1]) + H([0.3, 0.7])) / 2 - H([0.6, 0.4]), 1e-6, 'mixed');
 });
 
+test('information maximisation with a class prior: mean entropy + KL(mean p ‖ prior), hand-computed', () => {
+  const H = (p: number[]) => -p.reduce((s, v) => s + v * Math.log(v + EPS), 0);
+  const rows = tf.tensor2d([[0.9, 0.1], [0.3, 0.7]]); // marginal (0.6, 0.4)
+  const kl = 0.6 * (Math.log(0.6 + EPS) - Math.log(0.6)) + 0.4 * (Math.log(0.4 + EPS) - Math.log(0.4));
+  // The prior equal to the marginal: the diversity term vanishes (up to ε).
+  close(scalar(informationMaximisation(rows, EPS, [0.6, 0.4])), (H([0.9, 0.1]) + H([0.3, 0.7])) / 2 + kl, 1e-6, 'prior = marginal');
+  // Prior (0.8, 0.2): KL(0.6, 0.4 ‖ 0.8, 0.2) = 0.6 ln(0.6/0.8) + 0.4 ln(0.4/0.2), by hand 0.1046.
+  const kl2 = 0.6 * (Math.log(0.6 + EPS) - Math.log(0.8)) + 0.4 * (Math.log(0.4 + EPS) - Math.log(0.2));
+  assert.ok(Math.abs(0.6 * Math.log(0.6 / 0.8) + 0.4 * Math.log(0.4 / 0.2) - 0.10464) < 1e-4);
+  close(scalar(informationMaximisation(rows, EPS, [0.8, 0.2])), (H([0.9, 0.1]) + H([0.3, 0.7])) / 2 + kl2, 1e-6, 'prior (0.8, 0.2)');
+  // A uniform prior is the plain loss plus log K.
+  close(scalar(informationMaximisation(rows, EPS, [0.5, 0.5])), scalar(informationMaximisation(rows)) + Math.log(2), 1e-5, 'uniform prior');
+  assert.throws(() => informationMaximisation(rows, EPS, [0.2, 0.3, 0.5]), /prior has 3 classes, the predictions 2/);
+});
+
 test('KL(target ‖ softmax(logits)), batch mean, 0·log 0 = 0; gradient (p − t)/B', () => {
   // logits (0, ln 2, 0) → softmax (1/4, 1/2, 1/4).
   const logits = tf.tensor2d([[0, Math.log(2), 0], [0, Math.log(2), 0]]);

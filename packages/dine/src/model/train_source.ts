@@ -5,8 +5,9 @@
  */
 import { join } from 'node:path';
 import { access } from 'node:fs/promises';
-import { losses, tf, train, ValueError, type tfl } from '@lacuna/core';
+import { data, losses, tf, train, ValueError, type tfl } from '@lacuna/core';
 import { inputBatch, type DigitSet } from '../data/digit_set.js';
+import { randomAffineBatch, type RandomAffineOptions } from '../data/random_affine.js';
 import { BatchSchedule } from '../data/batch_schedule.js';
 import { modelAccuracy } from './accuracy.js';
 import { digitsNet, type DigitsNetOptions } from './digits_net.js';
@@ -25,6 +26,12 @@ export interface TrainSourceOptions {
   readonly lr?: number;
   /** Default 0.1. */
   readonly labelSmoothing?: number;
+  /**
+   * Random affine augmentation of the training images (true: DEFAULT_RANDOM_AFFINE, the
+   * torchvision MNIST recipe; or its ranges). Default off. Drawn per step from the seed, so a
+   * resumed run sees the same images.
+   */
+  readonly augment?: boolean | RandomAffineOptions;
   /** Held-out evaluation every this many steps (and at the end). Default: steps/10. */
   readonly evalEvery?: number;
   /** Checkpoints (and the best model so far, in <dir>/best) for resuming. */
@@ -70,6 +77,7 @@ export async function trainSource(o: TrainSourceOptions): Promise<TrainSourceRes
     }
   };
   const labels = o.train.labels;
+  const augment = o.augment === true ? {} : o.augment || null;
   const t0 = performance.now();
   const result = await train.runTraining({
     steps: o.steps,
@@ -82,7 +90,7 @@ export async function trainSource(o: TrainSourceOptions): Promise<TrainSourceRes
     step: ({ step }) => {
       const idx = batches.indices(step);
       const loss = tf.tidy(() => {
-        const x = inputBatch(o.train, idx);
+        const x = augment ? randomAffineBatch(o.train, idx, new data.Random(o.seed * 1_000_003 + step), augment) : inputBatch(o.train, idx);
         const y = tf.tensor1d(Int32Array.from(idx, (i) => labels[i]!), 'int32');
         return optimizer.minimize(() => losses.crossEntropy(model.apply(x, { training: true }) as tf.Tensor2D, y, { smoothing: o.labelSmoothing ?? 0.1 }), model);
       });
