@@ -21,25 +21,29 @@
  *
  * Options: --seeds N (3), --methods M (repeatable; the direction rows run only these, plus No Adapt;
  * default all), --source-augment (the source model's owner trains it with random affine maps:
- * ±10 deg, scale 0.9-1.1, shift ±10 %), --source-steps N (600), --distill-iters N (400), --finetune-iters N
+ * ±10 deg, scale 0.9-1.1, shift ±10 %), --source-scale LOW,HIGH (that augmentation with another scale range), --source-steps N (600), --distill-iters N (400), --finetune-iters N
  * (200), --usps-resize stretch|frame, --only ROW (repeatable: mnist_usps, usps_mnist, mnist_mnistm,
  * mnist_usps_topk1, mnist_usps_label, mnist_usps_budget), --data-root DIR, --threads N, --json,
+ * --jobs N (rows run as N parallel processes of one thread each; default 2, or 1 on a one-core machine),
  * --select val (score on 10 % of the target's training images, held out with their labels, and
  * adapt on the other 90 %: for choosing a schedule without looking at the test split).
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { data, initBackend } from '@lacuna/core';
 import {
   accuracyOf, adapt, adaptation, blackBox, data as digits, modelAccuracy, ModelBlackBox, queryTeachers, trainSource, unlabelled, type AdaptMethod, type BlackBoxPredictor,
 } from '@lacuna/dine';
+import { fileURLToPath } from 'node:url';
 import { benchArgs } from './args.js';
 
 const { colourDigits, loadDigitDomain, subset } = digits;
 type DigitDomain = digits.DigitDomain;
 type ResizeMode = digits.ResizeMode;
 
-interface Args { sourceAugment: boolean; methods: string[]; seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; select: boolean; threads?: number; json: boolean }
+interface Args { jobs: number; argv: string[]; sourceAugment: boolean; sourceScale?: [number, number]; methods: string[]; seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; select: boolean; threads?: number; json: boolean }
 
 function parseArgs(argv: string[]): Args {
   const o = benchArgs('dine', argv, {
@@ -49,9 +53,14 @@ function parseArgs(argv: string[]): Args {
     select: { kind: 'string', default: 'test', choices: ['test', 'val'] },
     methods: { kind: 'repeat', default: [...METHODS], choices: [...METHODS] },
     'source-augment': { kind: 'flag' },
+    'source-scale': { kind: 'string', default: '' },
+    jobs: { kind: 'count', default: Math.max(1, Math.min(2, availableParallelism())) },
   });
+  const scale = o['source-scale'] ? o['source-scale'].split(',').map(Number) : null;
+  if (scale && (scale.length !== 2 || !scale.every((v) => v > 0) || scale[0]! > scale[1]!)) throw new Error(`bench dine: --source-scale takes LOW,HIGH (0 < LOW <= HIGH), got ${o['source-scale']}`);
   return {
-    sourceAugment: o['source-augment'], methods: o.methods, seeds: o.seeds, sourceSteps: o['source-steps'], distillIters: o['distill-iters'], finetuneIters: o['finetune-iters'], usps: o['usps-resize'] as ResizeMode,
+    jobs: o.jobs, argv,
+    sourceAugment: o['source-augment'] || scale !== null, ...(scale ? { sourceScale: scale as [number, number] } : {}), methods: o.methods, seeds: o.seeds, sourceSteps: o['source-steps'], distillIters: o['distill-iters'], finetuneIters: o['finetune-iters'], usps: o['usps-resize'] as ResizeMode,
     only: o.only, root: o['data-root'], select: o.select === 'val', ...(o.threads ? { threads: o.threads } : {}), json: o.json,
   };
 }
@@ -78,6 +87,10 @@ function summarise(acc: number[], secs: number[]): Summary {
   return { mean: r2(mean), std: r2(std), seconds: Math.round((secs.reduce((s, v) => s + v, 0) / n) * 10) / 10, runs: acc.map(r2) };
 }
 
+function sourceAugmentation(a: Args): boolean | { scale: [number, number] } {
+  return a.sourceScale ? { scale: a.sourceScale } : a.sourceAugment;
+}
+
 /**
  * What adaptation sees (unlabelled) and what scores it. With --select val, 10 % of the target's
  * training images (seed 1) are held out with their labels, to choose a schedule on; adaptation
@@ -98,7 +111,7 @@ async function runDirection(name: string, a: Args, log: (m: string) => void) {
   const secs: Record<MethodKey, number[]> = { no_adapt: [], nll_kl: [], sd_shot: [], dine: [], dine_full: [] };
   const order = new data.Random(1).permutation(sourceAll.count);
   const nHeld = Math.round(sourceAll.count * 0.1);
-  const s = await trainSource({ train: subset(sourceAll, order.subarray(nHeld)), heldOut: subset(sourceAll, order.subarray(0, nHeld)), steps: a.sourceSteps, seed: 1, augment: a.sourceAugment });
+  const s = await trainSource({ train: subset(sourceAll, order.subarray(nHeld)), heldOut: subset(sourceAll, order.subarray(0, nHeld)), steps: a.sourceSteps, seed: 1, augment: sourceAugmentation(a) });
   const source = summarise([s.heldOutAccuracy * 100], [s.seconds]);
   log(`${name}: source held-out ${(s.heldOutAccuracy * 100).toFixed(2)} % (${s.seconds.toFixed(0)} s)`);
   // The black box: from here on only its probabilities are used.
@@ -162,7 +175,7 @@ async function runExtraRow(row: ExtraRow, a: Args, log: (m: string) => void): Pr
   const targetTest = colour ? colourDigits('target', 'test') : await loadDigitDomain(a.root, 'usps', 'test', a.usps);
   const order = new data.Random(1).permutation(sourceAll.count);
   const nHeld = Math.round(sourceAll.count * 0.1);
-  const s = await trainSource({ train: subset(sourceAll, order.subarray(nHeld)), heldOut: subset(sourceAll, order.subarray(0, nHeld)), steps: a.sourceSteps, seed: 1, augment: a.sourceAugment });
+  const s = await trainSource({ train: subset(sourceAll, order.subarray(nHeld)), heldOut: subset(sourceAll, order.subarray(0, nHeld)), steps: a.sourceSteps, seed: 1, augment: sourceAugmentation(a) });
   log(`${row}: source held-out ${(s.heldOutAccuracy * 100).toFixed(2)} % (${s.seconds.toFixed(0)} s)`);
   const model = new ModelBlackBox(s.model, colour ? 'MNIST RGB LeNet' : 'MNIST LeNet');
   const box: BlackBoxPredictor = row === 'mnist_usps_topk1' ? partialBox(model, 'top-k:1') : row === 'mnist_usps_label' ? partialBox(model, 'label') : model;
@@ -194,6 +207,41 @@ async function runExtraRow(row: ExtraRow, a: Args, log: (m: string) => void): Pr
   return { result: Object.fromEntries(Object.keys(methods).map((k) => [k, summarise(acc[k]!, secs[k]!)])), source: summarise([s.heldOutAccuracy * 100], [s.seconds]) };
 }
 
+/**
+ * Rows as separate processes (`--only ROW --jobs 1 --threads 1 --json`), `a.jobs` at a time: the
+ * rows are independent and one LeNet step does not keep two threads busy, so two processes on
+ * two cores finish far sooner than one process with two threads.
+ */
+async function runRowsInParallel(names: string[], a: Args): Promise<Record<string, { result: Record<string, Summary>; source: Summary }>> {
+  const passOn: string[] = [];
+  for (let i = 0; i < a.argv.length; i++) {
+    const arg = a.argv[i]!;
+    const [flag] = arg.split('=');
+    if (flag === '--json') continue;
+    if (['--only', '--jobs', '--threads'].includes(flag!)) {
+      if (!arg.includes('=')) i++;
+      continue;
+    }
+    passOn.push(arg);
+  }
+  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+  const out: Record<string, { result: Record<string, Summary>; source: Summary }> = {};
+  const queue = [...names];
+  const worker = async () => {
+    for (let row = queue.shift(); row !== undefined; row = queue.shift()) {
+      const child = spawn(process.execPath, [...process.execArgv, main, 'dine', ...passOn, '--only', row, '--jobs', '1', '--threads', '1', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      if (code !== 0) throw new Error(`bench dine: row ${row} failed (exit ${code})`);
+      const j = JSON.parse(stdout) as Record<string, unknown>;
+      out[row] = { result: j[row] as Record<string, Summary>, source: (j['source_held_out'] as Record<string, Summary>)[row]! };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(a.jobs, names.length) }, worker));
+  return out;
+}
+
 function checks(results: Record<string, Record<MethodKey, Summary>>): string[] {
   const lines: string[] = [];
   for (const [name, r] of Object.entries(results)) {
@@ -222,15 +270,23 @@ export async function main(argv: string[]): Promise<void> {
   const t0 = performance.now();
   const results: Record<string, Record<string, Summary>> = {};
   const sources: Record<string, Summary> = {};
-  for (const n of names) {
-    const r = n in DIRECTIONS ? await runDirection(n, a, log) : await runExtraRow(n as ExtraRow, a, log);
-    results[n] = r.result;
-    sources[n] = r.source;
+  if (a.jobs > 1 && names.length > 1) {
+    const rows = await runRowsInParallel(names, a);
+    for (const n of names) {
+      results[n] = rows[n]!.result;
+      sources[n] = rows[n]!.source;
+    }
+  } else {
+    for (const n of names) {
+      const r = n in DIRECTIONS ? await runDirection(n, a, log) : await runExtraRow(n as ExtraRow, a, log);
+      results[n] = r.result;
+      sources[n] = r.source;
+    }
   }
   const settings = {
     scoredOn: a.select ? 'validation: 10 % of the target training images (seed 1), held out' : 'test split',
     seeds: a.seeds, sourceSteps: a.sourceSteps, distillIterations: a.distillIters, finetuneIterations: a.finetuneIters, batchSize: 64,
-    sourceModel: `trained once per direction (seed 1)${a.sourceAugment ? ', random affine augmentation' : ''}`, uspsResize: a.usps, backend: info.backend, threads: info.threads, totalSeconds: Math.round((performance.now() - t0) / 1000),
+    sourceModel: `trained once per row (seed 1)${a.sourceAugment ? `, random affine augmentation (scale ${(a.sourceScale ?? [0.9, 1.1]).join('-')})` : ''}`, uspsResize: a.usps, backend: info.backend, threads: a.jobs > 1 && names.length > 1 ? 1 : info.threads, jobs: Math.min(a.jobs, names.length), totalSeconds: Math.round((performance.now() - t0) / 1000),
   };
   const verdicts = checks(results as Record<string, Record<MethodKey, Summary>>);
   if (a.json) {
