@@ -92,5 +92,5 @@ export async function openSynthesisModel(files: train.ModelFiles, options: { bat
   }
   const generator = generatorFor(meta.model, meta.info, 0);
   await train.setModelWeights(generator, files, 'generator');
-  return { meta, info: meta.info, synthesizer: generatorSynthesizer(generator, options.batch), dispose: () => generator.dispose() };
+  return { meta, info: meta.info, synthesizer: generatorSynthesizer(generator, options.batch, { mirror: meta.info.inference?.mirror ?? false }), dispose: () => generator.dispose() };
 }

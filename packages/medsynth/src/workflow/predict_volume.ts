@@ -22,8 +22,8 @@ export interface SynthesisModelInfo {
   /** H and W are padded to a multiple of this. */
   readonly multiple: number;
   readonly norm: NormSettings;
-  /** Sliding-window inference the model was validated with (absent: whole slices). */
-  readonly inference?: { readonly window?: number; readonly overlap?: number };
+  /** Sliding-window inference and mirror averaging the model was validated with (absent: whole slices, no mirror). */
+  readonly inference?: { readonly window?: number; readonly overlap?: number; readonly mirror?: boolean };
   /** The working grid the model was trained on (orientation, voxel size); absent in older models: RAS, the input's voxels. */
   readonly geometry?: GeometryOptions;
   /** Maps predictions back to the target's units (median over the training subjects). */

@@ -11,15 +11,23 @@ export interface SliceSynthesizer {
   predict(source: SliceStack, mask?: SliceStack): SliceStack;
 }
 
-/** A generator network as a SliceSynthesizer, `batch` slices at a time (bounded memory). */
-export function generatorSynthesizer(generator: tfl.LayersModel, batch = 8): SliceSynthesizer {
+/**
+ * A generator network as a SliceSynthesizer, `batch` slices at a time (bounded memory).
+ * `mirror`: test-time augmentation that averages the prediction with that of the left-right
+ * mirrored slices (mirrored back); heads are near-symmetric, so it halves part of the network's
+ * variance for twice the inference cost.
+ */
+export function generatorSynthesizer(generator: tfl.LayersModel, batch = 8, options: { mirror?: boolean } = {}): SliceSynthesizer {
+  const run = (x: tf.Tensor4D) => generator.predict(x) as tf.Tensor4D;
+  // W is the slices' left-right axis (RAS working grid).
+  const forward = options.mirror ? (x: tf.Tensor4D) => tf.mul(tf.add(run(x), tf.reverse(run(tf.reverse(x, 2)), 2)), 0.5) : run;
   return {
     predict(source) {
       const [n, h, w, c] = source.shape;
       const out = new Float32Array(n * h * w);
       for (let s = 0; s < n; s += batch) {
         const count = Math.min(batch, n - s);
-        const y = tf.tidy(() => generator.predict(tf.tensor4d(source.data.subarray(s * h * w * c, (s + count) * h * w * c), [count, h, w, c])) as tf.Tensor);
+        const y = tf.tidy(() => forward(tf.tensor4d(source.data.subarray(s * h * w * c, (s + count) * h * w * c), [count, h, w, c])));
         out.set(y.dataSync(), s * h * w);
         y.dispose();
       }

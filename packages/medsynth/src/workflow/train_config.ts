@@ -181,9 +181,10 @@ export const trainConfigSchema = z.strictObject({
   /**
    * How the network predicts slices, in validation, test scores and later `predict`: whole
    * slices (default), or `window` x `window` windows with Gaussian blending (sliding-window
-   * inference), which shows a patch-trained network what it was trained on.
+   * inference), which shows a patch-trained network what it was trained on; `mirror` averages
+   * each prediction with that of the left-right mirrored input (test-time augmentation).
    */
-  inference: z.strictObject({ window: positiveInt.optional(), overlap: z.number().min(0).lt(1).default(0.25) }).prefault({}),
+  inference: z.strictObject({ window: positiveInt.optional(), overlap: z.number().min(0).lt(1).default(0.25), mirror: z.boolean().default(false) }).prefault({}),
   train: trainSchema.prefault({}),
   /** Output folder: the model, checkpoints, samples, logs. */
   out: z.string().min(1),

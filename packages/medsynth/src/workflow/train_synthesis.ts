@@ -126,7 +126,7 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
     multiple,
     norm: config.data.norm,
     geometry: config.data.geometry,
-    ...(config.inference.window ? { inference: { window: config.inference.window, overlap: config.inference.overlap } } : {}),
+    ...(config.inference.window || config.inference.mirror ? { inference: { ...(config.inference.window ? { window: config.inference.window, overlap: config.inference.overlap } : {}), ...(config.inference.mirror ? { mirror: true } : {}) } } : {}),
     targetNorm: medianNorm(subjects.train.map((s) => s.targetNorm!)),
   };
   const trainSet = stackSubjects(subjects.train, { context, multiple });
@@ -178,7 +178,7 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
     // The training time of the runs before a --resume, from the checkpoint.
     secondsBefore = result.earlierSeconds;
     await saveSynthesisModel(modelDir, { model: config.model, info, trainedSteps: steps }, { generator: result.generator });
-    synthesizer = generatorSynthesizer(result.generator);
+    synthesizer = generatorSynthesizer(result.generator, 8, { mirror: config.inference.mirror });
   }
   const seconds = secondsBefore + (performance.now() - t0) / 1000;
   const test = scoreSubjects(synthesizer, subjects.test, info);
@@ -236,7 +236,7 @@ async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, tra
 
   const writeSamples = async (step: number, say: (m: string) => void) => {
     if (!valSet) return;
-    const synth = generatorSynthesizer(generator);
+    const synth = generatorSynthesizer(generator, 8, { mirror: config.inference.mirror });
     const scores = scoreSubjects(synth, val, info).mean!;
     const src = gatherSlices(valSet.source, sampleSlices);
     const pred = synth.predict(src);

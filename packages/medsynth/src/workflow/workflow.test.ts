@@ -7,6 +7,8 @@ import { ConfigError, data, initBackend, ShapeError, ValueError } from '@lacuna/
 import { loadSynthesisModel, predictVolume } from './model_folder.js';
 import { parseTrainConfig } from './train_config.js';
 import { lrSchedule, trainSynthesis } from './train_synthesis.js';
+import { generatorSynthesizer } from './slice_synthesizer.js';
+import { generatorFor } from './model_bundle.js';
 import { writeToySubjects, toyPair } from './testdata/toy_subjects.js';
 
 let dir: string;
@@ -129,7 +131,7 @@ test('train.schedule: linear holds then decays to 0 (pix2pix), cosine decays to 
 });
 
 test('inference.window: the model scores with sliding windows, keeps the setting, and predict uses it', async () => {
-  const c = { ...config({ arch: 'unet', base: 8, depth: 2 }, { steps: 2 }, { l1: 1 }, 'run_window'), inference: { window: 16, overlap: 0.5 } };
+  const c = { ...config({ arch: 'unet', base: 8, depth: 2 }, { steps: 2 }, { l1: 1 }, 'run_window'), inference: { window: 16, overlap: 0.5, mirror: false } };
   const result = await trainSynthesis(c, { progress: 'none' });
   const model = await loadSynthesisModel(join(dir, 'run_window', 'model'));
   assert.deepEqual(model.info.inference, { window: 16, overlap: 0.5 });
@@ -142,5 +144,28 @@ test('inference.window: the model scores with sliding windows, keeps the setting
   assert.notDeepEqual(Array.from(byInfo.volume.data), Array.from(whole.volume.data));
   assert.ok(Number.isFinite(result.test!.psnr));
   model.dispose();
-  await assert.rejects(trainSynthesis({ ...c, inference: { window: 18, overlap: 0.25 } }, { progress: 'none' }), /inference\.window 18 must be a multiple of 4/);
+  await assert.rejects(trainSynthesis({ ...c, inference: { window: 18, overlap: 0.25, mirror: false } }, { progress: 'none' }), /inference\.window 18 must be a multiple of 4/);
+});
+
+test('inference.mirror: the prediction averages the mirrored pass by hand, is mirror-equivariant, and the model keeps the setting', async () => {
+  const net = generatorFor({ arch: 'unet', base: 4, depth: 2, norm: 'none' }, { sourceModalities: ['t1'], context: 0 }, 3);
+  const [n, h, w] = [2, 8, 12];
+  const rng = new data.Random(5);
+  const x = Float32Array.from({ length: n * h * w }, () => rng.uniform(-1, 1));
+  const flip = (v: Float32Array) => v.map((_, i) => v[i - (i % w) + (w - 1 - (i % w))]!);
+  const plain = generatorSynthesizer(net).predict({ data: x, shape: [n, h, w, 1] }).data;
+  const plainFlipped = generatorSynthesizer(net).predict({ data: flip(x), shape: [n, h, w, 1] }).data;
+  const mirrored = generatorSynthesizer(net, 8, { mirror: true });
+  const y = mirrored.predict({ data: x, shape: [n, h, w, 1] }).data;
+  const byHand = flip(plainFlipped).map((v, i) => (v + plain[i]!) / 2);
+  assert.ok(byHand.every((v, i) => Math.abs(v - y[i]!) < 1e-5), 'mirror = mean of the plain and mirrored passes');
+  assert.ok(plain.some((v, i) => Math.abs(v - y[i]!) > 1e-4), 'an untrained network is not symmetric, so mirroring changes it');
+  const yFlipped = mirrored.predict({ data: flip(x), shape: [n, h, w, 1] }).data;
+  assert.ok(flip(yFlipped).every((v, i) => Math.abs(v - y[i]!) < 1e-5), 'mirror(flip x) = flip(mirror x)');
+  net.dispose();
+  const c = { ...config({ arch: 'unet', base: 8, depth: 2 }, { steps: 2 }, { l1: 1 }, 'run_mirror'), inference: { overlap: 0.25, mirror: true } };
+  await trainSynthesis(c, { progress: 'none' });
+  const model = await loadSynthesisModel(join(dir, 'run_mirror', 'model'));
+  assert.deepEqual(model.info.inference, { mirror: true });
+  model.dispose();
 });
