@@ -45,10 +45,23 @@ import { benchArgs } from './args.js';
 
 const { loadTrainingSubjects } = workflow;
 
-interface Recipe { steps: number; norm: 'batch' | 'instance' | 'none'; discriminatorNorm: 'batch' | 'instance' }
+interface Recipe {
+  steps: number;
+  norm: 'batch' | 'instance' | 'none';
+  discriminatorNorm: 'batch' | 'instance';
+  /** U-Net depth (down-sampling levels). */
+  depth: number;
+  /** Left-right mirror test-time augmentation for the networks (inference.mirror). */
+  mirror: boolean;
+  /** pix2pix's steps (0: `steps`) and learning-rate schedule. */
+  pix2pixSteps: number;
+  pix2pixSchedule: 'constant' | 'linear';
+  /** Also train a U-Net on MSE and score the mean of it and the L1 U-Net (unet_mse, unet_ensemble). */
+  ensemble: boolean;
+}
 /** The networks' defaults per task (see the header); --steps and --norm override both. */
-const REAL_RECIPE: Recipe = { steps: 4800, norm: 'none', discriminatorNorm: 'instance' };
-const PHANTOM_RECIPE: Recipe = { steps: 600, norm: 'batch', discriminatorNorm: 'batch' };
+const REAL_RECIPE: Recipe = { steps: 4800, norm: 'none', discriminatorNorm: 'instance', depth: 3, mirror: true, pix2pixSteps: 2400, pix2pixSchedule: 'linear', ensemble: true };
+const PHANTOM_RECIPE: Recipe = { steps: 600, norm: 'batch', discriminatorNorm: 'batch', depth: 4, mirror: false, pix2pixSteps: 0, pix2pixSchedule: 'constant', ensemble: false };
 
 interface Args { steps: number; norm: string; samples: string; patch: number; batch: number; base: number; ndf: number; subjects: number; trees: number; window: number; select: boolean; only: string[]; models: string[]; threads?: number; json: boolean }
 
@@ -63,41 +76,60 @@ function parseArgs(argv: string[]): Args {
   return { ...rest, select: select === 'val', ...(threads ? { threads } : {}) };
 }
 
-const MODELS = ['rf', 'dictionary', 'unet_l1', 'unet_l1_ssim', 'pix2pix'] as const;
+const MODELS = ['rf', 'dictionary', 'unet_l1', 'unet_l1_ssim', 'unet_mse', 'unet_ensemble', 'pix2pix'] as const;
 type ModelKey = (typeof MODELS)[number];
 interface Score { mae: number; psnr: number; ssim: number; train_s: number }
 
 function recipeFor(defaults: Recipe, a: Args): Recipe {
-  return { ...defaults, steps: a.steps || defaults.steps, norm: (a.norm || defaults.norm) as Recipe['norm'] };
+  return { ...defaults, steps: a.steps || defaults.steps, norm: (a.norm || defaults.norm) as Recipe['norm'], pix2pixSteps: a.steps || defaults.pix2pixSteps };
 }
 
 function modelConfig(key: ModelKey, a: Args, recipe: Recipe): Pick<TrainConfig, 'model' | 'loss'> & { lr: number } {
-  const unet = { arch: 'unet' as const, base: a.base, depth: 4, norm: recipe.norm };
+  const unet = { arch: 'unet' as const, base: a.base, depth: recipe.depth, norm: recipe.norm };
   if (key === 'rf') return { model: { arch: 'forest', trees: a.trees, maxDepth: 16, minLeaf: 5, samples: 100_000 }, loss: {} as TrainConfig['loss'], lr: 0 };
   if (key === 'dictionary') return { model: { arch: 'dictionary', atoms: 512, sparsity: 5, patch: 5, iterations: 10, samples: 20_000, stride: 2 }, loss: {} as TrainConfig['loss'], lr: 0 };
   if (key === 'unet_l1') return { model: unet, loss: { l1: 1 } as TrainConfig['loss'], lr: 1e-3 };
   if (key === 'unet_l1_ssim') return { model: unet, loss: { l1: 1, ssim: 1 } as TrainConfig['loss'], lr: 1e-3 };
+  if (key === 'unet_mse') return { model: unet, loss: { l1: 0, mse: 1 } as TrainConfig['loss'], lr: 1e-3 };
   return { model: unet, loss: { l1: 100, adversarial: { kind: 'vanilla', weight: 1 } } as TrainConfig['loss'], lr: 5e-4 };
 }
 
 /** Called with each trained model (the real pair's sample grid). */
 type OnTrained = (key: ModelKey, result: Awaited<ReturnType<typeof trainSynthesis>>) => Promise<void>;
 
-async function runTask(name: string, dataSection: object, a: Args, recipe: Recipe, out: string, log: (m: string) => void, onTrained?: OnTrained): Promise<Record<ModelKey, Score>> {
+async function runTask(name: string, dataSection: object, a: Args, recipe: Recipe, out: string, log: (m: string) => void, onTrained?: OnTrained): Promise<Partial<Record<ModelKey, Score>>> {
   const base = (key: ModelKey) => {
     const m = modelConfig(key, a, recipe);
     const networks = key !== 'rf' && key !== 'dictionary';
-    return parseTrainConfig({ data: { ...dataSection, patchSize: a.patch }, model: m.model, loss: m.loss, ...(networks && a.window ? { inference: { window: a.window } } : {}), train: { steps: recipe.steps, batchSize: a.batch, lr: m.lr || 1e-3, beta1: 0.5, seed: 1, checkpointEvery: recipe.steps, sampleEvery: recipe.steps }, discriminator: { ndf: a.ndf, norm: recipe.discriminatorNorm }, out: join(out, name, key) });
+    const gan = key === 'pix2pix';
+    const steps = gan && recipe.pix2pixSteps ? recipe.pix2pixSteps : recipe.steps;
+    const inference = { ...(a.window ? { window: a.window } : {}), ...(recipe.mirror ? { mirror: true } : {}) };
+    return parseTrainConfig({ data: { ...dataSection, patchSize: a.patch }, model: m.model, loss: m.loss, ...(networks ? { inference } : {}), train: { steps, batchSize: a.batch, lr: m.lr || 1e-3, beta1: 0.5, seed: 1, checkpointEvery: steps, sampleEvery: steps, ...(gan ? { schedule: recipe.pix2pixSchedule } : {}) }, discriminator: { ndf: a.ndf, norm: recipe.discriminatorNorm }, out: join(out, name, key) });
   };
   const subjects = await loadTrainingSubjects(base('rf'));
-  const scores = {} as Record<ModelKey, Score>;
+  const scores: Partial<Record<ModelKey, Score>> = {};
+  const trained: Partial<Record<ModelKey, Awaited<ReturnType<typeof trainSynthesis>>>> = {};
+  const report = (key: ModelKey, s: Score) => log(`${name}: ${key}: MAE ${s.mae.toFixed(4)} PSNR ${s.psnr.toFixed(2)} SSIM ${s.ssim.toFixed(4)} (${s.train_s.toFixed(1)} s)`);
   for (const key of MODELS) {
     if (!a.models.includes(key) && key !== 'rf') continue; // the forest is every table's reference
+    if ((key === 'unet_mse' || key === 'unet_ensemble') && !recipe.ensemble) continue;
+    if (key === 'unet_ensemble') {
+      // The mean of the L1 and MSE U-Nets: scored like any model, its training time the sum of theirs.
+      const members = [trained.unet_l1, trained.unet_mse];
+      if (!members[0] || !members[1]) continue;
+      const synthesizer = workflow.averageSynthesizer(members.map((r) => r!.synthesizer));
+      const s = workflow.scoreSubjects(synthesizer, subjects.test, members[0].info).mean!;
+      scores[key] = { mae: s.mae, psnr: s.psnr, ssim: s.ssim, train_s: members[0].seconds + members[1].seconds };
+      await onTrained?.(key, { ...members[0], synthesizer });
+      report(key, scores[key]!);
+      continue;
+    }
     log(`${name}: ${key} ...`);
     const r = await trainSynthesis(base(key), { subjects, progress: a.json ? 'none' : 'auto' });
+    trained[key] = r;
     scores[key] = { mae: r.test!.mae, psnr: r.test!.psnr, ssim: r.test!.ssim, train_s: r.seconds };
     await onTrained?.(key, r);
-    log(`${name}: ${key}: MAE ${r.test!.mae.toFixed(4)} PSNR ${r.test!.psnr.toFixed(2)} SSIM ${r.test!.ssim.toFixed(4)} (${r.seconds.toFixed(1)} s)`);
+    report(key, scores[key]!);
   }
   return scores;
 }
@@ -170,7 +202,7 @@ export async function main(argv: string[]): Promise<void> {
   const log = (m: string) => (a.json ? process.stderr.write(`${m}\n`) : console.log(m));
   const want = (k: string) => a.only.length === 0 || a.only.includes(k);
   const work = await mkdtemp(join(tmpdir(), 'lacuna-bench-medsynth-'));
-  const results: Record<string, Record<ModelKey, Score> | { skipped: string }> = {};
+  const results: Record<string, Partial<Record<ModelKey, Score>> | { skipped: string }> = {};
   const chris = fileURLToPath(new URL('../../shared/data/mri/chris/', import.meta.url));
   let volume: Record<string, number | string | number[]> | undefined;
   try {
@@ -200,7 +232,7 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const setup = { scored_on: a.select ? 'validation (real pair: train 0-29, score 30-35)' : 'test', backend: info.backend, threads: info.threads, real_steps: recipeFor(REAL_RECIPE, a).steps, real_norm: recipeFor(REAL_RECIPE, a).norm, phantom_steps: recipeFor(PHANTOM_RECIPE, a).steps, phantom_norm: recipeFor(PHANTOM_RECIPE, a).norm, patch: a.patch, batch: a.batch, unet_base: a.base, patchgan_ndf: a.ndf, trees: a.trees, phantom_subjects: a.subjects };
+  const setup = { scored_on: a.select ? 'validation (real pair: train 0-29, score 30-35)' : 'test', backend: info.backend, threads: info.threads, real_steps: recipeFor(REAL_RECIPE, a).steps, real_pix2pix_steps: recipeFor(REAL_RECIPE, a).pix2pixSteps, real_norm: recipeFor(REAL_RECIPE, a).norm, real_depth: REAL_RECIPE.depth, real_mirror: REAL_RECIPE.mirror, phantom_steps: recipeFor(PHANTOM_RECIPE, a).steps, phantom_norm: recipeFor(PHANTOM_RECIPE, a).norm, patch: a.patch, batch: a.batch, unet_base: a.base, patchgan_ndf: a.ndf, trees: a.trees, phantom_subjects: a.subjects };
   if (a.json) {
     console.log(JSON.stringify({ ...results, ...(volume ? { volume_predict: volume } : {}), setup }));
     return;
@@ -216,7 +248,7 @@ export async function main(argv: string[]): Promise<void> {
     for (const key of MODELS) {
       const s = r[key];
       if (!s) continue;
-      console.log(`${task.padEnd(15)} ${key.padEnd(13)} ${s.mae.toFixed(4).padStart(8)} ${s.psnr.toFixed(2).padStart(8)} ${s.ssim.toFixed(4).padStart(7)} ${s.train_s.toFixed(1).padStart(8)} ${(key === 'rf' ? '(reference)' : (s.psnr - r.rf.psnr >= 0 ? '+' : '') + (s.psnr - r.rf.psnr).toFixed(2)).padStart(12)}`);
+      console.log(`${task.padEnd(15)} ${key.padEnd(13)} ${s.mae.toFixed(4).padStart(8)} ${s.psnr.toFixed(2).padStart(8)} ${s.ssim.toFixed(4).padStart(7)} ${s.train_s.toFixed(1).padStart(8)} ${(key === 'rf' ? '(reference)' : (s.psnr - r.rf!.psnr >= 0 ? '+' : '') + (s.psnr - r.rf!.psnr).toFixed(2)).padStart(12)}`);
     }
   }
 }

@@ -9,7 +9,7 @@ export { slidingWindowPredict, windowStarts, gaussianImportance } from './slidin
 export type { SlidingWindowOptions } from './sliding_window.js';
 export type { SynthesisModelInfo, PredictVolumeOptions } from './predict_volume.js';
 export type { PredictionRecord } from './prediction_record.js';
-export { generatorSynthesizer } from './slice_synthesizer.js';
+export { generatorSynthesizer, averageSynthesizer } from './slice_synthesizer.js';
 export type { SliceSynthesizer } from './slice_synthesizer.js';
 export { sliceGrid } from './slice_grid.js';
 export { trainTaskSegmenter, taskDiceScore, huClassScore, segClassStack } from './task_models.js';

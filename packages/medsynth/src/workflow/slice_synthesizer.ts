@@ -3,7 +3,7 @@
  * normalised target slices out. The generator networks and the random forest both implement it,
  * so prediction, evaluation and the benchmark treat them alike.
  */
-import { tf, type tfl } from '@lacuna/core';
+import { tf, ValueError, type tfl } from '@lacuna/core';
 import type { SliceStack } from '../data/slice_stack.js';
 
 export interface SliceSynthesizer {
@@ -32,6 +32,22 @@ export function generatorSynthesizer(generator: tfl.LayersModel, batch = 8, opti
         y.dispose();
       }
       return { data: out, shape: [n, h, w, 1] };
+    },
+  };
+}
+
+/**
+ * The voxel-wise mean of several synthesisers' predictions (a model ensemble). Members trained
+ * apart (other seeds or losses) err differently, so the mean has lower variance than any one.
+ */
+export function averageSynthesizer(members: readonly SliceSynthesizer[]): SliceSynthesizer {
+  if (members.length === 0) throw new ValueError('averageSynthesizer: give at least one member');
+  return {
+    predict(source, mask) {
+      const outs = members.map((m) => m.predict(source, mask));
+      const out = new Float32Array(outs[0]!.data.length);
+      for (const o of outs) for (let i = 0; i < out.length; i++) out[i]! += o.data[i]! / outs.length;
+      return { data: out, shape: outs[0]!.shape };
     },
   };
 }

@@ -7,7 +7,7 @@ import { ConfigError, data, initBackend, ShapeError, ValueError } from '@lacuna/
 import { loadSynthesisModel, predictVolume } from './model_folder.js';
 import { parseTrainConfig } from './train_config.js';
 import { lrSchedule, trainSynthesis } from './train_synthesis.js';
-import { generatorSynthesizer } from './slice_synthesizer.js';
+import { averageSynthesizer, generatorSynthesizer } from './slice_synthesizer.js';
 import { generatorFor } from './model_bundle.js';
 import { writeToySubjects, toyPair } from './testdata/toy_subjects.js';
 
@@ -168,4 +168,12 @@ test('inference.mirror: the prediction averages the mirrored pass by hand, is mi
   const model = await loadSynthesisModel(join(dir, 'run_mirror', 'model'));
   assert.deepEqual(model.info.inference, { mirror: true });
   model.dispose();
+});
+
+test('averageSynthesizer: the voxel-wise mean of its members; no members is an error', () => {
+  const constant = (v: number) => ({ predict: (x: { data: Float32Array; shape: readonly [number, number, number, number] }) => ({ data: new Float32Array(x.data.length).fill(v), shape: x.shape }) });
+  const identity = { predict: (x: { data: Float32Array; shape: readonly [number, number, number, number] }) => ({ data: Float32Array.from(x.data), shape: x.shape }) };
+  const y = averageSynthesizer([constant(1), constant(-0.5), identity]).predict({ data: Float32Array.from([0.3, -0.6]), shape: [1, 1, 2, 1] });
+  assert.ok(Math.abs(y.data[0]! - (1 - 0.5 + 0.3) / 3) < 1e-6 && Math.abs(y.data[1]! - (1 - 0.5 - 0.6) / 3) < 1e-6);
+  assert.throws(() => averageSynthesizer([]), /at least one member/);
 });
