@@ -25,6 +25,8 @@ export { Crop2D } from './crop2d.js';
 export type { Crop2DArgs } from './crop2d.js';
 export { SeededDropout, dropoutMaskSeed } from './seeded_dropout.js';
 export { WeightNormDense } from './weight_norm_dense.js';
+export { ImageConv2D } from './image_conv2d.js';
+export type { ImageConv2DArgs } from './image_conv2d.js';
 export type { WeightNormDenseArgs } from './weight_norm_dense.js';
 export type { SeededDropoutArgs } from './seeded_dropout.js';
 export { featureModel, layersMatching } from './feature_model.js';

@@ -12,6 +12,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ValueError } from '../errors.js';
 import { applyLayer, normLayer } from './conv_norm_act.js';
+import { ImageConv2D } from './image_conv2d.js';
 import { resolveInit, type WeightInit, type WeightInitOptions } from './init.js';
 import { SeededDropout } from './seeded_dropout.js';
 import { WeightNormDense } from './weight_norm_dense.js';
@@ -50,7 +51,8 @@ export function lenetDigits(options: LenetDigitsOptions = {}): tfl.LayersModel {
   const conv = (filters: number, n: string) =>
     tfl.layers.conv2d({ filters, kernelSize: 5, padding: 'valid', useBias: true, kernelInitializer: init.kernel(), name: `${name}_${n}` });
   const pool = (n: string) => tfl.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${name}_${n}` });
-  let x = applyLayer(conv(20, 'conv1'), input); // [B, 24, 24, 20]
+  // conv1 sees the image, whose gradient is never needed: ImageConv2D lets backprop skip it.
+  let x = applyLayer(new ImageConv2D({ filters: 20, kernelSize: 5, kernelInitializer: init.kernel(), name: `${name}_conv1` }), input); // [B, 24, 24, 20]
   x = applyLayer(tfl.layers.reLU({ name: `${name}_relu1` }), applyLayer(pool('pool1'), x)); // [B, 12, 12, 20]
   x = applyLayer(conv(50, 'conv2'), x); // [B, 8, 8, 50]
   x = applyLayer(new SeededDropout({ rate: options.dropoutRate ?? 0.5, seed, spatial: true, name: `${name}_drop` }), x);
