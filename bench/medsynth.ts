@@ -16,13 +16,16 @@
  * random forest, measured in the same run: the table gives each model's PSNR gain over it.
  *
  * The networks' recipe differs per task. On the real pair it was chosen on validation slices
- * (train 0-29, score 30-35; issue 18): no normalisation layers in the U-Net (batch norm
- * under-fitted it: 19.9 dB on its own training slices against the forest's 21.4) and 4,800 steps
- * (validation PSNR 23.0 / 24.1 / 25.0 dB at 600 / 2,400 / 4,800 steps; forest 23.7); pix2pix's
- * PatchGAN uses instance norm (what batch norm is at pix2pix's batch of 1; 1.3x faster here than
- * batch norm on the wasm engine). The phantom tasks keep batch norm and 600 steps.
+ * (issue 18): first train 0-29 / score 30-35, which chose no normalisation layers in the U-Net
+ * (batch norm under-fitted it) and 4,800 steps; then, because slices next to the training ones
+ * did not predict the test slices at the top of the head, train 0-17 / score 18-35, which chose
+ * depth 3, left-right mirror averaging at inference and the mean of an L1 and an MSE U-Net
+ * (unet_mse, unet_ensemble: independently trained networks err differently; +0.4 dB there).
+ * pix2pix runs 2,400 steps with linear decay, its PatchGAN with instance norm (what batch norm is
+ * at pix2pix's batch of 1; 1.3x faster here than batch norm on the wasm engine). The phantom tasks
+ * keep batch norm, depth 4 and 600 steps.
  *
- * Options: --steps N (network steps; default 4800 on the real pair, 600 on the phantom), --norm
+ * Options: --steps N (network steps, pix2pix's too; default 4800 on the real pair (pix2pix 2400), 600 on the phantom), --norm
  * batch|instance|none (the U-Net's normalisation; default none on the real pair, batch on the
  * phantom), --patch N (training patch, default 64), --batch N (8), --base N (U-Net width, 16),
  * --ndf N (PatchGAN width, 32), --subjects N (phantom subjects, 12), --samples DIR (write the real
@@ -30,7 +33,7 @@
  * --trees N (30), --window N (networks predict N x N windows with Gaussian blending; default whole slices),
  * --select val (the real pair trains on slices 0-29 and scores 30-35, for choosing a recipe; the
  * test slices 36-53 are not read),
- * --only real|t2|ct (repeatable), --models rf|dictionary|unet_l1|unet_l1_ssim|pix2pix
+ * --only real|t2|ct (repeatable), --models rf|dictionary|unet_l1|unet_l1_ssim|unet_mse|unet_ensemble|pix2pix
  * (repeatable; default all; the forest always runs, as the reference), --threads N, --json.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
