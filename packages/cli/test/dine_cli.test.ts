@@ -28,7 +28,7 @@ test('lacuna dine: train-source, serve on 127.0.0.1, adapt over HTTP (each image
     server.stdout!.on('data', (c) => (log += String(c)));
     server.stderr!.on('data', (c) => (log += String(c)));
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 15_000);
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 60_000);
       server!.stdout!.on('data', () => {
         const m = /serving .* at (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
         if (m) {
@@ -57,15 +57,21 @@ test('lacuna dine: train-source, serve on 127.0.0.1, adapt over HTTP (each image
     assert.match(a.stdout, /nll-kl accuracy on demo target test .*: [\d.]+ % \(no adapt [\d.]+ %\)/);
     const cache = JSON.parse(readFileSync(join(dir, 'a', 'teacher-cache', 'predictions.json'), 'utf8'));
     assert.equal(Object.keys(cache.predictions).length, 3000 + 1000); // target train + test, once each
-    const settle = () => new Promise((r) => setTimeout(r, 300)); // spawnSync blocked the server's log events
-    await settle();
-    const served = (log.match(/\/predict 200 (\d+) images/g) ?? []).reduce((s, l) => s + Number(/(\d+) images/.exec(l)![1]), 0);
+    // spawnSync blocked the server's log events: wait (on a loaded machine, a while) until they are in.
+    const servedCount = () => (log.match(/\/predict 200 (\d+) images/g) ?? []).reduce((s, l) => s + Number(/(\d+) images/.exec(l)![1]), 0);
+    const settle = async (until: number) => {
+      const end = Date.now() + 20_000;
+      while (servedCount() < until && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 500)); // and a little longer, for any request beyond `until`
+    };
+    await settle(4000);
+    const served = servedCount();
     assert.equal(served, 4000);
     // A finished run resumes to the same end without asking the black box again.
     const r = adapt('--resume');
     assert.equal(r.status, 0, r.stderr);
-    await settle();
-    const servedAfter = (log.match(/\/predict 200 (\d+) images/g) ?? []).reduce((s, l) => s + Number(/(\d+) images/.exec(l)![1]), 0);
+    await settle(4000);
+    const servedAfter = servedCount();
     assert.equal(servedAfter, 4000);
 
     const e = lacuna('dine', 'eval', '--model', join(dir, 'a'), '--data', 'demo');
