@@ -54,7 +54,7 @@ const { colourDigits, loadDigitDomain, subset } = digits;
 type DigitDomain = digits.DigitDomain;
 type ResizeMode = digits.ResizeMode;
 
-interface Args { jobs: number; argv: string[]; sourceCache: string; q100: 'run' | 'reuse'; sourceAugment: boolean; sourceScale?: [number, number]; methods: string[]; seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; finetuneGiven: boolean; usps: ResizeMode; only: string[]; root: string; select: boolean; threads?: number; json: boolean }
+interface Args { jobs: number; argv: string[]; sourceCache: string; q100: 'run' | 'reuse'; sourceAugment: boolean; sourceScale?: [number, number]; targetAugment: boolean; methods: string[]; seeds: number; sourceSteps: number; distillIters: number; finetuneIters: number; finetuneGiven: boolean; usps: ResizeMode; only: string[]; root: string; select: boolean; threads?: number; json: boolean }
 
 /**
  * The default schedule, chosen on validation (10 % of the target's training images with their
@@ -86,6 +86,7 @@ function parseArgs(argv: string[]): Args {
     methods: { kind: 'repeat', default: [...METHODS], choices: [...METHODS] },
     'source-augment': { kind: 'string', default: 'on', choices: ['on', 'off'] },
     'source-scale': { kind: 'string', default: '' },
+    'target-augment': { kind: 'string', default: 'off', choices: ['on', 'off'] },
     quick: { kind: 'flag' },
     jobs: { kind: 'count', default: Math.max(1, Math.min(2, availableParallelism())) },
     'source-cache': { kind: 'string', default: '' },
@@ -96,7 +97,7 @@ function parseArgs(argv: string[]): Args {
   const schedule = o.quick ? QUICK_SCHEDULE : FULL_SCHEDULE;
   return {
     jobs: o.jobs, argv, sourceCache: o['source-cache'], q100: o.q100 as 'run' | 'reuse',
-    sourceAugment: o['source-augment'] === 'on', ...(scale ? { sourceScale: scale as [number, number] } : {}), methods: o.methods,
+    sourceAugment: o['source-augment'] === 'on', ...(scale ? { sourceScale: scale as [number, number] } : {}), targetAugment: o['target-augment'] === 'on', methods: o.methods,
     seeds: o.seeds || schedule.seeds, sourceSteps: o['source-steps'] || schedule.sourceSteps, distillIters: o['distill-iters'] || schedule.distillIters, finetuneIters: o['finetune-iters'] || schedule.finetuneIters, finetuneGiven: o['finetune-iters'] > 0 || o.quick,
     usps: o['usps-resize'] as ResizeMode, only: o.only, root: o['data-root'], select: o.select === 'val', ...(o.threads ? { threads: o.threads } : {}), json: o.json,
   };
@@ -231,7 +232,7 @@ async function runRow(name: string, a: Args, log: (m: string) => void, skipBudge
     t0 = performance.now();
     const teacherProbs = await queryTeachers([box], targetTrain);
     const querySeconds = (performance.now() - t0) / 1000;
-    const common = { numClasses: 10, target: targetTrain, seed, distillIterations: a.distillIters, finetuneIterations: finetuneIterations(name, a) };
+    const common = { numClasses: 10, target: targetTrain, seed, distillIterations: a.distillIters, finetuneIterations: finetuneIterations(name, a), ...(a.targetAugment ? { targetAugment: true } : {}) };
     const run = async (method: AdaptMethod, answers: { teacherProbs: Float32Array[]; answered?: Uint8Array }) => {
       const t = performance.now();
       const r = await adapt({ ...common, ...answers, method });

@@ -16,3 +16,4 @@ export { modelFilesFromMap, modelFilesFromUrl, modelFilesIOHandler, readModelMet
 export type { ModelFiles } from './model_files.js';
 export { Progress, formatDuration } from './progress.js';
 export type { ProgressMode, ProgressOptions } from './progress.js';
+export { encodeFloats, decodeFloats } from './float_state.js';

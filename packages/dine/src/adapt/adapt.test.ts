@@ -120,3 +120,30 @@ test("fine-tuning with the network's initial class prior resumes from a checkpoi
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('augmented distillation (random affine target images) is reproducible across a resume and differs from plain distillation', async () => {
+  const labelled = head(demoDigits('target', 'train'), 160);
+  const target = unlabelled(labelled);
+  const teacher = await queryTeachers([new NoisyOracle(labelled, 0.5, 6)], target);
+  const dir = await mkdtemp(join(tmpdir(), 'dine-augment-'));
+  try {
+    const run = async (augment: boolean, resume: boolean, initSeed: number) => {
+      const model = digitsNet({ arch: 'mlp', seed: initSeed });
+      const memory = initialMemory(teacher, 10);
+      const r = await distill({ student: model, target, memory, iterations: 10, seed: 5, batchSize: 32, augment, ...(augment ? { checkpointDir: dir, resume } : {}) });
+      return { r, weights: model.getWeights().map((w) => Array.from(w.dataSync())), memory: Array.from(memory) };
+    };
+    const full = await run(true, false, 2);
+    const cks = await train.listCheckpoints(dir);
+    await rm(cks.at(-1)!.path, { recursive: true });
+    const resumed = await run(true, true, 99);
+    assert.equal(resumed.r.completed, 10);
+    assert.deepEqual(resumed.memory, full.memory);
+    full.weights.forEach((w, i) => assert.deepEqual(resumed.weights[i], w, `weight ${i}`));
+    const plain = await run(false, false, 2);
+    const diff = plain.weights[0]!.reduce((s, v, i) => s + Math.abs(v - full.weights[0]![i]!), 0);
+    assert.ok(diff > 1e-3, `the warped images change the first layer's weights (|diff| ${diff})`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -16,11 +16,12 @@ import { data, losses, tf, train, type tfl } from '@lacuna/core';
 const { klDivergence } = losses;
 import { inputBatch, type ImageBatch } from '../data/digit_set.js';
 import { BatchSchedule } from '../data/batch_schedule.js';
+import { randomAffineBatch, type RandomAffineOptions } from '../data/random_affine.js';
 import { predictProbabilities } from '../black_box/model_black_box.js';
 import { informationMaximisation } from '../losses/entropy.js';
 import { mixBatch } from '../losses/mixup.js';
 import { emaUpdate } from './teacher_memory.js';
-import { decodeFloats, encodeFloats } from './float_codec.js';
+const { decodeFloats, encodeFloats } = train;
 
 export interface DistillOptions {
   readonly student: tfl.LayersModel;
@@ -48,6 +49,11 @@ export interface DistillOptions {
   readonly mixupAlpha?: number;
   /** Default 1 (0 turns IM off). */
   readonly imWeight?: number;
+  /**
+   * Random affine augmentation of the target images the student sees (the memory rows stay the
+   * teacher's answers on the plain images): true for DEFAULT_RANDOM_AFFINE, or its ranges. Default off.
+   */
+  readonly augment?: boolean | RandomAffineOptions;
   /** [N] 1 where the teachers answered (a query budget); rows without an answer get no distillation term. Default: all. */
   readonly answered?: Uint8Array;
   readonly checkpointDir?: string;
@@ -82,6 +88,7 @@ export async function distill(o: DistillOptions): Promise<StageResult> {
   const imW = o.imWeight ?? 1;
   const k = o.memory.length / o.target.count;
   const memory = o.memory;
+  const augment = o.augment === true ? {} : o.augment || null;
   const result = await train.runTraining({
     steps: o.iterations,
     models: { student: o.student },
@@ -100,7 +107,8 @@ export async function distill(o: DistillOptions): Promise<StageResult> {
       const partner = mixW > 0 ? rng.permutation(b) : null;
       const terms: Record<string, tf.Scalar> = {};
       const loss = tf.tidy(() => {
-        const x = inputBatch(o.target, idx);
+        // A per-step stream, so a resumed run warps the same way.
+        const x = augment ? randomAffineBatch(o.target, idx, new data.Random(o.seed * 1_000_003 + step), augment) : inputBatch(o.target, idx);
         const memRows = new Float32Array(b * k);
         idx.forEach((j, i) => memRows.set(memory.subarray(j * k, (j + 1) * k), i * k));
         const m = tf.tensor2d(memRows, [b, k]);

@@ -8,9 +8,10 @@
  * than `tolerance` of them changed since the last check, the predictions have stopped changing
  * and the remaining steps are skipped. Resumable like distillation.
  */
-import { tf, train, type tfl } from '@lacuna/core';
+import { data, tf, train, type tfl } from '@lacuna/core';
 import { inputBatch, type ImageBatch } from '../data/digit_set.js';
 import { BatchSchedule } from '../data/batch_schedule.js';
+import { randomAffineBatch, type RandomAffineOptions } from '../data/random_affine.js';
 import { predictProbabilities } from '../black_box/model_black_box.js';
 import { informationMaximisation } from '../losses/entropy.js';
 import { argMaxRow } from './adaptive_smoothing.js';
@@ -35,6 +36,8 @@ export interface FinetuneOptions {
    * imbalanced target keeps its class proportions (see informationMaximisation).
    */
   readonly prior?: 'uniform' | 'initial';
+  /** Random affine augmentation of the target images (true: DEFAULT_RANDOM_AFFINE). Default off. */
+  readonly augment?: boolean | RandomAffineOptions;
   /** Fraction of changed labels under which to stop. Default 0.001; 0 never stops early. */
   readonly tolerance?: number;
   readonly checkpointDir?: string;
@@ -83,6 +86,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     .filter((w) => schedule === 'dine' || !w.originalName.includes('_classifier'))
     .map((w) => w.read() as tf.Variable);
   const batches = new BatchSchedule(o.target.count, o.batchSize ?? 64, o.seed);
+  const augment = o.augment === true ? {} : o.augment || null;
   const checkEvery = o.checkEvery ?? Math.max(1, Math.floor(T / 10));
   const tolerance = o.tolerance ?? 0.001;
   let state: { stoppedAt: number | null; labels: number[] | null; prior?: number[] } = { stoppedAt: null, labels: null };
@@ -113,7 +117,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       }
       const idx = batches.indices(step);
       const loss = tf.tidy(() => {
-        const x = inputBatch(o.target, idx);
+        const x = augment ? randomAffineBatch(o.target, idx, new data.Random(o.seed * 1_000_003 + step), augment) : inputBatch(o.target, idx);
         return optimizer.minimize(() => informationMaximisation(tf.softmax(o.model.apply(x, { training: true }) as tf.Tensor2D), undefined, state.prior), vars);
       });
       return { im: loss };

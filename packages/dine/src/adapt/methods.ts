@@ -12,6 +12,7 @@
  */
 import { lookUpOption, type tfl, type train } from '@lacuna/core';
 import type { ImageBatch } from '../data/digit_set.js';
+import type { RandomAffineOptions } from '../data/random_affine.js';
 import { digitsNet, type DigitsNetOptions } from '../model/digits_net.js';
 import { hardLabels } from './adaptive_smoothing.js';
 import { distill, type StageResult } from './distill.js';
@@ -46,6 +47,12 @@ export interface AdaptOptions {
    * target (MNIST -> USPS) relabels the majority class and lowers accuracy.
    */
   readonly finetunePrior?: 'uniform' | 'initial';
+  /**
+   * Random affine augmentation of the target images in both stages (true: ±10 deg, scale
+   * 0.9-1.1, shift ±10 %; or the ranges), so the student does not fit the adaptation set's
+   * writers alone. Default off.
+   */
+  readonly targetAugment?: boolean | RandomAffineOptions;
   /** Skip stage 1 (the given student already went through it). */
   readonly skipDistill?: boolean;
   /** Checkpoints under <dir>/distill and <dir>/finetune. */
@@ -69,7 +76,7 @@ export async function adapt(o: AdaptOptions): Promise<AdaptResult> {
   const netOptions = o.student?.netOptions ?? { arch: o.arch ?? 'lenet', numClasses: o.numClasses, seed: o.seed, ...((o.target.channels ?? 1) !== 1 ? { channels: o.target.channels } : {}) };
   const model = o.student?.model ?? digitsNet(netOptions);
   const k = o.numClasses;
-  const common = { target: o.target, seed: o.seed, batchSize: o.batchSize, resume: o.resume, progress: o.progress };
+  const common = { target: o.target, seed: o.seed, batchSize: o.batchSize, resume: o.resume, progress: o.progress, ...(o.targetAugment ? { augment: o.targetAugment } : {}) };
   const dir = (name: string) => (o.checkpointDir ? { checkpointDir: `${o.checkpointDir}/${name}` } : {});
   let d: StageResult | null = null;
   if (!o.skipDistill) {

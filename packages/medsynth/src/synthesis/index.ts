@@ -11,3 +11,7 @@ export { SynthesisTrainer } from './trainer.js';
 export type { SynthesisTrainerOptions, SynthesisStepResult, AdamSettings } from './trainer.js';
 export type { TaskOptions } from './trainer.js';
 export { blobImages, invertedPairs } from './toy_pairs.js';
+export { CycleGanTrainer, cycleConsistencyLoss } from './cycle_gan.js';
+export type { CycleGanOptions, CycleGanStepResult } from './cycle_gan.js';
+export { ImagePool } from './image_pool.js';
+export type { ImagePoolState } from './image_pool.js';
