@@ -1,8 +1,10 @@
 /**
  * `npm run bench -- medsynth`: synthesis quality and training time of the random forest, the
  * coupled dictionaries (512 atoms, sparsity 5, 5x5 patches, 10 K-SVD rounds on 20,000 patches),
- * U-Net (L1), U-Net (L1 + SSIM) and pix2pix (U-Net G + 70×70 PatchGAN, L1 × 100 + vanilla
- * GAN) on three tasks:
+ * U-Net (L1), U-Net (L1 + SSIM), pix2pix (U-Net G + 70×70 PatchGAN, L1 × 100 + vanilla
+ * GAN) and CycleGAN (unpaired: two ResNet generators, ngf 16, 6 blocks, two PatchGANs, LSGAN,
+ * cycle 10, identity 0.5, pool 50; trained on source images from one half of the training data
+ * and target images from the other, pix2pix's steps) on three tasks:
  *   real_t1_pd     the real T1/PD pair in ../shared/data/mri/chris: train on axial slices
  *                  0–35, test on 36–53 (skipped, with a note, when the data are absent)
  *   phantom_t1_t2  Lacuna's brain phantom, T1 → T2, split by subject
@@ -33,7 +35,7 @@
  * --trees N (30), --window N (networks predict N x N windows with Gaussian blending; default whole slices),
  * --select val (the real pair trains on slices 0-29 and scores 30-35, for choosing a recipe; the
  * test slices 36-53 are not read),
- * --only real|t2|ct (repeatable), --models rf|dictionary|unet_l1|unet_l1_ssim|unet_mse|unet_ensemble|pix2pix
+ * --only real|t2|ct (repeatable), --models rf|dictionary|unet_l1|unet_l1_ssim|unet_mse|unet_ensemble|pix2pix|cyclegan
  * (repeatable; default all; the forest always runs, as the reference), --threads N, --json.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -79,7 +81,7 @@ function parseArgs(argv: string[]): Args {
   return { ...rest, select: select === 'val', ...(threads ? { threads } : {}) };
 }
 
-const MODELS = ['rf', 'dictionary', 'unet_l1', 'unet_l1_ssim', 'unet_mse', 'unet_ensemble', 'pix2pix'] as const;
+const MODELS = ['rf', 'dictionary', 'unet_l1', 'unet_l1_ssim', 'unet_mse', 'unet_ensemble', 'pix2pix', 'cyclegan'] as const;
 type ModelKey = (typeof MODELS)[number];
 interface Score { mae: number; psnr: number; ssim: number; train_s: number }
 
@@ -94,8 +96,12 @@ function modelConfig(key: ModelKey, a: Args, recipe: Recipe): Pick<TrainConfig, 
   if (key === 'unet_l1') return { model: unet, loss: { l1: 1 } as TrainConfig['loss'], lr: 1e-3 };
   if (key === 'unet_l1_ssim') return { model: unet, loss: { l1: 1, ssim: 1 } as TrainConfig['loss'], lr: 1e-3 };
   if (key === 'unet_mse') return { model: unet, loss: { l1: 0, mse: 1 } as TrainConfig['loss'], lr: 1e-3 };
+  if (key === 'cyclegan') return { model: { arch: 'cyclegan', ngf: CYCLEGAN_NGF, blocks: 6, norm: 'instance', cycle: 10, identity: 0.5, pool: 50 }, loss: {} as TrainConfig['loss'], lr: 2e-4 };
   return { model: unet, loss: { l1: 100, adversarial: { kind: 'vanilla', weight: 1 } } as TrainConfig['loss'], lr: 5e-4 };
 }
+
+/** CycleGAN's generators: ResNet, 6 blocks (CycleGAN's choice below 256 px), 16 filters at the first level to fit the CPU budget. */
+const CYCLEGAN_NGF = 16;
 
 /** Called with each trained model (the real pair's sample grid). */
 type OnTrained = (key: ModelKey, result: Awaited<ReturnType<typeof trainSynthesis>>) => Promise<void>;
@@ -104,10 +110,12 @@ async function runTask(name: string, dataSection: object, a: Args, recipe: Recip
   const base = (key: ModelKey) => {
     const m = modelConfig(key, a, recipe);
     const networks = key !== 'rf' && key !== 'dictionary';
-    const gan = key === 'pix2pix';
+    const gan = key === 'pix2pix' || key === 'cyclegan';
+    const cyclegan = key === 'cyclegan';
     const steps = gan && recipe.pix2pixSteps ? recipe.pix2pixSteps : recipe.steps;
     const inference = { ...(a.window ? { window: a.window } : {}), ...(recipe.mirror ? { mirror: true } : {}) };
-    return parseTrainConfig({ data: { ...dataSection, patchSize: a.patch }, model: m.model, loss: m.loss, ...(networks ? { inference } : {}), train: { steps, batchSize: a.batch, lr: m.lr || 1e-3, beta1: 0.5, seed: 1, checkpointEvery: steps, sampleEvery: steps, ...(gan ? { schedule: recipe.pix2pixSchedule } : {}) }, discriminator: { ndf: a.ndf, norm: recipe.discriminatorNorm }, out: join(out, name, key) });
+    // CycleGAN: unpaired halves of the training data (alternate subjects, or slices of the one real subject), instance-norm PatchGANs, linear decay.
+    return parseTrainConfig({ data: { ...dataSection, patchSize: a.patch, ...(cyclegan ? { unpaired: true } : {}) }, model: m.model, ...(cyclegan ? {} : { loss: m.loss }), ...(networks ? { inference } : {}), train: { steps, batchSize: a.batch, lr: m.lr || 1e-3, beta1: 0.5, seed: 1, checkpointEvery: steps, sampleEvery: steps, ...(gan ? { schedule: cyclegan ? 'linear' : recipe.pix2pixSchedule } : {}) }, discriminator: { ndf: a.ndf, norm: cyclegan ? 'instance' : recipe.discriminatorNorm }, out: join(out, name, key) });
   };
   const subjects = await loadTrainingSubjects(base('rf'));
   const scores: Partial<Record<ModelKey, Score>> = {};

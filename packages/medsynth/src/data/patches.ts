@@ -37,9 +37,11 @@ export interface PairedBatch {
  * Samples `batch` random patches of `size`×`size` whose centre is in the mask.
  * (Rejection sampling; after 1000 misses a patch is taken wherever it fell.) The mask stack
  * is [N, H, W, 1] with 1 inside the head. Returns matching source, target, mask (and label) windows.
+ * `from`: draw only from these slices (default all).
  */
-export function samplePatches(source: SliceStack, target: SliceStack, mask: SliceStack, size: number, batch: number, rng: data.Random, labels?: SliceStack): PairedBatch {
+export function samplePatches(source: SliceStack, target: SliceStack, mask: SliceStack, size: number, batch: number, rng: data.Random, labels?: SliceStack, from?: readonly number[]): PairedBatch {
   const [n, h, w] = mask.shape;
+  if (from && from.length === 0) throw new ValueError('samplePatches: no slices to draw from');
   if (size > h || size > w) throw new ValueError(`samplePatches: patch size ${size} exceeds the slice size ${h}x${w}`);
   const slices: number[] = [];
   const ys: number[] = [];
@@ -48,7 +50,7 @@ export function samplePatches(source: SliceStack, target: SliceStack, mask: Slic
   for (let b = 0; b < batch; b++) {
     let tries = 0;
     for (;;) {
-      const s = rng.int(0, n);
+      const s = from ? from[rng.int(0, from.length)]! : rng.int(0, n);
       const y = rng.int(0, h - size + 1);
       const x = rng.int(0, w - size + 1);
       if (mask.data[(s * h + y + half) * w + x + half]! > 0.5 || ++tries > 1000) {

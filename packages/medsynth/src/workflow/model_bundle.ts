@@ -38,7 +38,8 @@ export function generatorFor(model: TrainConfig['model'], info: Pick<SynthesisMo
   const inChannels = inputChannels(info);
   return model.arch === 'unet'
     ? buildGenerator({ arch: 'unet', inChannels, outChannels: 1, base: model.base, depth: model.depth, norm: model.norm, seed })
-    : buildGenerator({ arch: 'resnet', inChannels, outChannels: 1, base: model.ngf, nBlocks: model.blocks, norm: model.norm, seed });
+    : // A CycleGAN keeps its A -> B generator, a ResNet generator.
+      buildGenerator({ arch: 'resnet', inChannels, outChannels: 1, base: model.ngf, nBlocks: model.blocks, norm: model.norm, seed });
 }
 
 /** A loaded model: what it maps, and a synthesiser to run. */

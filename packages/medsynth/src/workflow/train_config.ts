@@ -58,6 +58,12 @@ const dataSchema = z
     }).prefault({}),
     /** Neighbouring slices per side as extra input channels (2.5-D). */
     context: z.number().int().min(0).max(8).default(0),
+    /**
+     * Train from unpaired images (model.arch 'cyclegan'): the source images and the target images
+     * of each step come from disjoint halves of the training data (alternate subjects when there
+     * are two or more, else alternate slices), so no source image is ever seen with its own target.
+     */
+    unpaired: z.boolean().default(false),
     /** Train on random patches of this size instead of whole slices. */
     patchSize: positiveInt.optional(),
     /**
@@ -81,6 +87,20 @@ const resnetSchema = z.strictObject({
   ngf: positiveInt.default(32),
   blocks: z.number().int().min(1).max(16).default(9),
   norm: z.enum(['instance', 'batch', 'none']).default('instance'),
+});
+/**
+ * CycleGAN (synthesis/cycle_gan.ts): two ResNet generators and two PatchGANs (the discriminator
+ * section), LSGAN, cycle weight `cycle`, identity weight `identity` (relative to cycle), an image
+ * pool of `pool`. Its losses are these; the loss section does not apply. Needs data.unpaired.
+ */
+const cycleganSchema = z.strictObject({
+  arch: z.literal('cyclegan'),
+  ngf: positiveInt.default(32),
+  blocks: z.number().int().min(1).max(16).default(6),
+  norm: z.enum(['instance', 'batch', 'none']).default('instance'),
+  cycle: weight.default(10),
+  identity: weight.default(0.5),
+  pool: z.number().int().min(0).default(50),
 });
 const forestSchema = z.strictObject({
   arch: z.literal('forest'),
@@ -173,7 +193,7 @@ const trainSchema = z.strictObject({
 
 export const trainConfigSchema = z.strictObject({
   data: dataSchema,
-  model: z.discriminatedUnion('arch', [unetSchema, resnetSchema, forestSchema, dictionarySchema]),
+  model: z.discriminatedUnion('arch', [unetSchema, resnetSchema, cycleganSchema, forestSchema, dictionarySchema]),
   loss: lossSchema.prefault({ l1: 1 }),
   discriminator: discriminatorSchema.prefault({}),
   task: taskSchema.optional(),
@@ -195,7 +215,7 @@ export type SubjectConfig = z.infer<typeof subjectSchema>;
 export type LossWeights = z.infer<typeof lossSchema>;
 export type TaskConfig = z.infer<typeof taskSchema>;
 export type SegmenterSettings = z.infer<typeof segmenterSchema>;
-export type GeneratorArch = z.infer<typeof unetSchema> | z.infer<typeof resnetSchema>;
+export type GeneratorArch = z.infer<typeof unetSchema> | z.infer<typeof resnetSchema> | z.infer<typeof cycleganSchema>;
 
 function resolvePaths(config: TrainConfig, base: string): TrainConfig {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
@@ -220,6 +240,12 @@ function checkConsistency(config: TrainConfig, source: string): TrainConfig {
   if (!traditional && !(anyLoss > 0)) throw new ConfigError(`${source}: loss: every weight is 0; set e.g. "loss": { "l1": 1 }`, 'loss');
   if (config.task && traditional) throw new ConfigError(`${source}: task: task terms train a generator network; model.arch '${config.model.arch}' has none`, 'task');
   if (config.task?.kind === 'huThreshold' && modalityKindOf(config.data.target) !== 'ct') throw new ConfigError(`${source}: task.kind 'huThreshold' needs a CT target (data.target is '${config.data.target}')`, 'task.kind');
+  const cyclegan = config.model.arch === 'cyclegan';
+  if (cyclegan && !config.data.unpaired) throw new ConfigError(`${source}: model.arch 'cyclegan' trains from unpaired images; set "data": { "unpaired": true, ... } (use pix2pix, a resnet or unet with an adversarial loss, for paired images)`, 'data.unpaired');
+  if (config.data.unpaired && !cyclegan) throw new ConfigError(`${source}: data.unpaired needs model.arch 'cyclegan' (the other models learn from pairs)`, 'data.unpaired');
+  if (cyclegan && config.data.context > 0) throw new ConfigError(`${source}: model.arch 'cyclegan' maps one slice to one slice; set data.context to 0`, 'data.context');
+  if (cyclegan && config.task) throw new ConfigError(`${source}: task terms are not available with model.arch 'cyclegan'`, 'task');
+  if (config.model.arch === 'cyclegan' && config.model.identity > 0 && config.data.source.length !== 1) throw new ConfigError(`${source}: the identity term needs as many source modalities as targets (1); set model.identity to 0`, 'model.identity');
   if (weights.featureMatching > 0 && !weights.adversarial) throw new ConfigError(`${source}: loss.featureMatching needs a discriminator; add "adversarial": { "kind": "vanilla", "weight": 1 }`, 'loss.featureMatching');
   for (const s of config.data.subjects ?? []) {
     if (s.source.length !== config.data.source.length) throw new ConfigError(`${source}: data.subjects (${s.id}).source has ${s.source.length} files but data.source names ${config.data.source.length} modalities`, 'data.subjects');

@@ -30,6 +30,7 @@ import { slidingWindowPredict } from './sliding_window.js';
 import { generatorSynthesizer, type SliceSynthesizer } from './slice_synthesizer.js';
 import type { TrainConfig } from './train_config.js';
 import { loadTrainingSubjects, type SplitSubjects } from './training_data.js';
+import { trainCycleGan } from './train_cycle_gan.js';
 
 export interface TrainSynthesisOptions {
   /** Continue from the latest checkpoint in out/checkpoints. */
@@ -68,7 +69,7 @@ export interface TrainSynthesisResult {
 /** Pads to this multiple so the poolings of G (and of the task segmenters) divide the slice. */
 function multipleFor(config: TrainConfig): number {
   const model = config.model;
-  let m = model.arch === 'unet' ? 2 ** model.depth : model.arch === 'resnet' ? 4 : 1;
+  let m = model.arch === 'unet' ? 2 ** model.depth : model.arch === 'resnet' || model.arch === 'cyclegan' ? 4 : 1;
   if (config.task && termNeedsNet(config.task.kind)) m = Math.max(m, 2 ** config.task.segmenter.depth);
   if (config.evaluation.taskDice) m = Math.max(m, 2 ** config.evaluation.segmenter.depth);
   return m;
@@ -172,7 +173,7 @@ export async function trainSynthesis(config: TrainConfig, options: TrainSynthesi
     await saveSynthesisModel(modelDir, { model: config.model, info, trainedSteps: 0 }, { dictionary });
     synthesizer = dictionarySynthesizer(dictionary);
   } else {
-    const result = await trainGenerator(config, info, trainSet, subjects.val, options);
+    const result = config.model.arch === 'cyclegan' ? await trainCycleGan(config, info, trainSet, subjects.val, options) : await trainGenerator(config, info, trainSet, subjects.val, options);
     steps = result.steps;
     interrupted = result.interrupted;
     // The training time of the runs before a --resume, from the checkpoint.
@@ -203,6 +204,27 @@ export function lrSchedule(t: { lr: number; steps: number; schedule: 'constant' 
   return t.lr;
 }
 
+/**
+ * Every config.train.sampleEvery steps: the validation scores of the generator and a PNG of four
+ * validation slices (source | prediction | target) under out/samples.
+ */
+export async function sampleWriter(config: TrainConfig, info: SynthesisModelInfo, generator: tfl.LayersModel, val: readonly PairedSubject[]): Promise<(step: number, say: (m: string) => void) => Promise<void>> {
+  const valSet = val.length > 0 ? stackSubjects(val, { context: info.context, multiple: info.multiple }) : undefined;
+  const sampleSlices = valSet ? Array.from({ length: Math.min(4, valSet.index.length) }, (_, i) => Math.floor(((i + 0.5) * valSet.index.length) / Math.min(4, valSet.index.length))) : [];
+  await mkdir(join(config.out, 'samples'), { recursive: true });
+  return async (step, say) => {
+    if (!valSet) return;
+    const synth = generatorSynthesizer(generator, 8, { mirror: config.inference.mirror });
+    const scores = scoreSubjects(synth, val, info).mean!;
+    const src = gatherSlices(valSet.source, sampleSlices);
+    const pred = synth.predict(src);
+    const tgt = gatherSlices(valSet.target, sampleSlices);
+    const picture = sliceGrid([src, pred, tgt], sampleSlices.map((_, i) => i));
+    await data.writePng(join(config.out, 'samples', `step_${String(step).padStart(6, '0')}.png`), picture);
+    say(`step ${step}: validation MAE ${scores.mae.toFixed(4)} PSNR ${scores.psnr.toFixed(2)} SSIM ${scores.ssim.toFixed(4)}`);
+  };
+}
+
 async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, trainSet: PairedStacks, val: readonly PairedSubject[], options: TrainSynthesisOptions): Promise<{ generator: tfl.LayersModel; steps: number; interrupted: boolean; earlierSeconds: number }> {
   const { seed, batchSize, steps, beta1 } = config.train;
   const lr = lrSchedule(config.train);
@@ -230,21 +252,7 @@ async function trainGenerator(config: TrainConfig, info: SynthesisModelInfo, tra
   if (trainer.needsLabels && !taskLabels) throw new ValueError(`task '${task!.kind}'${task!.joint ? ' (joint)' : ''} needs tissue labels: every subject must have a labels.nii.gz`);
   const rng = new data.Random(seed);
   const n = trainSet.source.shape[0];
-  const valSet = val.length > 0 ? stackSubjects(val, { context: info.context, multiple: info.multiple }) : undefined;
-  const sampleSlices = valSet ? Array.from({ length: Math.min(4, valSet.index.length) }, (_, i) => Math.floor(((i + 0.5) * valSet.index.length) / Math.min(4, valSet.index.length))) : [];
-  await mkdir(join(config.out, 'samples'), { recursive: true });
-
-  const writeSamples = async (step: number, say: (m: string) => void) => {
-    if (!valSet) return;
-    const synth = generatorSynthesizer(generator, 8, { mirror: config.inference.mirror });
-    const scores = scoreSubjects(synth, val, info).mean!;
-    const src = gatherSlices(valSet.source, sampleSlices);
-    const pred = synth.predict(src);
-    const tgt = gatherSlices(valSet.target, sampleSlices);
-    const picture = sliceGrid([src, pred, tgt], sampleSlices.map((_, i) => i));
-    await data.writePng(join(config.out, 'samples', `step_${String(step).padStart(6, '0')}.png`), picture);
-    say(`step ${step}: validation MAE ${scores.mae.toFixed(4)} PSNR ${scores.psnr.toFixed(2)} SSIM ${scores.ssim.toFixed(4)}`);
-  };
+  const writeSamples = await sampleWriter(config, info, generator, val);
 
   let say: (m: string) => void = () => {};
   const result = await train.runTraining({

@@ -9,6 +9,7 @@ import { parseTrainConfig } from './train_config.js';
 import { lrSchedule, trainSynthesis } from './train_synthesis.js';
 import { averageSynthesizer, generatorSynthesizer } from './slice_synthesizer.js';
 import { generatorFor } from './model_bundle.js';
+import { unpairedHalves } from './train_cycle_gan.js';
 import { writeToySubjects, toyPair } from './testdata/toy_subjects.js';
 
 let dir: string;
@@ -176,4 +177,28 @@ test('averageSynthesizer: the voxel-wise mean of its members; no members is an e
   const y = averageSynthesizer([constant(1), constant(-0.5), identity]).predict({ data: Float32Array.from([0.3, -0.6]), shape: [1, 1, 2, 1] });
   assert.ok(Math.abs(y.data[0]! - (1 - 0.5 + 0.3) / 3) < 1e-6 && Math.abs(y.data[1]! - (1 - 0.5 - 0.6) / 3) < 1e-6);
   assert.throws(() => averageSynthesizer([]), /at least one member/);
+});
+
+test('unpaired CycleGAN run: source and target images from disjoint halves; saves G, predicts a volume; a resumed run ends where the uninterrupted one did', async () => {
+  const halves = unpairedHalves([{ subject: 'a', slice: 0 }, { subject: 'a', slice: 1 }, { subject: 'b', slice: 0 }, { subject: 'c', slice: 4 }]);
+  assert.deepEqual(halves, { source: [0, 1, 3], target: [2], by: 'subject' });
+  assert.deepEqual(unpairedHalves([0, 1, 2, 3, 4].map((slice) => ({ subject: 'a', slice }))), { source: [0, 2, 4], target: [1, 3], by: 'slice' });
+  assert.throws(() => unpairedHalves([{ subject: 'a', slice: 0 }]), /too few slices/);
+  const cg = (steps: number, out: string) =>
+    parseTrainConfig({ data: { phantom: 'phantom', source: ['t1'], target: 't2', unpaired: true, patchSize: 16, split: { val: 1, test: 1, seed: 0 } }, model: { arch: 'cyclegan', ngf: 4, blocks: 1 }, discriminator: { ndf: 8, nLayers: 2 }, train: { batchSize: 2, steps, sampleEvery: 10, checkpointEvery: 10 }, out }, dir);
+  const full = await trainSynthesis(cg(20, 'cg'), { progress: 'none' });
+  assert.equal(full.steps, 20);
+  assert.ok(Number.isFinite(full.test!.psnr));
+  const model = await loadSynthesisModel(join(dir, 'cg', 'model'));
+  assert.equal(model.meta.model.arch, 'cyclegan');
+  const { volume } = await predictVolume(model.synthesizer, model.info, [join(dir, 'phantom', 'sub-001', 't1.nii.gz')]);
+  assert.ok(volume.data.every(Number.isFinite));
+  model.dispose();
+  await trainSynthesis(cg(10, 'cg_resumed'), { progress: 'none' });
+  const resumed = await trainSynthesis(cg(20, 'cg_resumed'), { progress: 'none', resume: true });
+  assert.equal(resumed.steps, 20);
+  assert.equal(resumed.test!.mae, full.test!.mae, 'the pools, optimisers and networks come back from the checkpoint');
+  assert.throws(() => parseTrainConfig({ data: { phantom: 'phantom' }, model: { arch: 'cyclegan' }, out: 'x' }, dir), (e: Error) => e instanceof ConfigError && /set "data": \{ "unpaired": true/.test(e.message));
+  assert.throws(() => parseTrainConfig({ data: { phantom: 'phantom', unpaired: true }, model: { arch: 'unet' }, out: 'x' }, dir), (e: Error) => e instanceof ConfigError && /data.unpaired needs model.arch 'cyclegan'/.test(e.message));
+  assert.throws(() => parseTrainConfig({ data: { phantom: 'phantom', unpaired: true, context: 1 }, model: { arch: 'cyclegan' }, out: 'x' }, dir), (e: Error) => e instanceof ConfigError && /set data.context to 0/.test(e.message));
 });
