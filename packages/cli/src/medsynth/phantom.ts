@@ -14,8 +14,8 @@ const NAME = 'medsynth phantom';
 export const phantomCommand: Command = {
   name: 'phantom',
   summary: 'simulate multi-modal brain phantoms (labels, T1w/T2w/PD/FLAIR, CT, PET)',
-  usage: `lacuna medsynth phantom --subjects N --out DIR [--seed S] [--voxel MM] [--field 1.5|3]
-                         [--lesions] [--noise-free] [--mr-noise F] [--bias F] [--ct-noise HU]
+  usage: `lacuna medsynth phantom --subjects N --out DIR [--seed S] [--voxel MM] [--site A|B] [--field 1.5|3]
+                         [--mr-fwhm MM] [--mr-gain G] [--lesions] [--noise-free] [--mr-noise F] [--bias F] [--ct-noise HU]
                          [--pet-fwhm MM] [--pet-counts C]
 
 Simulates N subjects in the spirit of BrainWeb on one 180 × 216 × 180 mm RAS grid: anatomy that
@@ -35,7 +35,12 @@ subject.json (all drawn parameters, disease flag, lesions), and DIR/phantom.json
   --out DIR        output folder (required; existing subjects are replaced)
   --seed S         cohort seed, integer >= 0 (default 0); subject i depends only on (S, i)
   --voxel MM       isotropic voxel size in mm (default 2; 1 gives BrainWeb's 1 mm grid)
+  --site A|B       a scanner profile: A is the defaults below; B is a 3 T scanner with a longer-TR
+                   T1 (TR/TE 1100/10 ms; T2 5000/90), noise 0.06, bias 0.4, 3 mm PSF and gain 2.5,
+                   whose T1 images differ visibly (harmonisation); the options below override it
   --field T        MR relaxation times at 1.5 (default) or 3 tesla
+  --mr-fwhm MM     MR point-spread function, FWHM in mm (default 0: none)
+  --mr-gain G      MR receive gain (default 1)
   --lesions        add 4-12 white-matter lesions per subject
   --noise-free     no MR, CT or PET noise (the bias field stays unless --bias 0)
   --mr-noise F     Rician sigma as a fraction of the brightest brain tissue (default 0.03)
@@ -45,7 +50,7 @@ subject.json (all drawn parameters, disease flag, lesions), and DIR/phantom.json
   --pet-counts C   PET counts per mL of white-matter activity (default 8000)`,
   async run(argv) {
     const o = parseOptions(NAME, argv, {
-      ...strings('subjects', 'out', 'seed', 'voxel', 'field', 'mr-noise', 'bias', 'ct-noise', 'pet-fwhm', 'pet-counts'),
+      ...strings('subjects', 'out', 'seed', 'voxel', 'site', 'field', 'mr-fwhm', 'mr-gain', 'mr-noise', 'bias', 'ct-noise', 'pet-fwhm', 'pet-counts'),
       lesions: { type: 'boolean' },
       'noise-free': { type: 'boolean' },
     });
@@ -54,15 +59,18 @@ subject.json (all drawn parameters, disease flag, lesions), and DIR/phantom.json
     if (!o.out) throw new ConfigError(`lacuna ${NAME}: --out DIR is required`, 'out');
     const subjects = positiveInt(NAME, 'subjects', o.subjects, 1);
     const seed = o.seed === undefined ? 0 : nonNegativeInt('seed', o.seed);
-    const field = o.field === undefined ? 1.5 : Number(o.field);
-    if (field !== 1.5 && field !== 3) throw new ConfigError(`lacuna ${NAME}: --field must be 1.5 or 3, got '${o.field}'`, 'field', o.field);
+    const field = o.field === undefined ? undefined : Number(o.field);
+    if (field !== undefined && field !== 1.5 && field !== 3) throw new ConfigError(`lacuna ${NAME}: --field must be 1.5 or 3, got '${o.field}'`, 'field', o.field);
     const options = {
       subjects,
       seed,
-      field: field as FieldStrength,
+      ...(field !== undefined ? { field: field as FieldStrength } : {}),
+      ...(o.site !== undefined ? { site: phantom.siteName(o.site) } : {}),
       lesions: o.lesions ?? false,
       noise: !o['noise-free'],
       ...optionalNumber('voxel', o.voxel, 'voxel', (v) => v >= 0.5 && v <= 8, 'a size in mm between 0.5 and 8'),
+      ...optionalNumber('mr-fwhm', o['mr-fwhm'], 'mrFwhmMm', (v) => v >= 0, 'a FWHM in mm >= 0'),
+      ...optionalNumber('mr-gain', o['mr-gain'], 'mrGain', (v) => v > 0, 'a gain > 0'),
       ...optionalNumber('mr-noise', o['mr-noise'], 'mrNoise', (v) => v >= 0, 'a fraction >= 0'),
       ...optionalNumber('bias', o.bias, 'biasAmplitude', (v) => v >= 0 && v < 1, 'in [0, 1)'),
       ...optionalNumber('ct-noise', o['ct-noise'], 'ctNoiseHu', (v) => v >= 0, 'a number of HU >= 0'),

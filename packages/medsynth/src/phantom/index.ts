@@ -23,3 +23,5 @@ export { biasField } from './bias_field.js';
 export { MODALITIES, MR_MODALITIES, generatePhantomSubject, resolvePhantomOptions, subjectId } from './phantom.js';
 export type { Modality, PhantomOptions, ResolvedPhantomOptions, PhantomSubject, SubjectMeta, SubjectParameterSummary } from './phantom.js';
 export type { PhantomCohortOptions, PhantomProgress } from './write_phantom.js';
+export { SITE_NAMES, SITE_PROFILES, siteName, siteProfile } from './site_profiles.js';
+export type { SiteName, SiteProfile } from './site_profiles.js';

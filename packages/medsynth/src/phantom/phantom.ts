@@ -8,6 +8,8 @@ import { ConfigError, data } from '@lacuna/core';
 import { addLesions, type Lesion, type LesionOptions } from './lesions.js';
 import { buildAnatomy, labelsFromFractions } from './anatomy.js';
 import { biasField } from './bias_field.js';
+import { gaussianBlur } from './blur.js';
+import { siteProfile, type SiteName } from './site_profiles.js';
 import { DEFAULT_FOV_MM, phantomGrid, type PhantomGrid } from './grid.js';
 import { addRicianNoise } from './noise.js';
 import { mixTissuesMany } from './partial_volume.js';
@@ -49,9 +51,20 @@ export interface PhantomOptions {
   readonly petFwhmMm?: number;
   /** PET expected counts per mL of white-matter-level activity. Default 8000. */
   readonly petCountsPerMl?: number;
+  /**
+   * A scanner profile (site_profiles.ts): its field, sequences, noise, bias, resolution and gain
+   * become the defaults of those options (options given explicitly still win). Default: none,
+   * which is site A's settings.
+   */
+  readonly site?: SiteName;
+  /** MR point-spread function FWHM in mm, applied before the bias field and noise. Default 0 (none). */
+  readonly mrFwhmMm?: number;
+  /** MR receive gain. Default 1. */
+  readonly mrGain?: number;
 }
 
-export type ResolvedPhantomOptions = Required<Omit<PhantomOptions, 'sequences' | 'lesionOptions'>> & {
+export type ResolvedPhantomOptions = Required<Omit<PhantomOptions, 'sequences' | 'lesionOptions' | 'site'>> & {
+  readonly site?: SiteName;
   readonly sequences: Readonly<Record<MrModality, MrSequence>>;
   readonly lesionOptions: LesionOptions;
 };
@@ -101,9 +114,10 @@ function numberOption(name: string, value: unknown, fallback: number, ok: (v: nu
 export function resolvePhantomOptions(o: PhantomOptions = {}): ResolvedPhantomOptions {
   const seed = numberOption('seed', o.seed, 0, (v) => Number.isSafeInteger(v) && v >= 0, 'an integer in [0, 2^53)');
   const voxel = numberOption('voxel', o.voxel, 2, (v) => v >= 0.5 && v <= 8, 'a voxel size in mm between 0.5 and 8');
-  const field = o.field ?? 1.5;
+  const profile = o.site === undefined ? null : siteProfile(o.site);
+  const field = o.field ?? profile?.field ?? 1.5;
   if (field !== 1.5 && field !== 3) throw new ConfigError(`phantom: field must be 1.5 or 3 (tesla), got ${String(field)}`, 'field', field);
-  const sequences = { ...DEFAULT_MR_SEQUENCES, ...(o.sequences ?? {}) };
+  const sequences = { ...DEFAULT_MR_SEQUENCES, ...(profile?.sequences ?? {}), ...(o.sequences ?? {}) };
   for (const m of MR_MODALITIES) mrTissueSignals(sequences[m], field, m); // validates
   return {
     seed,
@@ -114,8 +128,11 @@ export function resolvePhantomOptions(o: PhantomOptions = {}): ResolvedPhantomOp
     lesions: o.lesions ?? false,
     lesionOptions: o.lesionOptions ?? {},
     noise: o.noise ?? true,
-    mrNoise: numberOption('mrNoise', o.mrNoise, 0.03, (v) => v >= 0, 'a fraction >= 0'),
-    biasAmplitude: numberOption('biasAmplitude', o.biasAmplitude, 0.2, (v) => v >= 0 && v < 1, 'in [0, 1)'),
+    mrNoise: numberOption('mrNoise', o.mrNoise, profile?.mrNoise ?? 0.03, (v) => v >= 0, 'a fraction >= 0'),
+    biasAmplitude: numberOption('biasAmplitude', o.biasAmplitude, profile?.biasAmplitude ?? 0.2, (v) => v >= 0 && v < 1, 'in [0, 1)'),
+    mrFwhmMm: numberOption('mrFwhmMm', o.mrFwhmMm, profile?.mrFwhmMm ?? 0, (v) => v >= 0, 'a FWHM in mm >= 0'),
+    mrGain: numberOption('mrGain', o.mrGain, profile?.mrGain ?? 1, (v) => v > 0, 'a gain > 0'),
+    ...(o.site !== undefined ? { site: o.site } : {}),
     ctNoiseHu: numberOption('ctNoiseHu', o.ctNoiseHu, 5, (v) => v >= 0, 'a standard deviation in HU >= 0'),
     petFwhmMm: numberOption('petFwhmMm', o.petFwhmMm, 5.5, (v) => v >= 0, 'a FWHM in mm >= 0'),
     petCountsPerMl: numberOption('petCountsPerMl', o.petCountsPerMl, 8000, (v) => v > 0, 'a count density > 0'),
@@ -154,8 +171,11 @@ export function generatePhantomSubject(index: number, options: PhantomOptions = 
   MR_MODALITIES.forEach((m, mi) => {
     const img = mixed[mi]!;
     const s = signals[mi]!;
+    // Site A / default: no PSF and unit gain, so the images are those of earlier versions bit for bit.
+    if (o.mrFwhmMm > 0) img.set(gaussianBlur(img, grid.dims, grid.spacing, o.mrFwhmMm));
+    if (o.mrGain !== 1) for (let v = 0; v < img.length; v++) img[v]! *= o.mrGain;
     if (bias) for (let v = 0; v < img.length; v++) img[v]! *= bias[v]!;
-    const sigma = o.noise ? o.mrNoise * Math.max(s.csf, s.gm, s.wm) : 0;
+    const sigma = o.noise ? o.mrNoise * o.mrGain * Math.max(s.csf, s.gm, s.wm) : 0;
     if (sigma > 0) addRicianNoise(img, sigma, mrRng);
     mr[m] = img;
     mrNoiseSigma[m] = sigma;

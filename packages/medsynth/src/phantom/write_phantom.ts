@@ -94,9 +94,11 @@ export async function writePhantomSubject(dir: string, subject: PhantomSubject):
 export function phantomDescription(o: ResolvedPhantomOptions, subjects: readonly { id: string; diseased: boolean; lesionCount: number }[]) {
   const grid = phantomGrid(o.voxel, o.fovMm);
   const mr = mrTissueProperties(o.field);
+  // The PSF and gain are listed only when set, so a default phantom's phantom.json is what it always was.
+  const { mrFwhmMm, mrGain, ...rest } = o;
   return {
     generator: '@lacuna/medsynth phantom',
-    options: o,
+    options: { ...rest, ...(mrFwhmMm !== 0 ? { mrFwhmMm } : {}), ...(mrGain !== 1 ? { mrGain } : {}) },
     grid: { dims: grid.dims, spacing: grid.spacing, affine: grid.affine, orientation: 'RAS' },
     tissues: TISSUES.map((t, label) => ({ label, name: t, mr: mr[t], ctHu: CT_HU[t], petUptake: PET_UPTAKE[t] })),
     modalities: MODALITIES.map((m) => ({ name: m, file: PHANTOM_FILES.modality(m), units: MODALITY_UNITS[m], ...(m in o.sequences ? { sequence: o.sequences[m as keyof typeof o.sequences] } : {}) })),
