@@ -36,7 +36,6 @@ test("site B's T1 differs from site A's as its profile states: contrast, gain, n
   const a = generatePhantomSubject(0, { voxel: 4, seed: 5, site: 'A' });
   const b = generatePhantomSubject(0, { voxel: 4, seed: 5, site: 'B' });
   assert.deepEqual(Array.from(b.labels.data), Array.from(a.labels.data), 'the same anatomy');
-  const labels = a.labels.data;
   const { wm, gm, csf } = TISSUE_LABEL;
   // Pure voxels (>= 95 % one tissue), so partial volume does not blur the contrast.
   const pure = { [wm]: a.fractions.wm.data, [gm]: a.fractions.gm.data, [csf]: a.fractions.csf.data } as Record<number, Float32Array>;
