@@ -15,3 +15,5 @@ export * as data from './data/node.js';
 export * as phantom from './phantom/node.js';
 export * as baseline from './baseline/node.js';
 export * as workflow from './workflow/node.js';
+export * as harmonisation from './harmonisation/index.js';
+export * as registration from './registration/index.js';

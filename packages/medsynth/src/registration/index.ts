@@ -1,0 +1,5 @@
+/** Registration (Node): rigid transforms and elastix rigid registration; registration through synthesis. */
+export { eulerRotation, rigidMatrix, transformPoint, transformVolume, meanPointDistance, maskLandmarks } from './rigid.js';
+export type { RigidParameters } from './rigid.js';
+export { registerRigid } from './elastix.js';
+export type { RegistrationMetric, RigidRegistrationOptions, RigidRegistration } from './elastix.js';
