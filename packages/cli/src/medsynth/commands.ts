@@ -3,6 +3,7 @@ import type { Command } from '../cli_args.js';
 import { cohortCommand } from './cohort.js';
 import { diagnoseCommand } from './diagnose.js';
 import { evalCommand } from './eval.js';
+import { harmoniseCommand } from './harmonise.js';
 import { phantomCommand } from './phantom.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
@@ -14,4 +15,5 @@ export const MEDSYNTH_COMMANDS: Command[] = [
   evalCommand,
   cohortCommand,
   diagnoseCommand,
+  harmoniseCommand,
 ];

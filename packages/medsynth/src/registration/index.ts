@@ -3,3 +3,5 @@ export { eulerRotation, rigidMatrix, transformPoint, transformVolume, meanPointD
 export type { RigidParameters } from './rigid.js';
 export { registerRigid } from './elastix.js';
 export type { RegistrationMetric, RigidRegistrationOptions, RigidRegistration } from './elastix.js';
+export { runRegistrationExperiment } from './registration_experiment.js';
+export type { RegistrationExperimentOptions, RegistrationExperimentResult, RegistrationCase } from './registration_experiment.js';
