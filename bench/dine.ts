@@ -26,8 +26,13 @@
  * --quick: one seed of a CI-sized schedule. Published context (Liang et al., CVPR 2022 and SHOT):
  * source-only LeNets reach about 79–82 % on these pairs, black-box methods about 97 %.
  *
+ * Adaptation sees each target image through a random affine warp (±10 deg, scale 0.9-1.1, shift
+ * ±10 %) in both stages (--target-augment on, the default; chosen on validation: MNIST -> USPS
+ * 98.49 against 97.39 %, USPS -> MNIST 95.77 against 95.60 %), so the student learns the digits
+ * rather than the adaptation set's writers.
+ *
  * Options: --seeds N (3), --methods M (repeatable; the direction rows run only these, plus No Adapt;
- * default all), --source-augment on|off (on), --source-scale LOW,HIGH (the augmentation's scale
+ * default all), --source-augment on|off (on), --target-augment on|off (on), --source-scale LOW,HIGH (the augmentation's scale
  * range for every source), --source-steps N (2000), --distill-iters N (2000), --finetune-iters N (1000),
  * --quick, --usps-resize stretch|frame, --only ROW (repeatable: mnist_usps, usps_mnist, mnist_mnistm,
  * mnist_usps_topk1, mnist_usps_label, mnist_usps_budget), --data-root DIR, --threads N, --json,
@@ -86,7 +91,7 @@ function parseArgs(argv: string[]): Args {
     methods: { kind: 'repeat', default: [...METHODS], choices: [...METHODS] },
     'source-augment': { kind: 'string', default: 'on', choices: ['on', 'off'] },
     'source-scale': { kind: 'string', default: '' },
-    'target-augment': { kind: 'string', default: 'off', choices: ['on', 'off'] },
+    'target-augment': { kind: 'string', default: 'on', choices: ['on', 'off'] },
     quick: { kind: 'flag' },
     jobs: { kind: 'count', default: Math.max(1, Math.min(2, availableParallelism())) },
     'source-cache': { kind: 'string', default: '' },
@@ -364,6 +369,7 @@ export async function main(argv: string[]): Promise<void> {
   const settings = {
     scoredOn: a.select ? 'validation: 10 % of the target training images (seed 1), held out' : 'test split',
     seeds: a.seeds, sourceSteps: a.sourceSteps, distillIterations: a.distillIters, finetuneIterations: Object.fromEntries(names.map((n) => [n, finetuneIterations(n, a)])), batchSize: 64,
+    targetAugment: a.targetAugment ? 'random affine in both stages (±10 deg, scale 0.9-1.1, shift ±10 %)' : 'off',
     sourceModel: `trained once per source (seed 1)${a.sourceAugment ? `, random affine augmentation (±10 deg, shift ±10 %, scale ${a.sourceScale?.join('-') ?? 'MNIST 0.9-1.4, USPS 0.9-1.1'})` : ''}`, uspsResize: a.usps, backend: info.backend, threads: a.jobs > 1 && names.length > 1 ? 1 : info.threads, jobs: Math.min(a.jobs, names.length), totalSeconds: Math.round((performance.now() - t0) / 1000),
   };
   const verdicts = checks(results as Record<string, Record<MethodKey, Summary>>);
