@@ -44,3 +44,29 @@ test('lacuna medsynth phantom writes the subjects with a progress line each', ()
   assert.equal(json.options.seed, 5);
   assert.equal(json.options.lesions, true);
 });
+
+test('lacuna medsynth phantom --site: documented, an unknown site names the choices, site B writes its profile into phantom.json', () => {
+  const help = lacuna('--help');
+  for (const flag of ['--site A|B', '--mr-fwhm', '--mr-gain']) assert.match(help.stdout, new RegExp(flag.replace('|', '\\|')));
+  const bad = lacuna('--subjects', '1', '--out', '/tmp/x', '--site', 'C');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /site must be one of A, B, got 'C'/);
+  const out = join(mkdtempSync(join(tmpdir(), 'lacuna-cli-site-')), 'ph');
+  const r = lacuna('--subjects', '1', '--out', out, '--voxel', '8', '--site', 'B');
+  assert.equal(r.status, 0, r.stderr);
+  const description = JSON.parse(readFileSync(join(out, 'phantom.json'), 'utf8'));
+  assert.equal(description.options.site, 'B');
+  assert.equal(description.options.field, 3);
+  assert.equal(description.options.mrFwhmMm, 3);
+  assert.equal(description.options.mrGain, 2.5);
+});
+
+test('lacuna medsynth harmonise --help describes the four scores; bad options name themselves', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'medsynth', 'harmonise', ...args], { encoding: 'utf8', env: { ...process.env, LACUNA_QUIET: '1', LACUNA_THREADS: '1' } });
+  const help = run('--help');
+  assert.equal(help.status, 0, help.stderr);
+  for (const word of ['same_site', 'raw', 'histogram', 'synthesis', '--steps', '--subjects']) assert.match(help.stdout, new RegExp(word));
+  const bad = run('--steps', 'x');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--steps/);
+});
