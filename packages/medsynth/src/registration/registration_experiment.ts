@@ -43,6 +43,8 @@ export interface RegistrationExperimentOptions {
   readonly voxel?: number;
   /** G's training steps. Default 600. */
   readonly steps?: number;
+  /** G's training patch side. Default 48. */
+  readonly patch?: number;
   /** Landmarks per subject. Default 500. */
   readonly landmarks?: number;
   /** Default 1. */
@@ -73,7 +75,7 @@ export interface RegistrationExperimentResult {
 const IDENTITY = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 
 export async function runRegistrationExperiment(options: RegistrationExperimentOptions): Promise<RegistrationExperimentResult> {
-  const o = { subjects: options.subjects ?? 6, test: options.test ?? 2, misalignments: options.misalignments ?? 3, maxDegrees: options.maxDegrees ?? 8, maxMm: options.maxMm ?? 8, voxel: options.voxel ?? 3, steps: options.steps ?? 600, landmarks: options.landmarks ?? 500, seed: options.seed ?? 1 };
+  const o = { subjects: options.subjects ?? 6, test: options.test ?? 2, misalignments: options.misalignments ?? 3, maxDegrees: options.maxDegrees ?? 8, maxMm: options.maxMm ?? 8, voxel: options.voxel ?? 3, steps: options.steps ?? 600, patch: options.patch ?? 48, landmarks: options.landmarks ?? 500, seed: options.seed ?? 1 };
   if (!(Number.isInteger(o.test) && o.test >= 1 && o.subjects - o.test >= 1)) throw new ValueError(`runRegistrationExperiment: need at least one training and one test subject (subjects ${o.subjects}, test ${o.test})`);
   const log = options.log ?? (() => {});
   const t0 = performance.now();
@@ -83,7 +85,7 @@ export async function runRegistrationExperiment(options: RegistrationExperimentO
 
   let t = performance.now();
   const config = parseTrainConfig({
-    data: { phantom: phantomDir, source: ['pet'], target: 't1', patchSize: 48, split: { val: 0, test: o.test, seed: o.seed } },
+    data: { phantom: phantomDir, source: ['pet'], target: 't1', patchSize: o.patch, split: { val: 0, test: o.test, seed: o.seed } },
     model: { arch: 'unet', base: 16, depth: 3, norm: 'batch' },
     loss: { l1: 1 },
     train: { steps: o.steps, batchSize: 8, lr: 1e-3, beta1: 0.5, seed: o.seed, checkpointEvery: o.steps, sampleEvery: o.steps },
