@@ -46,10 +46,15 @@ export function randomAffineBatch(images: ImageBatch, indices: ArrayLike<number>
         const sx = cos * dx + sin * dy + cx, sy = -sin * dx + cos * dy + cy;
         const x0 = Math.floor(sx), y0 = Math.floor(sy);
         const fx = sx - x0, fy = sy - y0;
+        // The four neighbours' offsets, or -1 outside the image (zero fill); shared by the channels.
+        const inX0 = x0 >= 0 && x0 < W, inX1 = x0 + 1 >= 0 && x0 + 1 < W, inY0 = y0 >= 0 && y0 < H, inY1 = y0 + 1 >= 0 && y0 + 1 < H;
+        const o00 = inY0 && inX0 ? (y0 * W + x0) * C : -1, o01 = inY0 && inX1 ? (y0 * W + x0 + 1) * C : -1;
+        const o10 = inY1 && inX0 ? ((y0 + 1) * W + x0) * C : -1, o11 = inY1 && inX1 ? ((y0 + 1) * W + x0 + 1) * C : -1;
+        const at = i * size + (y * W + x) * C;
         for (let c = 0; c < C; c++) {
-          const at = (yy: number, xx: number) => (yy >= 0 && yy < H && xx >= 0 && xx < W ? src[(yy * W + xx) * C + c]! : 0);
-          const v = (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
-          out[i * size + (y * W + x) * C + c] = v / 127.5 - 1;
+          const a00 = o00 >= 0 ? src[o00 + c]! : 0, a01 = o01 >= 0 ? src[o01 + c]! : 0, a10 = o10 >= 0 ? src[o10 + c]! : 0, a11 = o11 >= 0 ? src[o11 + c]! : 0;
+          const v = (1 - fy) * ((1 - fx) * a00 + fx * a01) + fy * ((1 - fx) * a10 + fx * a11);
+          out[at + c] = v / 127.5 - 1;
         }
       }
     }
