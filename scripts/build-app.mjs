@@ -26,5 +26,12 @@ cpSync(join(root, 'packages/cli/app/index.html'), join(tmp, 'index.html'));
 for (const model of ['medsynth-phantom-t1-t2-small', 'dine-digits-source-small', 'epropnp-bunny64-D']) {
   cpSync(join(root, 'models', model), join(tmp, 'models', model), { recursive: true });
 }
+// elastix's pipelines, served by the app itself (registration.registerRigid's pipelinesBaseUrl):
+// the loader imports NAME.js and fetches NAME.wasm.zst.
+const pipelines = join(root, 'node_modules/@itk-wasm/elastix/dist/pipelines');
+mkdirSync(join(tmp, 'pipelines/elastix'), { recursive: true });
+for (const name of ['elastix', 'default-parameter-map']) {
+  for (const file of [`${name}.js`, `${name}.wasm.zst`]) cpSync(join(pipelines, file), join(tmp, 'pipelines/elastix', file));
+}
 rmSync(out, { recursive: true, force: true });
 renameSync(tmp, out);

@@ -4,7 +4,9 @@
  * PSNR above a floor, the symmetric box's two-peaked pose profile); then, with the user's own
  * files given to the file inputs, a synthesis whose downloaded NIfTI Node reads back with the
  * page's PSNR, and a DINE adaptation in the page whose accuracy rises and whose downloaded
- * .zip is a model folder that Node's loadDigitsNet scores as the page did.
+ * .zip is a model folder that Node's loadDigitsNet scores as the page did; elastix registering a
+ * moved phantom volume back to under 1 mm with its pipelines from the app's files, and no request
+ * leaving the app's server.
  * LACUNA_SCREENSHOTS=DIR also writes the README's screenshots there.
  */
 import { test } from 'node:test';
@@ -49,6 +51,8 @@ test('lacuna app in headless Chromium: built-in examples, own NIfTI and model fo
     const page = await browser.newPage({ viewport: { width: 1150, height: 900 }, acceptDownloads: true });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    const requests: string[] = [];
+    page.on('request', (r) => void requests.push(r.url()));
     const body = page.locator('body');
     const noError = async () => assert.equal(await body.getAttribute('data-lacuna-error'), null, `page error: ${await body.getAttribute('data-lacuna-error')} ${errors.join('; ')}`);
 
@@ -137,6 +141,17 @@ test('lacuna app in headless Chromium: built-in examples, own NIfTI and model fo
     assert.ok(Math.abs(nodeAccuracy - ownCurve[ownCurve.length - 1]!) <= 0.011, `Node scores the downloaded model ${nodeAccuracy}, the page said ${ownCurve[ownCurve.length - 1]}`);
     model.dispose();
 
+    // elastix in the page, its pipelines from the app's own files: a known rigid transform recovered.
+    await page.locator('#rg-run').click();
+    await page.waitForSelector('body[data-registration-done="true"], body[data-lacuna-error]', { timeout: 180_000 });
+    await noError();
+    const regError = Number(await body.getAttribute('data-registration-error-mm'));
+    assert.ok(Number(await body.getAttribute('data-registration-before-mm')) > 5, 'the misalignment is real');
+    console.log(`elastix in the page: landmark error ${regError.toFixed(3)} mm, ${await page.locator('#rg-status').textContent()}`);
+    assert.ok(regError < 1, `registration landmark error ${regError} mm in the page`);
+    assert.ok(requests.some((u) => u.endsWith('/pipelines/elastix/elastix.wasm.zst')), 'elastix loaded from the app');
+    await shot(page, '#rg-figures', 'app_registration.png');
+
     // ?backend=webgl: the same synthesis on WebGL (SwiftShader in headless Chromium without a GPU).
     await page.goto(`${server.url}?backend=webgl`);
     await page.waitForSelector('body[data-lacuna-ready="true"], body[data-lacuna-error]', { timeout: 120_000 });
@@ -144,6 +159,9 @@ test('lacuna app in headless Chromium: built-in examples, own NIfTI and model fo
     assert.equal(await body.getAttribute('data-lacuna-backend'), 'webgl');
     assert.ok(Math.abs(Number(await body.getAttribute('data-medsynth-psnr')) - builtInPsnr) < 0.05, 'webgl gives the wasm PSNR');
     assert.deepEqual(errors, []);
+    // Everything the page loaded came from the app's own server (no CDN).
+    const origin = new URL(server.url).origin;
+    assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !/^(data|blob):/.test(u)), []);
   } finally {
     await browser.close();
     await server.close();

@@ -31,3 +31,5 @@ export * as losses from './losses/index.js';
 export * as task from './task/index.js';
 export * as evaluation from './evaluation/index.js';
 export * as workflow from './workflow/index.js';
+/** Rigid registration with elastix; in a browser its pipelines load from the app's own files (registerRigid's pipelinesBaseUrl). */
+export * as registration from './registration/index.js';

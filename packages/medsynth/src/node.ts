@@ -16,4 +16,4 @@ export * as phantom from './phantom/node.js';
 export * as baseline from './baseline/node.js';
 export * as workflow from './workflow/node.js';
 export * as harmonisation from './harmonisation/index.js';
-export * as registration from './registration/index.js';
+export * as registration from './registration/node.js';

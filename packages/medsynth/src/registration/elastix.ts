@@ -6,12 +6,18 @@
  *   'mutual-information'  Mattes MI (cross-modality, e.g. PET to T1)
  *   'correlation'         normalised correlation (one modality, other scaling)
  *   'mean-squares'        mean squared difference (one modality, same scaling)
- * Node only: the package's Node entry runs the pipelines in-process from its own files.
+ * The engines: elastix_node.ts runs the pipelines in-process from the package's own files;
+ * elastix_browser.ts loads them from a base URL the app serves (never a CDN).
  */
 import { ValueError, type data } from '@lacuna/core';
-import { defaultParameterMapNode, elastixNode } from '@itk-wasm/elastix';
 import type { Image, JsonCompatible } from 'itk-wasm';
 import { rigidMatrix } from './rigid.js';
+
+/** The two elastix pipelines registration runs, in Node or in a browser. */
+export interface ElastixEngine {
+  defaultParameterMap(transform: 'rigid', options: { numberOfResolutions: number }): Promise<{ parameterMap: JsonCompatible }>;
+  elastix(parameterObject: JsonCompatible, options: { fixed: Image; moving: Image }): Promise<{ transformParameterObject?: JsonCompatible }>;
+}
 
 export type RegistrationMetric = 'mutual-information' | 'correlation' | 'mean-squares';
 
@@ -66,19 +72,19 @@ function numbers(map: Record<string, string[]>, key: string, n: number): number[
   return v;
 }
 
-export async function registerRigid(fixed: data.Volume, moving: data.Volume, options: RigidRegistrationOptions = {}): Promise<RigidRegistration> {
+export async function registerRigidWith(engine: ElastixEngine, fixed: data.Volume, moving: data.Volume, options: RigidRegistrationOptions = {}): Promise<RigidRegistration> {
   const metric = options.metric ?? 'mutual-information';
   if (!(metric in ELASTIX_METRIC)) throw new ValueError(`registerRigid: metric must be one of ${Object.keys(ELASTIX_METRIC).join(', ')}, got '${metric}'`);
   for (const [what, v] of [['fixed', fixed], ['moving', moving]] as const) {
     if (!v.data.every(Number.isFinite)) throw new ValueError(`registerRigid: the ${what} volume has NaN or infinite values`);
   }
   const t0 = performance.now();
-  const { parameterMap } = (await defaultParameterMapNode('rigid', { numberOfResolutions: options.resolutions ?? 3 })) as { parameterMap: Record<string, string[]> };
+  const { parameterMap } = (await engine.defaultParameterMap('rigid', { numberOfResolutions: options.resolutions ?? 3 })) as unknown as { parameterMap: Record<string, string[]> };
   parameterMap['Metric'] = [ELASTIX_METRIC[metric]];
   parameterMap['MaximumNumberOfIterations'] = [String(options.iterations ?? 300)];
   parameterMap['RandomSeed'] = [String(options.seed ?? 1)];
   parameterMap['WriteResultImage'] = ['false'];
-  const r = await elastixNode([parameterMap] as unknown as JsonCompatible, { fixed: toItkImage(fixed, 'fixed'), moving: toItkImage(moving, 'moving') });
+  const r = await engine.elastix([parameterMap] as unknown as JsonCompatible, { fixed: toItkImage(fixed, 'fixed'), moving: toItkImage(moving, 'moving') });
   const found = (r.transformParameterObject as unknown as Record<string, string[]>[])[0];
   if (!found || found['Transform']?.[0] !== 'EulerTransform') throw new ValueError(`registerRigid: elastix returned no Euler transform (${JSON.stringify(found?.['Transform'])})`);
   const p = numbers(found, 'TransformParameters', 6);

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { data, transforms, ValueError } from '@lacuna/core';
 import { generatePhantomSubject } from '../phantom/phantom.js';
 import { TISSUE_LABEL } from '../phantom/tissues.js';
-import { registerRigid } from './elastix.js';
+import { registerRigid } from './elastix_node.js';
+import { registerRigid as registerRigidInBrowser } from './elastix_browser.js';
 import { eulerRotation, maskLandmarks, meanPointDistance, rigidMatrix, transformPoint, transformVolume } from './rigid.js';
 
 test('rigid transforms: orthonormal Euler rotations, the centre maps to centre + t, a one-voxel shift moves the data one voxel', () => {
@@ -44,4 +45,10 @@ test('elastix recovers a known rigid transform of a phantom T1 volume to under 1
   assert.ok(before > 5, `the misalignment is real (${before} mm)`);
   assert.ok(error < 1, `landmark error ${error} mm`);
   await assert.rejects(registerRigid(t1, { ...moving, data: moving.data.map((v, i) => (i === 7 ? NaN : v)) }), (e: Error) => e instanceof ValueError && /moving volume has NaN/.test(e.message));
+});
+
+test("the browser build's registerRigid needs the app's pipeline folder, and says so under Node", async () => {
+  const t1 = generatePhantomSubject(0, { voxel: 8, seed: 2 }).modalities.t1;
+  await assert.rejects(registerRigidInBrowser(t1, t1, {} as never), (e: Error) => e instanceof ValueError && /pipelinesBaseUrl is required/.test(e.message));
+  await assert.rejects(registerRigidInBrowser(t1, t1, { pipelinesBaseUrl: 'http://127.0.0.1:1/pipelines/elastix' }), (e: Error) => e instanceof ValueError && /Node entry/.test(e.message));
 });

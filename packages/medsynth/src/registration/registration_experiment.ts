@@ -23,7 +23,7 @@ import { synthesizeVolume } from '../workflow/predict_volume.js';
 import { parseTrainConfig } from '../workflow/train_config.js';
 import { trainSynthesis } from '../workflow/train_synthesis.js';
 import { loadTrainingSubjects } from '../workflow/training_data.js';
-import { registerRigid } from './elastix.js';
+import { registerRigid } from './elastix_node.js';
 import { maskLandmarks, meanPointDistance, rigidMatrix, transformPoint, transformVolume } from './rigid.js';
 
 export interface RegistrationExperimentOptions {
