@@ -121,6 +121,23 @@ test("fine-tuning with the network's initial class prior resumes from a checkpoi
   }
 });
 
+test("fine-tuning keeps the initial class prior through the early-stopping checks (same weights as without checks, not the uniform prior's)", async () => {
+  const target = unlabelled(head(demoDigits('target', 'train'), 128));
+  const run = async (tolerance: number, prior: 'initial' | 'uniform') => {
+    const model = digitsNet({ arch: 'mlp', seed: 3 });
+    const r = await finetune({ model, target, iterations: 12, seed: 1, lr: 0.05, checkEvery: 4, tolerance, prior });
+    return { stoppedAt: r.stoppedAt, weights: model.getWeights().map((w) => Array.from(w.dataSync())) };
+  };
+  const checked = await run(1e-9, 'initial');
+  const unchecked = await run(0, 'initial');
+  const uniform = await run(1e-9, 'uniform');
+  assert.equal(checked.stoppedAt, null);
+  checked.weights.forEach((w, i) => assert.deepEqual(w, unchecked.weights[i], `weight ${i}`));
+  let gap = 0;
+  checked.weights.forEach((w, i) => w.forEach((v, j) => void (gap = Math.max(gap, Math.abs(v - uniform.weights[i]![j]!)))));
+  assert.ok(gap > 1e-6, `the initial prior must change fine-tuning (max weight difference to the uniform prior's ${gap})`);
+});
+
 test('augmented distillation (random affine target images) is reproducible across a resume and differs from plain distillation', async () => {
   const labelled = head(demoDigits('target', 'train'), 160);
   const target = unlabelled(labelled);

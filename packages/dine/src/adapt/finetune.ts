@@ -109,11 +109,12 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
           labels.forEach((l, i) => void (changed += l !== state.labels![i] ? 1 : 0));
           o.log?.(`finetune step ${step}: ${changed} of ${labels.length} target labels changed`);
           if (changed / labels.length < tolerance) {
-            state = { stoppedAt: step, labels: null };
+            state = { ...state, stoppedAt: step, labels: null };
             return;
           }
         }
-        state = { stoppedAt: null, labels: Array.from(labels) };
+        // Spread: the check must not drop the prior (it once did, and stage 2 then pulled an imbalanced target towards uniform classes).
+        state = { ...state, stoppedAt: null, labels: Array.from(labels) };
       }
       const idx = batches.indices(step);
       const loss = tf.tidy(() => {
