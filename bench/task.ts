@@ -112,7 +112,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (want('harmonisation')) {
       const r = await harmonisation.runHarmonisation({ dir: join(work, 'harmonisation'), cyclegan: { steps: a.harmonisationSteps }, progress: a.json ? 'none' : 'auto', log: (m) => log(`harmonisation: ${m}`) });
-      out.harmonisation = { ...Object.fromEntries(harmonisation.HARMONISATION_METHODS.map((m) => [m, r.dice[m].mean])), recovered_histogram: r.recovered.histogram, recovered_synthesis: r.recovered.synthesis, seconds: r.seconds.total };
+      out.harmonisation = { ...Object.fromEntries(harmonisation.HARMONISATION_METHODS.map((m) => [m, r.dice[m].mean])), recovered_histogram: r.recovered.histogram, recovered_synthesis: r.recovered.synthesis, recovered_synthesis_a_to_b: r.recovered.synthesis_a_to_b, seconds: r.seconds.total };
     }
     if (want('registration')) {
       const r = await registration.runRegistrationExperiment({ dir: join(work, 'registration'), progress: a.json ? 'none' : 'auto', log: (m) => log(`registration: ${m}`) });
@@ -140,7 +140,7 @@ export async function main(argv: string[]): Promise<void> {
   if (out.ct_hu_classes) for (const [k, v] of Object.entries(out.ct_hu_classes as Record<string, { accuracy: number }>)) console.log(`T1->CT ${k.padEnd(9)} HU-class agreement ${v.accuracy.toFixed(4)}`);
   if (out.harmonisation) {
     const h = out.harmonisation as Record<string, number>;
-    console.log(`\nharmonisation (Dice of a site A segmenter): same site ${h.same_site!.toFixed(4)}, site B raw ${h.raw!.toFixed(4)}, histogram ${h.histogram!.toFixed(4)}, synthesis ${h.synthesis!.toFixed(4)}; loss recovered: histogram ${(100 * h.recovered_histogram!).toFixed(1)} %, synthesis ${(100 * h.recovered_synthesis!).toFixed(1)} %`);
+    console.log(`\nharmonisation (Dice of a site A segmenter): same site ${h.same_site!.toFixed(4)}, site B raw ${h.raw!.toFixed(4)}, histogram ${h.histogram!.toFixed(4)}, synthesis B -> A ${h.synthesis!.toFixed(4)}, segmenter on A -> B ${h.synthesis_a_to_b!.toFixed(4)}; loss recovered: histogram ${(100 * h.recovered_histogram!).toFixed(1)} %, synthesis ${(100 * h.recovered_synthesis!).toFixed(1)} %, A -> B ${(100 * h.recovered_synthesis_a_to_b!).toFixed(1)} %`);
   }
   if (out.registration) {
     const r = out.registration as Record<string, number>;

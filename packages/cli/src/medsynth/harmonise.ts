@@ -45,12 +45,12 @@ and the share of the Dice lost to the site change that each method recovers.
     console.log(`lacuna ${NAME}: ${subjects} subjects per site (${test} test), ${voxel} mm, CycleGAN ${steps} steps (${info.backend}, ${info.threads} thread(s))`);
     try {
       const r = await harmonisation.runHarmonisation({ dir: work, subjects, test, voxel, seed, cyclegan: { steps }, progress: 'auto', log: (m) => console.log(m) });
-      console.log(`\n${'method'.padEnd(10)} ${'Dice'.padStart(7)}  ${'CSF'.padStart(6)} ${'GM'.padStart(6)} ${'WM'.padStart(6)}`);
+      console.log(`\n${'method'.padEnd(16)} ${'Dice'.padStart(7)}  ${'CSF'.padStart(6)} ${'GM'.padStart(6)} ${'WM'.padStart(6)}`);
       for (const m of harmonisation.HARMONISATION_METHODS) {
         const d = r.dice[m];
-        console.log(`${m.padEnd(10)} ${d.mean.toFixed(4).padStart(7)}  ${['csf', 'gm', 'wm'].map((c) => (d.perClass[c] ?? NaN).toFixed(3).padStart(6)).join(' ')}`);
+        console.log(`${m.padEnd(16)} ${d.mean.toFixed(4).padStart(7)}  ${['csf', 'gm', 'wm'].map((c) => (d.perClass[c] ?? NaN).toFixed(3).padStart(6)).join(' ')}`);
       }
-      console.log(`\nshare of the site change's Dice loss recovered: histogram ${(100 * r.recovered.histogram).toFixed(1)} %, synthesis ${(100 * r.recovered.synthesis).toFixed(1)} %; ${r.seconds.total.toFixed(0)} s`);
+      console.log(`\nshare of the site change's Dice loss recovered: histogram ${(100 * r.recovered.histogram).toFixed(1)} %, synthesis ${(100 * r.recovered.synthesis).toFixed(1)} %, synthesis_a_to_b ${(100 * r.recovered.synthesis_a_to_b).toFixed(1)} %; ${r.seconds.total.toFixed(0)} s`);
       if (o.out) await data.writeFileAtomic(resolve(o.out), new TextEncoder().encode(`${JSON.stringify(r, null, 2)}\n`), NAME);
       return 0;
     } finally {

@@ -12,6 +12,10 @@
  *               (Nyúl; intensity_standardisation.ts)
  *   synthesis   site B's test T1 through a CycleGAN B -> A trained on the two sites' training T1
  *               without pairs (no two images share a subject) and without labels
+ *   synthesis_a_to_b  the other way round with the same CycleGAN: site A's labelled training T1
+ *               translated to site B by its A -> B generator, a second segmenter trained on those
+ *               (the labels stay exact; the generator only has to blur and add noise, not invent
+ *               edges), applied to site B's test T1 as it is
  * The share of the site change's Dice loss that a method recovers is (method − raw) / (same_site − raw).
  * Everything is seeded: the cohorts, F, the CycleGAN and its batches.
  */
@@ -51,11 +55,11 @@ export interface HarmonisationResult {
   /** Mean Dice (CSF, GM, WM) of each way, with the per-class Dice. */
   readonly dice: Readonly<Record<HarmonisationMethod, TaskDice>>;
   /** (method − raw) / (same_site − raw) for histogram and synthesis. */
-  readonly recovered: { readonly histogram: number; readonly synthesis: number };
-  readonly seconds: { readonly phantoms: number; readonly segmenter: number; readonly cyclegan: number; readonly total: number };
+  readonly recovered: { readonly histogram: number; readonly synthesis: number; readonly synthesis_a_to_b: number };
+  readonly seconds: { readonly phantoms: number; readonly segmenter: number; readonly cyclegan: number; readonly segmenter_a_to_b: number; readonly total: number };
 }
 
-export const HARMONISATION_METHODS = ['same_site', 'raw', 'histogram', 'synthesis'] as const;
+export const HARMONISATION_METHODS = ['same_site', 'raw', 'histogram', 'synthesis', 'synthesis_a_to_b'] as const;
 export type HarmonisationMethod = (typeof HARMONISATION_METHODS)[number];
 
 /** Site B's cohort draws other subjects than site A's. */
@@ -146,13 +150,21 @@ export async function runHarmonisation(options: HarmonisationOptions): Promise<H
   const tGan = (performance.now() - t) / 1000;
   const synthesis = score(generatorSynthesizer(trainer.generator, 8), B.test);
   log(`CycleGAN B -> A (${tGan.toFixed(0)} s): Dice ${synthesis.mean.toFixed(4)}`);
+
+  t = performance.now();
+  const translated = backgroundAsAir(generatorSynthesizer(trainer.inverseGenerator, 8)).predict(stacksA.target, stacksA.mask);
+  const segmenterAtoB = trainTaskSegmenter({ ...stacksA, target: translated }, { steps: seg.steps ?? 400, batchSize: 8, base: seg.base ?? 16, depth: seg.depth ?? 3, lr: 1e-3, seed: o.seed + 7 }, 'harmonisation (A -> B)');
+  const tSegAtoB = (performance.now() - t) / 1000;
+  const synthesisAtoB = taskDiceScore(backgroundAsAir(asIs), B.test, info, segmenterAtoB);
+  log(`segmenter on site A translated to B (${tSegAtoB.toFixed(0)} s): Dice on site B raw ${synthesisAtoB.mean.toFixed(4)}`);
   trainer.dispose();
   segmenter.dispose();
+  segmenterAtoB.dispose();
   const lost = sameSite.mean - raw.mean;
   const share = (d: TaskDice) => (lost !== 0 ? (d.mean - raw.mean) / lost : 0);
   return {
-    dice: { same_site: sameSite, raw, histogram, synthesis },
-    recovered: { histogram: share(histogram), synthesis: share(synthesis) },
-    seconds: { phantoms: tPhantoms, segmenter: tSeg, cyclegan: tGan, total: (performance.now() - t0) / 1000 },
+    dice: { same_site: sameSite, raw, histogram, synthesis, synthesis_a_to_b: synthesisAtoB },
+    recovered: { histogram: share(histogram), synthesis: share(synthesis), synthesis_a_to_b: share(synthesisAtoB) },
+    seconds: { phantoms: tPhantoms, segmenter: tSeg, cyclegan: tGan, segmenter_a_to_b: tSegAtoB, total: (performance.now() - t0) / 1000 },
   };
 }
