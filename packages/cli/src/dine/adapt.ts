@@ -21,7 +21,8 @@ export const adaptCommand: Command = {
   summary: 'adapt a target network from black-box predictions (DINE or a baseline)',
   usage: `lacuna dine adapt --teacher T [--teacher T2 ...] --out DIR [--target demo|mnist|usps|idx:..|png:..]
                   [--method dine-full|dine|nll-kl|sd-shot|hd-shot] [--distill-iters N] [--finetune-iters N]
-                  [--arch lenet|lenet-small|mlp] [--seed S] [--batch N] [--augment-target] [--resume]
+                  [--arch lenet|lenet-small|mlp] [--seed S] [--batch N] [--augment-target]
+                  [--finetune-prior uniform|initial] [--resume]
                   [--timeout-ms N] [--retries N] [--query-batch N] [--cache DIR] [--data-root DIR] [--usps-resize stretch|frame]
 
 --teacher: http(s)://HOST[:PORT] (a 'lacuna dine serve' endpoint, or with --format tf-serving|kserve a
@@ -44,6 +45,8 @@ only, lr 0.01 (11 + 10 p)^-0.75, stopping once fewer than 0.1 % of the target la
 --augment-target: the student sees every target image through a random affine warp (±10 deg, scale
 0.9-1.1, shift ±10 %) in both stages, so it learns the digits rather than the adaptation set's
 writers (the benchmark's default; off here, as in the article).
+--finetune-prior: the class proportions stage 2's diversity term keeps: uniform (default, the
+article's) or initial (the distilled network's own, for an imbalanced target such as USPS).
 Defaults: --method dine-full, --distill-iters 500, --finetune-iters 300, --target demo, --seed 1.
 HTTP client: --timeout-ms 30000, --retries 3 (back-off 200 ms doubling), --query-batch 256,
 cache DIR/teacher-cache (each image is queried once, also across runs).
@@ -57,7 +60,7 @@ ${DATA_HELP}`,
       batch: { type: 'string' }, resume: { type: 'boolean' }, 'timeout-ms': { type: 'string' }, retries: { type: 'string' },
       'query-batch': { type: 'string' }, cache: { type: 'string' }, header: { type: 'string', multiple: true }, format: { type: 'string' },
       'model-name': { type: 'string' }, classes: { type: 'string' }, 'input-size': { type: 'string' }, 'input-range': { type: 'string' },
-      'max-queries': { type: 'string' }, 'augment-target': { type: 'boolean' },
+      'max-queries': { type: 'string' }, 'augment-target': { type: 'boolean' }, 'finetune-prior': { type: 'string' },
       ...dataOptions, ...backendOptions,
     });
     if (o.help) return printUsage(this.usage);
@@ -67,6 +70,7 @@ ${DATA_HELP}`,
     const out = resolve(required(cmd, o.out, 'out', 'DIR'));
     const method = lookUpOption(o.method ?? 'dine-full', ADAPT_METHODS, 'dine adapt --method') as AdaptMethod;
     const arch = lookUpOption(o.arch ?? 'lenet', DIGITS_ARCHS, 'dine adapt --arch') as DigitsArch;
+    const finetunePrior = lookUpOption(o['finetune-prior'] ?? 'uniform', ['uniform', 'initial'] as const, 'dine adapt --finetune-prior') as 'uniform' | 'initial';
     const distillIterations = positiveInt(cmd, 'distill-iters', o['distill-iters'], 500);
     const finetuneIterations = positiveInt(cmd, 'finetune-iters', o['finetune-iters'], 300);
     const seed = positiveInt(cmd, 'seed', o.seed, 1);
@@ -116,7 +120,7 @@ ${DATA_HELP}`,
       console.log(`no adapt (black box) accuracy on ${testSet.name}: ${pct(before)}`);
     }
     const r = await adapt({
-      method, teacherProbs, numClasses: k, target: unlabelled(trainSet), seed, arch, batchSize, distillIterations, finetuneIterations, ...(o['augment-target'] ? { targetAugment: true } : {}),
+      method, teacherProbs, numClasses: k, target: unlabelled(trainSet), seed, arch, batchSize, distillIterations, finetuneIterations, ...(o['augment-target'] ? { targetAugment: true } : {}), finetunePrior,
       ...(answered ? { answered } : {}),
       checkpointDir: join(out, 'checkpoints'), resume: o.resume ?? false, progress: 'auto', log: (m) => console.log(m),
     });
