@@ -6,7 +6,7 @@
  *
  * The solver, the layer and the main workflows are at the top level; the rest is grouped by
  * concept, one namespace per folder: `geometry`, `problem`, `solver`, `monteCarlo` (AMIS), `losses`, `layer`,
- * `render`, `dataset`, `network`, `evaluation`, `workflow`. The Table 1 ablation is in
+ * `render`, `dataset`, `network`, `evaluation`, `workflow`, `detection`. The Table 1 ablation is in
  * `@lacuna/epropnp/experiments`.
  */
 
@@ -46,3 +46,5 @@ export * as dataset from './dataset/index.js';
 export * as network from './network/index.js';
 export * as evaluation from './evaluation/index.js';
 export * as workflow from './workflow/index.js';
+/** 3-D detection in driving-like scenes: boxes and nuScenes-style metrics. */
+export * as detection from './detection/index.js';
