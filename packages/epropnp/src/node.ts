@@ -11,3 +11,4 @@ export * as dataset from './dataset/node.js';
 export * as render from './render/node.js';
 export { readMesh } from './render/mesh_files.js';
 export * as workflow from './workflow/node.js';
+export * as detection from './detection/node.js';

@@ -4,5 +4,6 @@ import { renderCommand } from './render.js';
 import { trainCommand } from './train.js';
 import { evalCommand } from './eval.js';
 import { predictCommand } from './predict.js';
+import { detectCommand } from './detect.js';
 
-export const EPROPNP_COMMANDS: Command[] = [renderCommand, trainCommand, evalCommand, predictCommand];
+export const EPROPNP_COMMANDS: Command[] = [renderCommand, trainCommand, evalCommand, predictCommand, detectCommand];

@@ -45,3 +45,46 @@ export function yawDifference(a: number, b: number): number {
   const d = Math.abs(a - b) % (2 * Math.PI);
   return d > Math.PI ? 2 * Math.PI - d : d;
 }
+
+/** Rotation about the camera's y axis by `yaw`, row-major 3x3: the object's z axis goes to (sin yaw, 0, cos yaw). */
+function yawRotation(yaw: number): [number, number, number, number, number, number, number, number, number] {
+  const c = Math.cos(yaw), s = Math.sin(yaw);
+  return [c, 0, s, 0, 1, 0, -s, 0, c];
+}
+
+/** Object-frame points [V, 3] of a box's object moved into the camera frame: R_y(yaw) p + centre. */
+export function objectToCamera(box: Box3D, points: ArrayLike<number>, out: Float64Array = new Float64Array(points.length)): Float64Array {
+  const R = yawRotation(box.yaw);
+  const [tx, ty, tz] = box.centre;
+  for (let i = 0; i < points.length; i += 3) {
+    const x = points[i]!, y = points[i + 1]!, z = points[i + 2]!;
+    out[i] = R[0] * x + R[2] * z + tx;
+    out[i + 1] = y + ty;
+    out[i + 2] = R[6] * x + R[8] * z + tz;
+  }
+  return out;
+}
+
+/** [8, 3] the box's corners in the camera frame; corner i has bit 0 = +x, bit 1 = +y (bottom), bit 2 = +z (front). */
+export function boxCorners(box: Box3D): Float64Array {
+  const [w, h, l] = box.size;
+  const local = new Float64Array(24);
+  for (let i = 0; i < 8; i++) local.set([(i & 1 ? 0.5 : -0.5) * w, (i & 2 ? 0.5 : -0.5) * h, (i & 4 ? 0.5 : -0.5) * l], i * 3);
+  return objectToCamera(box, local);
+}
+
+/** The heading seen from the camera (allocentric): yaw minus the ray angle atan2(x, z) of the centre, wrapped to (-π, π]. */
+export function observationAngle(yaw: number, centre: readonly [number, number, number]): number {
+  return wrapAngle(yaw - Math.atan2(centre[0], centre[2]));
+}
+
+/** The heading from an observation angle at `centre` (inverse of observationAngle). */
+export function yawFromObservation(alpha: number, centre: readonly [number, number, number]): number {
+  return wrapAngle(alpha + Math.atan2(centre[0], centre[2]));
+}
+
+/** An angle wrapped to (-π, π]. */
+export function wrapAngle(a: number): number {
+  const t = a - 2 * Math.PI * Math.floor((a + Math.PI) / (2 * Math.PI));
+  return t === -Math.PI ? Math.PI : t;
+}
