@@ -8,6 +8,7 @@ const BENCHES: Record<string, { describe: string; run: (argv: string[]) => Promi
   pnp: { describe: 'PnP: Lacuna LM vs OpenCV.js (and native OpenCV) at N = 64/512/1024; Monte Carlo loss vs PyTorch EPro-PnP', run: async (a) => (await import('./pnp.js')).main(a) },
   epropnp: { describe: 'EPro-PnP ablation (Table 1): variants A-D on the rendered LineMOD-style set', run: async (a) => (await import('./epropnp.js')).main(a) },
   medsynth: { describe: 'synthesis: random forest vs U-Net (L1, L1+SSIM) vs pix2pix on the real T1/PD pair and the phantom', run: async (a) => (await import('./medsynth.js')).main(a) },
+  detect: { describe: '3-D detection in rendered driving-like scenes: the direct FCOS3D-style detector vs chance (nuScenes mAP/ATE/ASE/AOE/NDS)', run: async (a) => (await import('./detect.js')).main(a) },
   dine: { describe: 'black-box domain adaptation: No Adapt, NLL-KL, SD-SHOT, DINE, DINE (full) on MNIST <-> USPS', run: async (a) => (await import('./dine.js')).main(a) },
 };
 

@@ -202,9 +202,10 @@ the scene's ground truth is drawn too.
   },
 };
 
-export const detectCommand = commandGroup(
+// The group is named for its usage lines ('lacuna epropnp detect'); under 'epropnp' it answers to 'detect'.
+export const detectCommand: Command = { ...commandGroup(
   'epropnp detect',
   'monocular 3-D detection in driving-like scenes (render, train, eval, predict)',
   'Monocular 3-D object detection in rendered driving-like scenes: the direct (FCOS3D-style) detector, the baseline of EPro-PnP\'s Table 3.',
   [renderCommand, trainCommand, evalCommand, predictCommand],
-);
+), name: 'detect' };

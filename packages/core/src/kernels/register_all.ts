@@ -5,6 +5,7 @@ import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { registerDilatedConv2DGradient } from './Conv2D_grad.js';
 import { registerAvgPoolGradient } from './AvgPool_grad.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
+import { unsortedSegmentSumConfig } from './UnsortedSegmentSum.js';
 import { reduceConfigs } from './Reduce.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
 import { copyKernelConfigs } from './Copy.js';
@@ -14,7 +15,7 @@ import { registerReluGradient, reluGradConfig } from './Relu_grad.js';
 import type { NativeEngine } from '../native/ort_engine.js';
 import { nativeKernelConfigs } from '../native/kernels.js';
 
-const LACUNA_WASM_KERNELS: KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig, maxPoolGradConfig];
+const LACUNA_WASM_KERNELS: KernelConfig[] = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig, maxPoolGradConfig, unsortedSegmentSumConfig];
 const kernelNames: string[] = LACUNA_WASM_KERNELS.map((k) => k.kernelName);
 
 let registered = false;

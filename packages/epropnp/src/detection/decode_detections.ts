@@ -24,6 +24,8 @@ export interface DecodeOptions {
 /** A decoded detection: the 3-D box with its score, and the predicted 2-D box [u0, v0, u1, v1]. */
 export interface Detection extends ScoredBox3D {
   readonly box2d: readonly [number, number, number, number];
+  /** The output cell it was read at (row-major in the stride grid). */
+  readonly cell: number;
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -74,7 +76,7 @@ export function decodeDetections(out: Float32Array, shape: readonly [number, num
       const lu = j * s + offset, lv = i * s + offset;
       const box2d: [number, number, number, number] = [lu - Math.exp(out[base + 8]!) * s, lv - Math.exp(out[base + 9]!) * s, lu + Math.exp(out[base + 10]!) * s, lv + Math.exp(out[base + 11]!) * s];
       if (kept.some((d) => d.label === label && iou2d(d.box2d, box2d) > nmsIoU)) continue;
-      kept.push({ label, centre, size, yaw, score: pk.score, box2d });
+      kept.push({ label, centre, size, yaw, score: pk.score, box2d, cell: pk.p });
     }
     result.push(kept);
   }

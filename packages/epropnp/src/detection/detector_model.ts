@@ -6,8 +6,12 @@
  */
 import { IOError, tf, tfl, train } from '@lacuna/core';
 import type { Intrinsics } from '../geometry/camera.js';
+import { makeCamera } from '../geometry/camera.js';
+import { EProPnP } from '../layer/epropnp.js';
+import { wrapAngle } from './box3d.js';
 import { decodeDetections, type DecodeOptions, type Detection } from './decode_detections.js';
-import { detectorForward } from './direct_detector_net.js';
+import { deformableForward, type DeformableHead, type DeformableQueries } from './deformable_head.js';
+import { detectorForward, detectorForwardWithFeatures } from './direct_detector_net.js';
 
 export const DETECTOR_MODEL_FORMAT = 'lacuna-epropnp-detector';
 
@@ -24,23 +28,36 @@ export interface DetectorMeta {
   readonly stride: number;
   readonly channels: number;
   readonly trainedSteps: number;
+  /** Where the pose comes from: the dense head's regression ('direct', also when absent) or EPro-PnP over the deformable head's points. */
+  readonly head?: DetectorHead;
+  /** Points per object of the deformable head. */
+  readonly points?: number;
 }
+
+export type DetectorHead = 'direct' | 'epropnp';
 
 export const DETECTOR_MODEL_FOLDER: train.ModelDirFormat = { metaFile: 'detector.json', format: DETECTOR_MODEL_FORMAT, versions: [1], writtenBy: "'lacuna epropnp detect train' (its model/ subfolder)" };
 
 export interface LoadedDetector {
   readonly meta: DetectorMeta;
   readonly net: tfl.LayersModel;
+  /** The deformable head (EPro-PnP detectors). */
+  readonly deformable?: DeformableHead;
 }
 
 /** Opens a detector folder from its files; errors name the folder. */
 export async function openDetector(files: train.ModelFiles): Promise<LoadedDetector> {
   const meta = await train.readModelMeta<DetectorMeta>(files, DETECTOR_MODEL_FOLDER);
-  try {
-    return { meta, net: await tfl.loadLayersModel(train.modelFilesIOHandler(files, 'network')) };
-  } catch (e) {
-    throw new IOError(`${files.where}/network: cannot load the network (${(e as Error).message})`, files.where);
-  }
+  const load = async (sub: string) => {
+    try {
+      return await tfl.loadLayersModel(train.modelFilesIOHandler(files, sub));
+    } catch (e) {
+      throw new IOError(`${files.where}/${sub}: cannot load the network (${(e as Error).message})`, files.where);
+    }
+  };
+  const net = await load('network');
+  if (meta.head !== 'epropnp') return { meta, net };
+  return { meta, net, deformable: { query: await load('query'), point: await load('point'), points: meta.points ?? 32 } };
 }
 
 /** Detections of `images` [B, H, W, 3] (RGB in [0, 1], the model's image size), in batches of `batchSize`. */
@@ -52,10 +69,53 @@ export function detect(model: LoadedDetector, images: Float32Array, count: numbe
   for (let s = 0; s < count; s += bs) {
     const n = Math.min(bs, count - s);
     const x = tf.tensor4d(images.subarray(s * H * W * 3, (s + n) * H * W * 3), [n, H, W, 3]);
-    const y = detectorForward(model.net, x, false);
-    const values = y.dataSync() as Float32Array;
-    out.push(...decodeDetections(values, y.shape, { classes: model.meta.classes, meanSizes: model.meta.meanSizes, intrinsics: model.meta.intrinsics, stride: model.meta.stride, ...options }));
-    tf.dispose([x, y]);
+    const decode = { classes: model.meta.classes, meanSizes: model.meta.meanSizes, intrinsics: model.meta.intrinsics, stride: model.meta.stride, ...options };
+    if (!model.deformable) {
+      const y = detectorForward(model.net, x, false);
+      out.push(...decodeDetections(y.dataSync() as Float32Array, y.shape, decode));
+      tf.dispose([x, y]);
+      continue;
+    }
+    const { dense, features } = detectorForwardWithFeatures(model.net, x, false);
+    const found = decodeDetections(dense.dataSync() as Float32Array, dense.shape, decode);
+    out.push(...epropnpPoses(model, features, found, model.deformable));
+    tf.dispose([x, dense, features]);
   }
   return out;
+}
+
+/** Replaces each detection's pose and size with EPro-PnP's, from the deformable head's points at its cell. */
+function epropnpPoses(model: LoadedDetector, features: tf.Tensor4D, found: Detection[][], head: DeformableHead): Detection[][] {
+  const flat = found.flatMap((ds, b) => ds.map((d) => ({ d, b })));
+  if (flat.length === 0) return found;
+  const q = queriesOf(flat.map(({ d, b }) => ({ b, cell: d.cell, box2d: d.box2d, label: d.label })), model.meta.meanSizes);
+  const outs = deformableForward(head, features, q, model.meta.stride);
+  const layer = new EProPnP({ dof: 4 });
+  const sol = layer.solve(outs.x3d, outs.x2d, outs.w2d, makeCamera(model.meta.intrinsics), { onDegenerate: 'flag' });
+  const logSize = outs.logSize.dataSync();
+  tf.dispose(Object.values(outs));
+  const result: Detection[][] = found.map(() => []);
+  flat.forEach(({ d, b }, m) => {
+    const p = sol.pose.subarray(m * 4, m * 4 + 4);
+    if (!p.every(Number.isFinite) || !(p[2]! > 0)) return; // a degenerate problem: no pose, no detection
+    const mean = model.meta.meanSizes[d.label]!;
+    result[b]!.push({ ...d, centre: [p[0]!, p[1]!, p[2]!], yaw: wrapAngle(p[3]!), size: [mean[0] * Math.exp(logSize[m * 3]!), mean[1] * Math.exp(logSize[m * 3 + 1]!), mean[2] * Math.exp(logSize[m * 3 + 2]!)] });
+  });
+  return result;
+}
+
+/** Deformable-head queries for objects given by image, cell, 2-D box [u0, v0, u1, v1] and class. */
+export function queriesOf(objects: readonly { b: number; cell: number; box2d: readonly number[]; label: string }[], meanSizes: Readonly<Record<string, readonly [number, number, number]>>): DeformableQueries {
+  const M = objects.length;
+  const q = { batchIndex: new Int32Array(M), cell: new Int32Array(M), reference: new Float32Array(M * 2), extent: new Float32Array(M * 2), meanHalf: new Float32Array(M * 3) };
+  objects.forEach((o, m) => {
+    const [u0, v0, u1, v1] = o.box2d as [number, number, number, number];
+    q.batchIndex[m] = o.b;
+    q.cell[m] = o.cell;
+    q.reference.set([(u0 + u1) / 2, (v0 + v1) / 2], m * 2);
+    // At least a pixel, so a sliver of a box still spreads its points.
+    q.extent.set([Math.max(1, (u1 - u0) / 2), Math.max(1, (v1 - v0) / 2)], m * 2);
+    q.meanHalf.set(meanSizes[o.label]!.map((v) => v / 2), m * 3);
+  });
+  return q;
 }

@@ -30,9 +30,11 @@ export interface DirectDetectorOptions {
   readonly channels?: number;
   /** Weight-init seed. Default 0. */
   readonly seed?: number;
+  /** Also output the stride-4 features the head reads ([B, H/4, W/4, 4w]), for the deformable head. Default false. */
+  readonly withFeatures?: boolean;
 }
 
-/** The network: [B, H, W, 3] normalised image → [B, H/4, W/4, C + 13]. */
+/** The network: [B, H, W, 3] normalised image → [B, H/4, W/4, C + 13] (and the features, with `withFeatures`). */
 export function buildDirectDetector(o: DirectDetectorOptions): tfl.LayersModel {
   const W = o.width ?? 128, H = o.height ?? 96, w = o.channels ?? 16, C = o.classes;
   if (!(Number.isInteger(W) && Number.isInteger(H) && W % 16 === 0 && H % 16 === 0 && W > 0 && H > 0)) throw new ConfigError(`buildDirectDetector: width and height must be multiples of 16, got ${W} x ${H}`, 'width', W);
@@ -60,7 +62,7 @@ export function buildDirectDetector(o: DirectDetectorOptions): tfl.LayersModel {
   const cls = conv1x1(clsBranch, C, 'cls_logits'); // [B, H/4, W/4, C]
   const reg = conv1x1(regBranch, HEAD_EXTRA_CHANNELS, 'box_regression'); // [B, H/4, W/4, 13]
   const out = cat(cls, reg, 'dense_head');
-  const model = tfl.model({ inputs: input, outputs: out, name: 'direct_detector' });
+  const model = tfl.model({ inputs: input, outputs: o.withFeatures ? [out, t4] : out, name: 'direct_detector' });
   // Output biases: FCOS's class prior, a typical depth, cos(α) = 1 / sin(α) = 0 is left at zero.
   const clsLayer = model.getLayer('cls_logits'), regLayer = model.getLayer('box_regression');
   const [ck, cb] = clsLayer.getWeights(), [rk] = regLayer.getWeights();
@@ -71,7 +73,18 @@ export function buildDirectDetector(o: DirectDetectorOptions): tfl.LayersModel {
   return model;
 }
 
-/** Runs the network on `images` [B, H, W, 3] in [0, 1] (normalised here to [−1, 1]); differentiable. */
+/** Runs the network on `images` [B, H, W, 3] in [0, 1] (normalised here to [−1, 1]); the dense head's output; differentiable. */
 export function detectorForward(model: tfl.LayersModel, images: tf.Tensor4D, training = false): tf.Tensor4D {
-  return tf.tidy(() => model.apply(tf.sub(tf.mul(images, 2), 1), { training }) as tf.Tensor4D);
+  return tf.tidy(() => {
+    const out = model.apply(tf.sub(tf.mul(images, 2), 1), { training });
+    if (!Array.isArray(out)) return out as tf.Tensor4D;
+    tf.dispose(out.slice(1) as tf.Tensor[]);
+    return out[0] as tf.Tensor4D;
+  });
+}
+
+/** As detectorForward, for a network built `withFeatures`: the dense head's output and the stride-4 features. */
+export function detectorForwardWithFeatures(model: tfl.LayersModel, images: tf.Tensor4D, training = false): { dense: tf.Tensor4D; features: tf.Tensor4D } {
+  const [dense, features] = model.apply(tf.tidy(() => tf.sub(tf.mul(images, 2), 1)), { training }) as tf.Tensor4D[];
+  return { dense: dense!, features: features! };
 }

@@ -9,11 +9,14 @@ import { ConfigError, data, tf, train } from '@lacuna/core';
 import type { Intrinsics } from '../geometry/camera.js';
 import { sampleRandom } from '../dataset/pose_dataset.js';
 import { wrapAngle, type Box3D } from './box3d.js';
-import { denseTargets } from './dense_targets.js';
-import { detectorLoss } from './detector_loss.js';
-import { DETECTOR_MODEL_FOLDER, detect, openDetector, type DetectorMeta, type LoadedDetector } from './detector_model.js';
+import { makeCamera } from '../geometry/camera.js';
+import { EProPnP } from '../layer/epropnp.js';
+import { denseTargets, projectBox } from './dense_targets.js';
+import { buildDeformableHead, deformableForward } from './deformable_head.js';
+import { DEFAULT_LOSS_WEIGHTS, detectorLoss } from './detector_loss.js';
+import { DETECTOR_MODEL_FOLDER, detect, openDetector, queriesOf, type DetectorHead, type DetectorMeta, type LoadedDetector } from './detector_model.js';
 import { detectionMetrics, type DetectionMetrics } from './detection_metrics.js';
-import { buildDirectDetector, detectorForward, OUTPUT_STRIDE } from './direct_detector_net.js';
+import { buildDirectDetector, detectorForward, detectorForwardWithFeatures, OUTPUT_STRIDE } from './direct_detector_net.js';
 import { renderScene, type SceneOptions } from './render_scene.js';
 import type { SceneSet } from './scene_files.js';
 import { HEADING_FREE_CLASSES, MEAN_SIZES, SCENE_CLASSES } from './scene_objects.js';
@@ -75,6 +78,11 @@ export interface TrainDetectorOptions {
   readonly seed?: number;
   /** Channels at stride 2. Default 16. */
   readonly channels?: number;
+  /** 'direct' (default): poses regressed by the dense head; 'epropnp': poses from EPro-PnP over the deformable head. */
+  readonly head?: DetectorHead;
+  /** EPro-PnP head: points per object (default 32) and AMIS samples (default 128). */
+  readonly points?: number;
+  readonly mcSamples?: number;
   /** Default 500. */
   readonly checkpointEvery?: number;
   readonly resume?: boolean;
@@ -114,14 +122,29 @@ export async function trainDetector(o: TrainDetectorOptions): Promise<TrainDetec
   if (Math.abs(d.intrinsics.cx - (d.width - 1) / 2) > 1e-6) throw new ConfigError(`trainDetector: flips need the principal point at the image centre (cx = ${(d.width - 1) / 2}), got cx = ${d.intrinsics.cx}`, 'intrinsics.cx', d.intrinsics.cx);
   const classes = d.classes;
   const meanSizes = Object.fromEntries(classes.map((c) => [c, MEAN_SIZES[c as keyof typeof MEAN_SIZES] ?? meanSizeOf(d, c)]));
-  const net = buildDirectDetector({ classes: classes.length, width: d.width, height: d.height, channels, seed });
+  const head = o.head ?? 'direct';
+  const net = buildDirectDetector({ classes: classes.length, width: d.width, height: d.height, channels, seed, withFeatures: head === 'epropnp' });
+  const deformable = head === 'epropnp' ? buildDeformableHead({ featureChannels: 4 * channels, points: o.points ?? 32, seed }) : null;
   const optimizer = new train.Optimizer({ kind: 'adam', lr: train.cosineLr({ lr, totalSteps: steps, minLr: lr / 20, warmupSteps: Math.min(200, steps - 1) }) });
   const targetOptions = { classes, meanSizes, intrinsics: d.intrinsics, width: d.width, height: d.height, stride: OUTPUT_STRIDE };
+  const layer = new EProPnP({ dof: 4, seed, amis: { mcSamples: o.mcSamples ?? 128 } });
+  const camera = makeCamera(d.intrinsics);
+  const headingFree = new Set<string>(HEADING_FREE_CLASSES);
+  // EPro-PnP's MonteCarloPoseLoss: the loss is divided by a running mean of the weight scale.
+  let normFactor = 1;
   const result = await train.runTraining({
     steps,
     rng: new data.Random(seed),
-    models: { net },
+    models: deformable ? { net, query: deformable.query, point: deformable.point } : { net },
     optimizers: { net: optimizer },
+    state: {
+      get: () => ({ normFactor, sampler: layer.getRandomState() }),
+      set: (v) => {
+        const st = v as { normFactor: number; sampler: data.RandomState };
+        normFactor = st.normFactor;
+        layer.setRandomState(st.sampler);
+      },
+    },
     checkpoint: { dir: join(o.out, 'checkpoints'), every: o.checkpointEvery ?? 500 },
     resume: o.resume ?? false,
     logFile: join(o.out, 'train.jsonl'),
@@ -134,14 +157,35 @@ export async function trainDetector(o: TrainDetectorOptions): Promise<TrainDetec
       const flips = idx.map(() => ctx.rng.uniform() < 0.5);
       const batch = makeBatch(d, idx, flips);
       const targets = denseTargets(batch.boxes, targetOptions);
-      let parts: Record<string, tf.Scalar> = {};
+      let parts: Record<string, tf.Scalar | number> = {};
       try {
+        if (!deformable) {
+          const loss = optimizer.minimize(() => {
+            const l = detectorLoss(detectorForward(net, batch.images, true), targets);
+            parts = l.parts;
+            return l.total;
+          }, net);
+          return { loss, ...parts };
+        }
+        const objects = poseTargets(batch.boxes, targets.rows, targets.cols, targetOptions, headingFree);
         const loss = optimizer.minimize(() => {
-          const out = detectorForward(net, batch.images, true);
-          const l = detectorLoss(out, targets);
-          parts = l.parts;
-          return l.total;
-        }, net);
+          const { dense, features } = detectorForwardWithFeatures(net, batch.images, true);
+          // The dense head keeps classification, centerness and the 2-D box; the pose is EPro-PnP's.
+          const l = detectorLoss(dense, targets, EPROPNP_DENSE_WEIGHTS);
+          // Report the terms that train; the pose-regression ones have weight 0 here.
+          const { cls, ctr, box2d, ...unused } = l.parts;
+          tf.dispose(Object.values(unused));
+          parts = { cls: cls!, ctr: ctr!, box2d: box2d! };
+          if (objects.poses.length === 0) return l.total;
+          const out = deformableForward(deformable, features, objects.queries, OUTPUT_STRIDE);
+          const mc = layer.monteCarloForward(out.x3d, out.x2d, out.w2d, camera, objects.poses, { derivativeRegularisation: true });
+          normFactor = 0.99 * normFactor + 0.01 * tf.mean(out.scale).dataSync()[0]!;
+          const lossMc = tf.div(tf.mean(mc.lossMc), normFactor) as tf.Scalar;
+          const lossT = tf.mean(mc.lossT!) as tf.Scalar, lossR = tf.mean(mc.lossR!) as tf.Scalar;
+          const lossSize = tf.mean(tf.abs(tf.sub(out.logSize, tf.tensor2d(objects.logSize, [objects.logSize.length / 3, 3])))) as tf.Scalar;
+          parts = { ...parts, mc: lossMc.dataSync()[0]!, t: lossT.dataSync()[0]!, r: lossR.dataSync()[0]!, size: lossSize.dataSync()[0]! };
+          return tf.addN([l.total, tf.mul(lossMc, EPROPNP_LOSS.mc), tf.mul(lossT, EPROPNP_LOSS.t), tf.mul(lossR, EPROPNP_LOSS.r), lossSize]) as tf.Scalar;
+        }, [net, deformable.query, deformable.point]);
         return { loss, ...parts };
       } finally {
         batch.images.dispose();
@@ -152,11 +196,44 @@ export async function trainDetector(o: TrainDetectorOptions): Promise<TrainDetec
   const meta: Omit<DetectorMeta, 'format' | 'version'> = {
     classes, meanSizes, headingFree: HEADING_FREE_CLASSES.filter((c) => classes.includes(c)), intrinsics: d.intrinsics,
     width: d.width, height: d.height, stride: OUTPUT_STRIDE, channels, trainedSteps: result.completed,
+    ...(deformable ? { head: 'epropnp' as const, points: deformable.points } : {}),
   };
-  await train.saveModelDir(modelDir, DETECTOR_MODEL_FOLDER, { meta, networks: { network: net } }, 'trainDetector');
+  await train.saveModelDir(modelDir, DETECTOR_MODEL_FOLDER, { meta, networks: deformable ? { network: net, query: deformable.query, point: deformable.point } : { network: net } }, 'trainDetector');
   net.dispose();
+  deformable?.query.dispose();
+  deformable?.point.dispose();
   optimizer.dispose();
   return { steps: result.completed, seconds: result.totalSeconds, losses: result.losses, interrupted: result.interrupted, modelDir };
+}
+
+/** The dense head's loss weights under the EPro-PnP head: no pose regression. */
+const EPROPNP_DENSE_WEIGHTS = { ...DEFAULT_LOSS_WEIGHTS, offset: 0, depth: 0, size: 0, rotation: 0 };
+/** Monte Carlo loss (normalised by the weight scale) and derivative regularisation weights. */
+const EPROPNP_LOSS = { mc: 0.2, t: 0.1, r: 0.1 };
+
+/**
+ * Each object's query (its projected centre's cell, its projected 3-D box as reference and
+ * extent) and 4-DoF pose [x, y, z, yaw]; a heading-free class's yaw is taken as the ray angle (it
+ * faces the camera), since its look does not tell one heading from another.
+ */
+function poseTargets(batch: readonly (readonly Box3D[])[], rows: number, cols: number, o: { classes: readonly string[]; meanSizes: Readonly<Record<string, readonly [number, number, number]>>; intrinsics: Intrinsics; stride: number }, headingFree: ReadonlySet<string>) {
+  const objects: { b: number; cell: number; box2d: readonly number[]; label: string }[] = [];
+  const poses: number[] = [], logSize: number[] = [];
+  const off = (o.stride - 1) / 2;
+  batch.forEach((boxes, b) => {
+    for (const box of boxes) {
+      if (!o.classes.includes(box.label)) continue;
+      const { centre: [uc, vc], box2d } = projectBox(box, o.intrinsics);
+      const i = Math.round((vc - off) / o.stride), j = Math.round((uc - off) / o.stride);
+      if (i < 0 || j < 0 || i >= rows || j >= cols) continue;
+      objects.push({ b, cell: i * cols + j, box2d, label: box.label });
+      const yaw = headingFree.has(box.label) ? Math.atan2(box.centre[0], box.centre[2]) : box.yaw;
+      poses.push(box.centre[0], box.centre[1], box.centre[2], yaw);
+      const mean = o.meanSizes[box.label]!;
+      logSize.push(...box.size.map((v, k) => Math.log(v / mean[k]!)));
+    }
+  });
+  return { queries: queriesOf(objects, o.meanSizes), poses: Float64Array.from(poses), logSize: Float32Array.from(logSize) };
 }
 
 /** A class's mean box size in the data (for classes without a built-in mean). */

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { data, initBackend, tf } from '@lacuna/core';
+import { bilinearSample } from './bilinear_sample.js';
+import { basePattern, buildDeformableHead, deformableForward } from './deformable_head.js';
+
+test('bilinear sampling: exact at cell centres and midway, zero outside, gradients in points and features against finite differences', async () => {
+  await initBackend();
+  const rng = new data.Random(3);
+  const [B, h, w, C] = [2, 3, 4, 2];
+  const fv = Float32Array.from({ length: B * h * w * C }, () => rng.uniform(-1, 1));
+  const at = (b: number, y: number, x: number, c: number) => fv[((b * h + y) * w + x) * C + c]!;
+  const features = tf.tensor4d(fv, [B, h, w, C]);
+  // (x, y) = (1, 2) in image 1 is a cell; (1.5, 0.5) in image 0 is the mean of four cells; (-3, 0) is outside.
+  const pts = tf.tensor3d([1, 2, 1.5, 0.5, -3, 0], [1, 3, 2]);
+  const one = bilinearSample(features, Int32Array.of(1), pts).arraySync()[0]!;
+  assert.ok(Math.abs(one[0]![0]! - at(1, 2, 1, 0)) < 1e-6);
+  const two = bilinearSample(features, Int32Array.of(0), pts).arraySync()[0]!;
+  const mid = (at(0, 0, 1, 1) + at(0, 0, 2, 1) + at(0, 1, 1, 1) + at(0, 1, 2, 1)) / 4;
+  assert.ok(Math.abs(two[1]![1]! - mid) < 1e-6);
+  assert.deepEqual(two[2], [0, 0]);
+
+  // Gradients of sum(c ⊙ sample) at generic points (inside, at the border, partly outside).
+  const pv = [0.3, 0.7, 2.6, 1.2, 3.4, 1.9, -0.4, 0.5];
+  const cv = Float32Array.from({ length: 4 * C }, () => rng.uniform(-1, 1));
+  const f = (p: tf.Tensor3D, feat: tf.Tensor4D) => tf.sum(tf.mul(bilinearSample(feat, Int32Array.of(1), p), tf.tensor3d(cv, [1, 4, C]))) as tf.Scalar;
+  const [gp, gf] = tf.grads((p: tf.Tensor, feat: tf.Tensor) => f(p as tf.Tensor3D, feat as tf.Tensor4D))([tf.tensor3d(pv, [1, 4, 2]), features]);
+  const gpv = gp!.dataSync(), gfv = gf!.dataSync();
+  const eps = 1e-3;
+  for (let k = 0; k < pv.length; k++) {
+    const plus = [...pv], minus = [...pv];
+    plus[k] += eps;
+    minus[k] -= eps;
+    const fd = (f(tf.tensor3d(plus, [1, 4, 2]), features).dataSync()[0]! - f(tf.tensor3d(minus, [1, 4, 2]), features).dataSync()[0]!) / (2 * eps);
+    assert.ok(Math.abs(fd - gpv[k]!) < 2e-3, `d/dpoint[${k}]: finite differences ${fd}, gradient ${gpv[k]}`);
+  }
+  for (const k of [((1 * h + 0) * w + 0) * C, ((1 * h + 1) * w + 2) * C + 1, ((1 * h + 2) * w + 3) * C, 5]) {
+    const plus = Float32Array.from(fv), minus = Float32Array.from(fv);
+    plus[k] += eps;
+    minus[k] -= eps;
+    const fd = (f(tf.tensor3d(pv, [1, 4, 2]), tf.tensor4d(plus, [B, h, w, C])).dataSync()[0]! - f(tf.tensor3d(pv, [1, 4, 2]), tf.tensor4d(minus, [B, h, w, C])).dataSync()[0]!) / (2 * eps);
+    assert.ok(Math.abs(fd - gfv[k]!) < 2e-3, `d/dfeature[${k}]: finite differences ${fd}, gradient ${gfv[k]}`);
+  }
+});
+
+test('the deformable head: points start on the base grid over the box, weights sum to the scale, gradients reach the offsets', async () => {
+  await initBackend();
+  const head = buildDeformableHead({ featureChannels: 4, points: 16, seed: 2 });
+  const features = tf.randomNormal([1, 6, 8, 4], 0, 1, 'float32', 5) as tf.Tensor4D;
+  const q = { batchIndex: Int32Array.of(0, 0), cell: Int32Array.of(9, 20), reference: Float32Array.of(10, 8, 20, 12), extent: Float32Array.of(4, 6, 2, 3), meanHalf: Float32Array.of(0.9, 0.8, 2.1, 0.3, 0.9, 0.3) };
+  const out = deformableForward(head, features, q, 4);
+  assert.deepEqual(out.x2d.shape, [2, 16, 2]);
+  const x2d = out.x2d.arraySync(), g = basePattern(16);
+  // Offsets start at N(0, 0.01)-initialised outputs: within 0.1 box half-sizes of the grid.
+  for (let n = 0; n < 16; n++) {
+    assert.ok(Math.abs(x2d[0]![n]![0]! - (10 + 4 * g[n * 2]!)) < 0.4 && Math.abs(x2d[0]![n]![1]! - (8 + 6 * g[n * 2 + 1]!)) < 0.6);
+  }
+  const wsum = tf.sum(out.w2d, 1).arraySync() as number[][], scale = out.scale.arraySync();
+  for (let m = 0; m < 2; m++) for (let a = 0; a < 2; a++) assert.ok(Math.abs(wsum[m]![a]! - scale[m]![a]!) < 1e-5);
+  // The gradient of a loss on the sampled features reaches the query head's offset weights.
+  const grads = tf.variableGrads(() => tf.sum(tf.square(deformableForward(head, features, q, 4).x3d)) as tf.Scalar, head.query.trainableWeights.map((w) => w.read() as tf.Variable));
+  const norm = Object.values(grads.grads).reduce((s, t) => s + (tf.sum(tf.abs(t)).dataSync()[0] as number), 0);
+  assert.ok(norm > 0 && Number.isFinite(norm), `gradient norm ${norm}`);
+});
