@@ -9,8 +9,13 @@
  * test set `--test` scenes from seed 9001 (shared by every seed; no seed trains on it). Seeds run
  * as separate one-thread processes, `--jobs` at a time (two cores: both seeds at once).
  *
- * Options: --only direct|chance (repeatable), --seeds N (2), --steps N (2000), --scenes N (4000),
- * --test N (500), --jobs N (2), --json. Internal: --seed S runs one seed in this process.
+ * The EPro-PnP head (`epropnp`) trains the same backbone and dense head (classification,
+ * centerness, 2-D box) with the deformable-correspondence head and the 4-DoF Monte Carlo pose loss
+ * instead of pose regression, at the same budget; `vertical_weight_ratio` is its mean vertical
+ * weight in the top and bottom fifths of the objects' 2-D boxes over the middle fifth (test scenes).
+ *
+ * Options: --only direct|epropnp|chance (repeatable), --seeds N (2), --steps N (2000), --scenes N
+ * (4000), --test N (500), --jobs N (2), --json. Internal: --head H --seed S runs one in this process.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -22,27 +27,30 @@ import { detection } from '@lacuna/epropnp';
 import { benchArgs } from './args.js';
 
 const TEST_SEED = 9001;
-const ROWS = ['direct', 'chance'] as const;
+const ROWS = ['direct', 'epropnp', 'chance'] as const;
+const HEADS = ['direct', 'epropnp'] as const;
+type Head = (typeof HEADS)[number];
 type Scores = { map: number; ate: number; ase: number; aoe: number; nds: number };
-type SeedResult = Scores & { seed: number; seconds: number; steps: number };
+type SeedResult = Scores & { seed: number; seconds: number; steps: number; vertical_weight_ratio?: number };
 
 function scores(m: detection.DetectionMetrics): Scores {
   return { map: m.map, ate: m.ate, ase: m.ase, aoe: m.aoe, nds: m.nds };
 }
 
-/** One seed of the direct detector, in this process. */
-async function runSeed(seed: number, a: { steps: number; scenes: number; test: number }, log: (m: string) => void): Promise<SeedResult> {
+/** One seed of one head, in this process. */
+async function runSeed(head: Head, seed: number, a: { steps: number; scenes: number; test: number }, log: (m: string) => void): Promise<SeedResult> {
   const t0 = performance.now();
   const trainData = detection.renderDetectionData(a.scenes, seed);
   const testData = detection.renderDetectionData(a.test, TEST_SEED);
-  log(`seed ${seed}: ${a.scenes} training scenes rendered (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  log(`${head} seed ${seed}: ${a.scenes} training scenes rendered (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   const dir = await mkdtemp(join(tmpdir(), 'lacuna-bench-detect-'));
   try {
-    const r = await detection.trainDetector({ out: dir, data: trainData, steps: a.steps, seed, progress: 'none', checkpointEvery: a.steps, onStep: (s, l) => void (s % 250 === 0 && log(`seed ${seed}: step ${s}/${a.steps} loss ${l.loss!.toFixed(3)}`)) });
+    const r = await detection.trainDetector({ out: dir, data: trainData, steps: a.steps, seed, head, progress: 'none', checkpointEvery: a.steps, onStep: (s, l) => void (s % 250 === 0 && log(`${head} seed ${seed}: step ${s}/${a.steps} ${Object.entries(l).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' ')}`)) });
     const model = await detection.loadDetector(r.modelDir);
     const m = detection.evaluateDetector(model, testData);
+    const ratio = head === 'epropnp' ? { vertical_weight_ratio: detection.verticalWeights(model, testData) } : {};
     model.net.dispose();
-    return { seed, ...scores(m), seconds: (performance.now() - t0) / 1000, steps: r.steps };
+    return { seed, ...scores(m), ...ratio, seconds: (performance.now() - t0) / 1000, steps: r.steps };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -70,13 +78,13 @@ const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
 export async function main(argv: string[]): Promise<void> {
   const a = benchArgs('detect', argv, {
     only: { kind: 'repeat', choices: ROWS }, seeds: { kind: 'count', default: 2 }, steps: { kind: 'count', default: 2000 }, scenes: { kind: 'count', default: 4000 },
-    test: { kind: 'count', default: 500 }, jobs: { kind: 'count', default: 2 }, seed: { kind: 'int' }, json: { kind: 'flag' },
+    test: { kind: 'count', default: 500 }, jobs: { kind: 'count', default: 2 }, seed: { kind: 'int' }, head: { kind: 'string', default: 'direct', choices: HEADS }, json: { kind: 'flag' },
   });
   const log = (m: string) => (a.json ? process.stderr : process.stdout).write(`${m}\n`);
   const rows = a.only.length ? a.only : [...ROWS];
   if (a.seed !== undefined) {
     await initBackend({ threads: 1 });
-    process.stdout.write(`${JSON.stringify(await runSeed(Number(a.seed), a, log))}\n`);
+    process.stdout.write(`${JSON.stringify(await runSeed(a.head as Head, Number(a.seed), a, log))}\n`);
     return;
   }
   const info = await initBackend({ threads: 1 });
@@ -84,29 +92,38 @@ export async function main(argv: string[]): Promise<void> {
   const test = detection.renderDetectionData(a.test, TEST_SEED);
   const reference = chance(test, 7);
   if (rows.includes('chance')) out.chance = reference;
-  if (rows.includes('direct')) {
+  const heads = HEADS.filter((h) => rows.includes(h));
+  if (heads.length) {
     const seeds = Array.from({ length: a.seeds }, (_, k) => k + 1);
     const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-    const results: SeedResult[] = [];
-    const queue = [...seeds];
+    const results: Record<Head, SeedResult[]> = { direct: [], epropnp: [] };
+    // The EPro-PnP runs first (the longer ones), so the two queues end close together.
+    const queue = [...heads].reverse().flatMap((h) => seeds.map((seed) => ({ head: h, seed })));
     const worker = async () => {
-      for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
-        const child = spawn(process.execPath, [...process.execArgv, main, 'detect', '--seed', String(seed), '--steps', String(a.steps), '--scenes', String(a.scenes), '--test', String(a.test), '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+        const child = spawn(process.execPath, [...process.execArgv, main, 'detect', '--head', job.head, '--seed', String(job.seed), '--steps', String(a.steps), '--scenes', String(a.scenes), '--test', String(a.test), '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
         let stdout = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
         const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-        if (code !== 0) throw new Error(`bench detect: seed ${seed} failed (exit ${code})`);
-        results.push(JSON.parse(stdout) as SeedResult);
+        if (code !== 0) throw new Error(`bench detect: ${job.head} seed ${job.seed} failed (exit ${code})`);
+        results[job.head].push(JSON.parse(stdout) as SeedResult);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(a.jobs, seeds.length) }, worker));
-    results.sort((x, y) => x.seed - y.seed);
+    await Promise.all(Array.from({ length: Math.min(a.jobs, queue.length) }, worker));
     const keys = ['map', 'ate', 'ase', 'aoe', 'nds'] as const;
-    const direct = Object.fromEntries(keys.map((k) => [k, mean(results.map((r) => r[k]))])) as Scores;
-    for (const [k, v] of Object.entries(direct)) if (!Number.isFinite(v)) throw new Error(`bench detect: direct ${k} is not finite (${v})`);
-    out.direct = direct;
-    out.direct_seeds = results;
-    out.direct_nds_over_chance = direct.nds / reference.nds;
+    for (const h of heads) {
+      const rs = results[h].sort((x, y) => x.seed - y.seed);
+      const summary = Object.fromEntries(keys.map((k) => [k, mean(rs.map((r) => r[k]))])) as Scores;
+      for (const [k, v] of Object.entries(summary)) if (!Number.isFinite(v)) throw new Error(`bench detect: ${h} ${k} is not finite (${v})`);
+      out[h] = summary;
+      out[`${h}_seeds`] = rs;
+      out[`${h}_nds_over_chance`] = summary.nds / reference.nds;
+      if (h === 'epropnp') {
+        const ratio = mean(rs.map((r) => r.vertical_weight_ratio!));
+        if (!Number.isFinite(ratio)) throw new Error(`bench detect: vertical_weight_ratio is not finite (${ratio})`);
+        out.vertical_weight_ratio = ratio;
+      }
+    }
   }
   out.setup = { backend: info.backend, threads: 1, steps: a.steps, scenes: a.scenes, test_scenes: a.test, test_seed: TEST_SEED, seeds: a.seeds, jobs: a.jobs };
   if (a.json) {
@@ -114,12 +131,14 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const f = (x: number) => x.toFixed(3);
-  console.log(`\n3-D detection, ${a.test} test scenes (seed ${TEST_SEED}); direct: ${a.scenes} training scenes, ${a.steps} steps, ${a.seeds} seed(s)\n`);
+  console.log(`\n3-D detection, ${a.test} test scenes (seed ${TEST_SEED}); each head: ${a.scenes} training scenes, ${a.steps} steps, ${a.seeds} seed(s)\n`);
   console.log('row       mAP    ATE (m)  ASE    AOE (rad)  NDS    NDS / chance  seconds');
   const line = (name: string, s: Scores, seconds = NaN) => console.log(`${name.padEnd(8)}  ${f(s.map)}  ${f(s.ate)}    ${f(s.ase)}  ${f(s.aoe)}      ${f(s.nds)}  ${(s.nds / reference.nds).toFixed(1).padStart(12)}  ${Number.isFinite(seconds) ? seconds.toFixed(0) : ''}`);
   line('chance', reference);
-  if (out.direct) {
-    line('direct', out.direct as Scores);
-    for (const r of out.direct_seeds as SeedResult[]) line(`  seed ${r.seed}`, r, r.seconds);
+  for (const h of HEADS) {
+    if (!out[h]) continue;
+    line(h, out[h] as Scores);
+    for (const r of out[`${h}_seeds`] as SeedResult[]) line(`  seed ${r.seed}`, r, r.seconds);
   }
+  if (out.vertical_weight_ratio !== undefined) console.log(`\nEPro-PnP head: vertical weight, top and bottom fifths over the middle fifth of the 2-D box: ${(out.vertical_weight_ratio as number).toFixed(2)}`);
 }

@@ -57,13 +57,17 @@ async function scenes(command: string, dir: string | undefined, split: string | 
 const trainCommand: Command = {
   name: 'train',
   summary: 'train the direct (FCOS3D-style) detector',
-  usage: `lacuna epropnp detect train --out DIR [--data SCENES_DIR [--split NAME] | --scenes N] [--seed S]
-                              [--steps N] [--batch N] [--lr X] [--channels N] [--resume] [--threads N]
+  usage: `lacuna epropnp detect train --out DIR [--head direct|epropnp] [--data SCENES_DIR [--split NAME] | --scenes N]
+                              [--seed S] [--steps N] [--batch N] [--lr X] [--channels N] [--resume] [--threads N]
 
-Trains the direct detector: a small backbone to stride 16 and back to one output level at
-stride 4, a dense head with classification (focal loss), centerness and the 2-D box, and per
-location the object's projected-centre offset, depth, size and yaw (sin/cos of the angle seen
-from the camera), as FCOS3D regresses them. Writes DIR/model (for eval and predict),
+Trains a detector: a small backbone to stride 16 and back to one output level at stride 4, a
+dense head with classification (focal loss), centerness and the 2-D box, and the pose:
+  direct   per location the object's projected-centre offset, depth, size and yaw (sin/cos of
+           the angle seen from the camera), regressed as FCOS3D does (default)
+  epropnp  per object, EPro-PnP's deformable-correspondence head: 32 points sampled around the
+           object's 2-D box, each with free object coordinates and weights, the pose from the
+           4-DoF EPro-PnP layer, trained by the Monte Carlo pose loss (no coordinate supervision)
+Writes DIR/model (for eval and predict),
 DIR/checkpoints (--resume continues from the latest; Ctrl-C saves one) and DIR/train.jsonl.
 
   --out DIR       output folder (required)
@@ -79,7 +83,7 @@ DIR/checkpoints (--resume continues from the latest; Ctrl-C saves one) and DIR/t
     const name = 'epropnp detect train';
     const o = parseOptions(name, argv, {
       out: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, scenes: { type: 'string' }, seed: { type: 'string' },
-      steps: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, channels: { type: 'string' }, resume: { type: 'boolean' }, ...backendOptions,
+      steps: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, channels: { type: 'string' }, head: { type: 'string' }, resume: { type: 'boolean' }, ...backendOptions,
     });
     if (o.help) return printUsage(this.usage);
     if (!o.out) {
@@ -88,13 +92,15 @@ DIR/checkpoints (--resume continues from the latest; Ctrl-C saves one) and DIR/t
     }
     const seed = Number(o.seed ?? 1);
     if (!Number.isInteger(seed)) throw new ConfigError(`lacuna ${name}: --seed must be an integer, got '${o.seed}'`, 'seed', o.seed);
+    const head = o.head ?? 'direct';
+    if (head !== 'direct' && head !== 'epropnp') throw new ConfigError(`lacuna ${name}: --head must be direct or epropnp, got '${o.head}'`, 'head', o.head);
     const lr = o.lr === undefined ? 2e-3 : Number(o.lr);
     if (!(lr > 0 && lr < 1)) throw new ConfigError(`lacuna ${name}: --lr must be a number in (0, 1), got '${o.lr}'`, 'lr', o.lr);
     const info = await startBackend(name, o);
     const d = await scenes(name, o.data, o.split, o.scenes, seed, 4000);
     const steps = positiveInt(name, 'steps', o.steps, 2000);
-    console.log(`lacuna ${name}: ${d.count} scenes, ${steps} steps, ${info.backend} backend (${info.threads} thread(s)); out ${resolve(o.out)}`);
-    const r = await detection.trainDetector({ out: resolve(o.out), data: d, steps, batchSize: positiveInt(name, 'batch', o.batch, 16), lr, seed, channels: positiveInt(name, 'channels', o.channels, 16), resume: o.resume ?? false });
+    console.log(`lacuna ${name}: ${head} head, ${d.count} scenes, ${steps} steps, ${info.backend} backend (${info.threads} thread(s)); out ${resolve(o.out)}`);
+    const r = await detection.trainDetector({ out: resolve(o.out), data: d, head, steps, batchSize: positiveInt(name, 'batch', o.batch, 16), lr, seed, channels: positiveInt(name, 'channels', o.channels, 16), resume: o.resume ?? false });
     console.log(`model: ${r.modelDir}  (${r.seconds.toFixed(1)} s)`);
     return r.interrupted ? 130 : 0;
   },
@@ -158,7 +164,10 @@ the scene's ground truth is drawn too.
   --image PNG     the image              --data DIR --index I   scene I of a scene set
   --min-score X   default 0.3
   --picture PNG   the image with the projected 3-D boxes (truth white, cars green, pedestrians
-                  orange) beside a bird's-eye view (40 m x 40 m, 5 m grid)
+                  orange) beside a bird's-eye view (40 m x 40 m, 5 m grid); for an EPro-PnP
+                  model also PNG_points.png (the sampled points coloured by their x weight, left,
+                  and y weight, right) and PNG_distribution.png (each object's centre-position
+                  density from 512 AMIS samples in a bird's-eye view, and its yaw distribution)
   --json FILE     the detections as JSON (atomically)`,
   async run(argv) {
     const name = 'epropnp detect predict';
@@ -196,6 +205,15 @@ the scene's ground truth is drawn too.
       const pic = detection.detectionPicture(image, W, H, model.meta.intrinsics, truth, found!, { classes: model.meta.classes });
       await data.writePng(resolve(o.picture), pic);
       console.log(`picture: ${resolve(o.picture)}`);
+      if (model.deformable && found!.length) {
+        const stem = resolve(o.picture).replace(/\.png$/i, '');
+        await data.writePng(`${stem}_points.png`, detection.correspondencePicture(image, W, H, found!));
+        const samples = found!.map((d, k) => detection.detectionPoseSamples(d, model.meta.intrinsics, { seed: k }));
+        // Each detection's nearest true box of its class, for the yaw strip.
+        const nearest = found!.map((d) => truth.filter((b) => b.label === d.label).sort((a, b) => detection.groundDistance(a, d) - detection.groundDistance(b, d))[0] ?? null);
+        await data.writePng(`${stem}_distribution.png`, detection.distributionPicture(found!, samples, nearest));
+        console.log(`pictures: ${stem}_points.png, ${stem}_distribution.png`);
+      }
     }
     if (o.json) await data.writeFileAtomic(resolve(o.json), new TextEncoder().encode(`${JSON.stringify({ detections: found }, null, 2)}\n`), `lacuna ${name} --json`);
     return 0;

@@ -26,6 +26,9 @@ export interface Detection extends ScoredBox3D {
   readonly box2d: readonly [number, number, number, number];
   /** The output cell it was read at (row-major in the stride grid). */
   readonly cell: number;
+  /** EPro-PnP head: the object's correspondences ([N, 2] x2d pixels, [N, 3] x3d metres, [N, 2] w2d) and the pose's 4x4 covariance. */
+  readonly correspondences?: { readonly x2d: Float32Array; readonly x3d: Float32Array; readonly w2d: Float32Array };
+  readonly covariance?: Float64Array;
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));

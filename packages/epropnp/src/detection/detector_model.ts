@@ -93,13 +93,19 @@ function epropnpPoses(model: LoadedDetector, features: tf.Tensor4D, found: Detec
   const layer = new EProPnP({ dof: 4 });
   const sol = layer.solve(outs.x3d, outs.x2d, outs.w2d, makeCamera(model.meta.intrinsics), { onDegenerate: 'flag' });
   const logSize = outs.logSize.dataSync();
+  const [x2d, x3d, w2d] = [outs.x2d.dataSync(), outs.x3d.dataSync(), outs.w2d.dataSync()] as Float32Array[];
+  const N = head.points;
   tf.dispose(Object.values(outs));
   const result: Detection[][] = found.map(() => []);
   flat.forEach(({ d, b }, m) => {
     const p = sol.pose.subarray(m * 4, m * 4 + 4);
     if (!p.every(Number.isFinite) || !(p[2]! > 0)) return; // a degenerate problem: no pose, no detection
     const mean = model.meta.meanSizes[d.label]!;
-    result[b]!.push({ ...d, centre: [p[0]!, p[1]!, p[2]!], yaw: wrapAngle(p[3]!), size: [mean[0] * Math.exp(logSize[m * 3]!), mean[1] * Math.exp(logSize[m * 3 + 1]!), mean[2] * Math.exp(logSize[m * 3 + 2]!)] });
+    result[b]!.push({
+      ...d, centre: [p[0]!, p[1]!, p[2]!], yaw: wrapAngle(p[3]!), size: [mean[0] * Math.exp(logSize[m * 3]!), mean[1] * Math.exp(logSize[m * 3 + 1]!), mean[2] * Math.exp(logSize[m * 3 + 2]!)],
+      correspondences: { x2d: x2d!.slice(m * N * 2, (m + 1) * N * 2), x3d: x3d!.slice(m * N * 3, (m + 1) * N * 3), w2d: w2d!.slice(m * N * 2, (m + 1) * N * 2) },
+      covariance: sol.covariance!.slice(m * 16, m * 16 + 16),
+    });
   });
   return result;
 }

@@ -13,6 +13,7 @@ import { makeCamera } from '../geometry/camera.js';
 import { EProPnP } from '../layer/epropnp.js';
 import { denseTargets, projectBox } from './dense_targets.js';
 import { buildDeformableHead, deformableForward } from './deformable_head.js';
+import { verticalWeightRatio } from './epropnp_pictures.js';
 import { DEFAULT_LOSS_WEIGHTS, detectorLoss } from './detector_loss.js';
 import { DETECTOR_MODEL_FOLDER, detect, openDetector, queriesOf, type DetectorHead, type DetectorMeta, type LoadedDetector } from './detector_model.js';
 import { detectionMetrics, type DetectionMetrics } from './detection_metrics.js';
@@ -233,7 +234,7 @@ function poseTargets(batch: readonly (readonly Box3D[])[], rows: number, cols: n
       logSize.push(...box.size.map((v, k) => Math.log(v / mean[k]!)));
     }
   });
-  return { queries: queriesOf(objects, o.meanSizes), poses: Float64Array.from(poses), logSize: Float32Array.from(logSize) };
+  return { queries: queriesOf(objects, o.meanSizes), poses: Float64Array.from(poses), logSize: Float32Array.from(logSize), boxes2d: objects.map((ob) => ob.box2d) };
 }
 
 /** A class's mean box size in the data (for classes without a built-in mean). */
@@ -249,6 +250,31 @@ function meanSizeOf(d: DetectionData, cls: string): [number, number, number] {
 export async function loadDetector(dir: string): Promise<LoadedDetector> {
   if (!existsSync(join(dir, DETECTOR_MODEL_FOLDER.metaFile)) && existsSync(join(dir, 'model', DETECTOR_MODEL_FOLDER.metaFile))) dir = join(dir, 'model');
   return openDetector(train.modelFilesInDir(dir));
+}
+
+/**
+ * The EPro-PnP head's vertical-weight ratio on scenes in memory (see verticalWeightRatio): the
+ * head queried at each true object's cell, with its projected 3-D box as the reference, as in training.
+ */
+export function verticalWeights(model: LoadedDetector, d: DetectionData, batchSize = 32): number {
+  if (!model.deformable) throw new ConfigError('verticalWeights: the model has no EPro-PnP head', 'model');
+  const { width: W, height: H, stride } = model.meta;
+  const rows = Math.floor(H / stride), cols = Math.floor(W / stride);
+  const objects: { x2d: Float32Array; w2d: Float32Array; box2d: readonly number[] }[] = [];
+  const N = model.deformable.points;
+  for (let s = 0; s < d.count; s += batchSize) {
+    const n = Math.min(batchSize, d.count - s);
+    const truths = d.truths.slice(s, s + n);
+    const t = poseTargets(truths, rows, cols, { classes: model.meta.classes, meanSizes: model.meta.meanSizes, intrinsics: model.meta.intrinsics, stride }, new Set());
+    if (t.queries.batchIndex.length === 0) continue;
+    const x = tf.tensor4d(Float32Array.from(d.images.subarray(s * W * H * 3, (s + n) * W * H * 3), (v) => v / 255), [n, H, W, 3]);
+    const { dense, features } = tf.tidy(() => detectorForwardWithFeatures(model.net, x, false));
+    const out = deformableForward(model.deformable, features, t.queries, stride);
+    const [x2d, w2d] = [out.x2d.dataSync(), out.w2d.dataSync()] as Float32Array[];
+    t.boxes2d.forEach((box2d, m) => objects.push({ x2d: x2d!.slice(m * N * 2, (m + 1) * N * 2), w2d: w2d!.slice(m * N * 2, (m + 1) * N * 2), box2d }));
+    tf.dispose([x, dense, features, ...Object.values(out)]);
+  }
+  return verticalWeightRatio(objects);
 }
 
 /** nuScenes-style metrics of a detector on scenes in memory. */
