@@ -74,7 +74,7 @@ export interface TrainDetectorOptions {
   readonly steps?: number;
   /** Default 16. */
   readonly batchSize?: number;
-  /** Peak learning rate (Adam, cosine decay to 1/20 after a 200-step warm-up). Default 0.002. */
+  /** Peak learning rate (Adam, cosine decay to 1/20 after a warm-up of 200 steps, or a tenth of a shorter run). Default 0.002. */
   readonly lr?: number;
   readonly seed?: number;
   /** Channels at stride 2. Default 16. */
@@ -126,7 +126,7 @@ export async function trainDetector(o: TrainDetectorOptions): Promise<TrainDetec
   const head = o.head ?? 'direct';
   const net = buildDirectDetector({ classes: classes.length, width: d.width, height: d.height, channels, seed, withFeatures: head === 'epropnp' });
   const deformable = head === 'epropnp' ? buildDeformableHead({ featureChannels: 4 * channels, points: o.points ?? 32, seed }) : null;
-  const optimizer = new train.Optimizer({ kind: 'adam', lr: train.cosineLr({ lr, totalSteps: steps, minLr: lr / 20, warmupSteps: Math.min(200, steps - 1) }) });
+  const optimizer = new train.Optimizer({ kind: 'adam', lr: train.cosineLr({ lr, totalSteps: steps, minLr: lr / 20, warmupSteps: Math.min(200, Math.floor(steps / 10)) }) });
   const targetOptions = { classes, meanSizes, intrinsics: d.intrinsics, width: d.width, height: d.height, stride: OUTPUT_STRIDE };
   const layer = new EProPnP({ dof: 4, seed, amis: { mcSamples: o.mcSamples ?? 128 } });
   const camera = makeCamera(d.intrinsics);
