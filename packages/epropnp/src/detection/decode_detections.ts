@@ -76,14 +76,19 @@ export function decodeDetections(out: Float32Array, shape: readonly [number, num
       const size: [number, number, number] = [mean[0] * Math.exp(out[base + 3]!), mean[1] * Math.exp(out[base + 4]!), mean[2] * Math.exp(out[base + 5]!)];
       const centre: [number, number, number] = [x, y, z];
       const yaw = yawFromObservation(Math.atan2(out[base + 6]!, out[base + 7]!), centre);
-      const lu = j * s + offset, lv = i * s + offset;
-      const box2d: [number, number, number, number] = [lu - Math.exp(out[base + 8]!) * s, lv - Math.exp(out[base + 9]!) * s, lu + Math.exp(out[base + 10]!) * s, lv + Math.exp(out[base + 11]!) * s];
+      const box2d = boxAt(out, base + 8, i, j, s);
       if (kept.some((d) => d.label === label && iou2d(d.box2d, box2d) > nmsIoU)) continue;
       kept.push({ label, centre, size, yaw, score: pk.score, box2d, cell: pk.p });
     }
     result.push(kept);
   }
   return result;
+}
+
+/** The 2-D box [u0, v0, u1, v1] (pixels) of cell (i, j) from its four log distances out[at .. at + 4) (strides). */
+export function boxAt(out: ArrayLike<number>, at: number, i: number, j: number, stride: number): [number, number, number, number] {
+  const lu = j * stride + (stride - 1) / 2, lv = i * stride + (stride - 1) / 2;
+  return [lu - Math.exp(out[at]!) * stride, lv - Math.exp(out[at + 1]!) * stride, lu + Math.exp(out[at + 2]!) * stride, lv + Math.exp(out[at + 3]!) * stride];
 }
 
 /** IoU of two boxes [u0, v0, u1, v1]. */

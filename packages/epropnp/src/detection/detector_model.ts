@@ -110,6 +110,11 @@ function epropnpPoses(model: LoadedDetector, features: tf.Tensor4D, found: Detec
   return result;
 }
 
+/** The half size of a 2-D box that spreads the head's points: at least a pixel (a sliver still spreads them), at most half the image (an untrained box head's wild boxes). */
+export function boxExtent(u0: number, v0: number, u1: number, v1: number): [number, number] {
+  return [Math.min(64, Math.max(1, (u1 - u0) / 2)), Math.min(48, Math.max(1, (v1 - v0) / 2))];
+}
+
 /** Deformable-head queries for objects given by image, cell, 2-D box [u0, v0, u1, v1] and class. */
 export function queriesOf(objects: readonly { b: number; cell: number; box2d: readonly number[]; label: string }[], meanSizes: Readonly<Record<string, readonly [number, number, number]>>): DeformableQueries {
   const M = objects.length;
@@ -119,8 +124,7 @@ export function queriesOf(objects: readonly { b: number; cell: number; box2d: re
     q.batchIndex[m] = o.b;
     q.cell[m] = o.cell;
     q.reference.set([(u0 + u1) / 2, (v0 + v1) / 2], m * 2);
-    // At least a pixel, so a sliver of a box still spreads its points.
-    q.extent.set([Math.max(1, (u1 - u0) / 2), Math.max(1, (v1 - v0) / 2)], m * 2);
+    q.extent.set(boxExtent(u0, v0, u1, v1), m * 2);
     q.meanHalf.set(meanSizes[o.label]!.map((v) => v / 2), m * 3);
   });
   return q;

@@ -12,7 +12,7 @@ import { wrapAngle, type Box3D } from './box3d.js';
 import { makeCamera } from '../geometry/camera.js';
 import { EProPnP } from '../layer/epropnp.js';
 import { denseTargets, projectBox } from './dense_targets.js';
-import { buildDeformableHead, deformableForward } from './deformable_head.js';
+import { buildDeformableHead, deformableForward, type DeformableQueries } from './deformable_head.js';
 import { verticalWeightRatio } from './epropnp_pictures.js';
 import { DEFAULT_LOSS_WEIGHTS, detectorLoss } from './detector_loss.js';
 import { DETECTOR_MODEL_FOLDER, detect, openDetector, queriesOf, type DetectorHead, type DetectorMeta, type LoadedDetector } from './detector_model.js';
@@ -169,6 +169,7 @@ export async function trainDetector(o: TrainDetectorOptions): Promise<TrainDetec
           return { loss, ...parts };
         }
         const objects = poseTargets(batch.boxes, targets.rows, targets.cols, targetOptions, headingFree);
+        const queries = jitterBoxes(objects.queries, ctx.rng);
         const loss = optimizer.minimize(() => {
           const { dense, features } = detectorForwardWithFeatures(net, batch.images, true);
           // The dense head keeps classification, centerness and the 2-D box; the pose is EPro-PnP's.
@@ -178,7 +179,7 @@ export async function trainDetector(o: TrainDetectorOptions): Promise<TrainDetec
           tf.dispose(Object.values(unused));
           parts = { cls: cls!, ctr: ctr!, box2d: box2d! };
           if (objects.poses.length === 0) return l.total;
-          const out = deformableForward(deformable, features, objects.queries, OUTPUT_STRIDE);
+          const out = deformableForward(deformable, features, queries, OUTPUT_STRIDE);
           const mc = layer.monteCarloForward(out.x3d, out.x2d, out.w2d, camera, objects.poses, { derivativeRegularisation: true });
           normFactor = 0.99 * normFactor + 0.01 * tf.mean(out.scale).dataSync()[0]!;
           const lossMc = tf.div(tf.mean(mc.lossMc), normFactor) as tf.Scalar;
@@ -217,7 +218,7 @@ const EPROPNP_LOSS = { mc: 0.2, t: 0.1, r: 0.1 };
  * extent) and 4-DoF pose [x, y, z, yaw]; a heading-free class's yaw is taken as the ray angle (it
  * faces the camera), since its look does not tell one heading from another.
  */
-function poseTargets(batch: readonly (readonly Box3D[])[], rows: number, cols: number, o: { classes: readonly string[]; meanSizes: Readonly<Record<string, readonly [number, number, number]>>; intrinsics: Intrinsics; stride: number }, headingFree: ReadonlySet<string>) {
+export function poseTargets(batch: readonly (readonly Box3D[])[], rows: number, cols: number, o: { classes: readonly string[]; meanSizes: Readonly<Record<string, readonly [number, number, number]>>; intrinsics: Intrinsics; stride: number }, headingFree: ReadonlySet<string>) {
   const objects: { b: number; cell: number; box2d: readonly number[]; label: string }[] = [];
   const poses: number[] = [], logSize: number[] = [];
   const off = (o.stride - 1) / 2;
@@ -235,6 +236,20 @@ function poseTargets(batch: readonly (readonly Box3D[])[], rows: number, cols: n
     }
   });
   return { queries: queriesOf(objects, o.meanSizes), poses: Float64Array.from(poses), logSize: Float32Array.from(logSize), boxes2d: objects.map((ob) => ob.box2d) };
+}
+
+/**
+ * The queries with each object's reference box jittered, as CDPN's dynamic zoom-in jitters its
+ * crops: the centre moved by up to a quarter of the box's half size, the half size scaled by up to
+ * e^±0.25, so the head learns to work from the dense head's imperfect boxes it gets at inference.
+ */
+function jitterBoxes(q: DeformableQueries, rng: data.Random): DeformableQueries {
+  const reference = Float32Array.from(q.reference), extent = Float32Array.from(q.extent);
+  for (let k = 0; k < reference.length; k++) {
+    reference[k] = reference[k]! + 0.25 * extent[k]! * rng.uniform(-1, 1);
+    extent[k] = extent[k]! * Math.exp(rng.uniform(-0.25, 0.25));
+  }
+  return { ...q, reference, extent };
 }
 
 /** A class's mean box size in the data (for classes without a built-in mean). */
