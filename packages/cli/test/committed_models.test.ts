@@ -97,3 +97,15 @@ test('models/epropnp-bunny64-D and -A score the 200 centred bunny test crops as 
   assert.ok(Math.abs(a.proj - 1.59) <= 0.1, `A 2D projection ${a.proj} px`);
   assert.ok(d.add > a.add, `D ${d.add} vs A ${a.add}`);
 });
+
+test('models/epropnp-detect-direct scores the 500 test scenes as its model card says', async () => {
+  await initBackend({ threads: 1 });
+  const { detection } = await import('@lacuna/epropnp');
+  const model = await detection.loadDetector(join(root, 'models', 'epropnp-detect-direct'));
+  const m = detection.evaluateDetector(model, detection.renderDetectionData(500, 9001));
+  model.net.dispose();
+  // Model card: mAP 0.425, NDS 0.415, AOE 0.985 rad (the bench's seed 1, reproduced).
+  assert.ok(Math.abs(m.map - 0.425) <= 0.01, `mAP ${m.map}`);
+  assert.ok(Math.abs(m.nds - 0.415) <= 0.01, `NDS ${m.nds}`);
+  assert.ok(Math.abs(m.aoe - 0.985) <= 0.03, `AOE ${m.aoe}`);
+});
