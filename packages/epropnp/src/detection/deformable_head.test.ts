@@ -91,3 +91,25 @@ test('the EPro-PnP head trains: its Monte Carlo loss falls, and the model folder
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('an EPro-PnP detector run resumed from its step-3 checkpoint ends with the uninterrupted run\'s weights, bit for bit', async () => {
+  await initBackend();
+  const { cpSync, mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { renderDetectionData, trainDetector } = await import('./train_detector.js');
+  const dir = mkdtempSync(join(tmpdir(), 'lacuna-detect-resume-'));
+  try {
+    const d = renderDetectionData(8, 3);
+    const o = { data: d, head: 'epropnp' as const, steps: 6, batchSize: 4, channels: 8, checkpointEvery: 3, progress: 'none' as const };
+    await trainDetector({ ...o, out: join(dir, 'a') });
+    // A run stopped after step 3 holds only that checkpoint (its sampler and weight-scale mean included).
+    cpSync(join(dir, 'a', 'checkpoints', 'step-000000003'), join(dir, 'b', 'checkpoints', 'step-000000003'), { recursive: true });
+    await trainDetector({ ...o, out: join(dir, 'b'), resume: true });
+    for (const net of ['network', 'query', 'point']) {
+      assert.ok(readFileSync(join(dir, 'a', 'model', net, 'weights.bin')).equals(readFileSync(join(dir, 'b', 'model', net, 'weights.bin'))), `${net} weights differ`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
