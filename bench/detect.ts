@@ -117,6 +117,7 @@ export async function main(argv: string[]): Promise<void> {
       for (const [k, v] of Object.entries(summary)) if (!Number.isFinite(v)) throw new Error(`bench detect: ${h} ${k} is not finite (${v})`);
       out[h] = summary;
       out[`${h}_seeds`] = rs;
+      if (!(reference.nds > 0)) throw new Error(`bench detect: the chance reference scores NDS 0 on ${a.test} test scenes; give more (--test)`);
       out[`${h}_nds_over_chance`] = summary.nds / reference.nds;
       if (h === 'epropnp') {
         const ratio = mean(rs.map((r) => r.vertical_weight_ratio!));
