@@ -6,27 +6,12 @@
  */
 import type { Intrinsics } from '../geometry/camera.js';
 import { boxCorners, type Box3D } from './box3d.js';
+import { line, type Canvas } from './canvas.js';
 
 const CLASS_COLOURS: readonly (readonly [number, number, number])[] = [[0.1, 0.9, 0.2], [1, 0.55, 0], [0.2, 0.6, 1], [0.9, 0.2, 0.9]];
 const WHITE = [1, 1, 1] as const;
 /** The 12 edges of a box, as corner pairs (corner bits: 0 = +x, 1 = +y, 2 = +z). */
 const EDGES = [[0, 1], [2, 3], [4, 5], [6, 7], [0, 2], [1, 3], [4, 6], [5, 7], [0, 4], [1, 5], [2, 6], [3, 7]] as const;
-
-interface Canvas {
-  readonly data: Float32Array;
-  readonly width: number;
-  readonly height: number;
-}
-
-function line(cv: Canvas, x0: number, y0: number, x1: number, y1: number, colour: readonly number[]): void {
-  const n = Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))) + 1;
-  if (!(n < 1e5)) return;
-  for (let k = 0; k <= n; k++) {
-    const x = Math.round(x0 + ((x1 - x0) * k) / n), y = Math.round(y0 + ((y1 - y0) * k) / n);
-    if (x < 0 || y < 0 || x >= cv.width || y >= cv.height) continue;
-    cv.data.set(colour.slice(0, 3), (y * cv.width + x) * 3);
-  }
-}
 
 export interface PictureOptions {
   readonly classes: readonly string[];

@@ -8,6 +8,7 @@ import { IOError, tf, tfl, train } from '@lacuna/core';
 import type { Intrinsics } from '../geometry/camera.js';
 import { makeCamera } from '../geometry/camera.js';
 import { EProPnP } from '../layer/epropnp.js';
+import type { PnPSolution } from '../solver/solve_pnp.js';
 import { wrapAngle } from './box3d.js';
 import { decodeDetections, type DecodeOptions, type Detection } from './decode_detections.js';
 import { deformableForward, type DeformableHead, type DeformableQueries } from './deformable_head.js';
@@ -91,7 +92,7 @@ function epropnpPoses(model: LoadedDetector, features: tf.Tensor4D, found: Detec
   const q = queriesOf(flat.map(({ d, b }) => ({ b, cell: d.cell, box2d: d.box2d, label: d.label })), model.meta.meanSizes);
   const outs = deformableForward(head, features, q, model.meta.stride);
   const layer = new EProPnP({ dof: 4 });
-  const sol = layer.solve(outs.x3d, outs.x2d, outs.w2d, makeCamera(model.meta.intrinsics), { onDegenerate: 'flag' });
+  const sol = solveWithTurns(layer, outs, makeCamera(model.meta.intrinsics));
   const logSize = outs.logSize.dataSync();
   const [x2d, x3d, w2d] = [outs.x2d.dataSync(), outs.x3d.dataSync(), outs.w2d.dataSync()] as Float32Array[];
   const N = head.points;
@@ -113,6 +114,30 @@ function epropnpPoses(model: LoadedDetector, features: tf.Tensor4D, found: Detec
 /** The half size of a 2-D box that spreads the head's points: at least a pixel (a sliver still spreads them), at most half the image (an untrained box head's wild boxes). */
 export function boxExtent(u0: number, v0: number, u1: number, v1: number): [number, number] {
   return [Math.min(64, Math.max(1, (u1 - u0) / 2)), Math.min(48, Math.max(1, (v1 - v0) / 2))];
+}
+
+/**
+ * LM from the solver's own start, then again from that solution turned by a quarter, a half and
+ * three quarters about the vertical, keeping the lowest cost per object: a yaw-only cost has a
+ * local minimum where the object is seen from behind (or side-on), which one start can land in.
+ */
+function solveWithTurns(layer: EProPnP, outs: { x3d: tf.Tensor3D; x2d: tf.Tensor3D; w2d: tf.Tensor3D }, camera: ReturnType<typeof makeCamera>): PnPSolution {
+  const best = layer.solve(outs.x3d, outs.x2d, outs.w2d, camera, { onDegenerate: 'flag' });
+  const M = best.cost.length;
+  for (const turn of [Math.PI / 2, Math.PI, -Math.PI / 2]) {
+    const init = Float64Array.from(best.pose);
+    for (let m = 0; m < M; m++) init[m * 4 + 3] = init[m * 4 + 3]! + turn;
+    if (!init.every(Number.isFinite)) for (let m = 0; m < M; m++) if (!Number.isFinite(init[m * 4]!)) init.set([0, 0, 10, turn], m * 4);
+    const other = layer.solve(outs.x3d, outs.x2d, outs.w2d, camera, { onDegenerate: 'flag', poseInit: init });
+    for (let m = 0; m < M; m++) {
+      if (!(other.cost[m]! < best.cost[m]!) || other.status[m] !== 'ok') continue;
+      best.pose.set(other.pose.subarray(m * 4, m * 4 + 4), m * 4);
+      best.cost[m] = other.cost[m]!;
+      best.covariance!.set(other.covariance!.subarray(m * 16, m * 16 + 16), m * 16);
+      best.status[m] = other.status[m]!;
+    }
+  }
+  return best;
 }
 
 /** Deformable-head queries for objects given by image, cell, 2-D box [u0, v0, u1, v1] and class. */

@@ -16,6 +16,7 @@ import { amis } from '../monte_carlo/amis.js';
 import { softmax } from '../losses/monte_carlo_loss.js';
 import { boxCorners, type Box3D } from './box3d.js';
 import type { Detection } from './decode_detections.js';
+import { dot, line, type Canvas } from './canvas.js';
 
 /** AMIS samples [S, 4] ([x, y, z, yaw]) and normalised weights [S] of a detection's pose distribution. */
 export function detectionPoseSamples(d: Detection, K: Intrinsics, options: { samples?: number; seed?: number } = {}): { samples: Float64Array; weights: Float64Array } {
@@ -28,21 +29,6 @@ export function detectionPoseSamples(d: Detection, K: Intrinsics, options: { sam
     for (let j = start; j < start + count; j++) out[j] = -costAt(batch, 0, poses, j * 4);
   }, new data.Random(options.seed ?? 0), { mcSamples: options.samples ?? 512 });
   return { samples: r.samples, weights: softmax(r.logWeights) };
-}
-
-interface Canvas { data: Float32Array; width: number; height: number }
-
-function dot(cv: Canvas, x: number, y: number, r: number, colour: readonly number[]): void {
-  for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
-    const px = Math.round(x) + dx, py = Math.round(y) + dy;
-    if (px >= 0 && py >= 0 && px < cv.width && py < cv.height) cv.data.set(colour, (py * cv.width + px) * 3);
-  }
-}
-
-function line(cv: Canvas, x0: number, y0: number, x1: number, y1: number, colour: readonly number[]): void {
-  const n = Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))) + 1;
-  if (!(n < 1e5)) return;
-  for (let k = 0; k <= n; k++) dot(cv, x0 + ((x1 - x0) * k) / n, y0 + ((y1 - y0) * k) / n, 0, colour);
 }
 
 /** [H·s, 2·W·s, 3]: the darkened image twice, the points coloured by their x weight (left, red) and y weight (right, green). */
