@@ -12,15 +12,18 @@
  * The EPro-PnP head (`epropnp`) trains the same backbone and dense head (classification,
  * centerness, 2-D box) with the deformable-correspondence head and the 4-DoF Monte Carlo pose loss
  * instead of pose regression, at the same budget; `vertical_weight_ratio` is its mean vertical
- * weight in the top and bottom fifths of the objects' 2-D boxes over the middle fifth (test scenes).
+ * weight in the top and bottom fifths of the objects' 2-D boxes over the middle fifth (test scenes);
+ * `x3d_spread` is, per class, each axis's spread of its (never supervised) object coordinates over
+ * that of points filling the true box (1: as wide as the object).
  *
  * Options: --only direct|epropnp|chance (repeatable), --seeds N (2), --steps N (2000), --scenes N
- * (4000), --test N (500), --jobs N (2), --json. Internal: --head H --seed S runs one in this process.
+ * (4000), --test N (500), --jobs N (2), --keep DIR (keep each trained model as DIR/HEAD-seedS),
+ * --json. Internal: --head H --seed S runs one in this process.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { data, initBackend } from '@lacuna/core';
 import { detection } from '@lacuna/epropnp';
@@ -31,14 +34,15 @@ const ROWS = ['direct', 'epropnp', 'chance'] as const;
 const HEADS = ['direct', 'epropnp'] as const;
 type Head = (typeof HEADS)[number];
 type Scores = { map: number; ate: number; ase: number; aoe: number; nds: number };
-type SeedResult = Scores & { seed: number; seconds: number; steps: number; vertical_weight_ratio?: number };
+type Spread = Record<string, [number, number, number]>;
+type SeedResult = Scores & { seed: number; seconds: number; steps: number; vertical_weight_ratio?: number; x3d_spread?: Spread };
 
 function scores(m: detection.DetectionMetrics): Scores {
   return { map: m.map, ate: m.ate, ase: m.ase, aoe: m.aoe, nds: m.nds };
 }
 
 /** One seed of one head, in this process. */
-async function runSeed(head: Head, seed: number, a: { steps: number; scenes: number; test: number }, log: (m: string) => void): Promise<SeedResult> {
+async function runSeed(head: Head, seed: number, a: { steps: number; scenes: number; test: number; keep?: string }, log: (m: string) => void): Promise<SeedResult> {
   const t0 = performance.now();
   const trainData = detection.renderDetectionData(a.scenes, seed);
   const testData = detection.renderDetectionData(a.test, TEST_SEED);
@@ -48,8 +52,9 @@ async function runSeed(head: Head, seed: number, a: { steps: number; scenes: num
     const r = await detection.trainDetector({ out: dir, data: trainData, steps: a.steps, seed, head, progress: 'none', checkpointEvery: a.steps, onStep: (s, l) => void (s % 250 === 0 && log(`${head} seed ${seed}: step ${s}/${a.steps} ${Object.entries(l).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' ')}`)) });
     const model = await detection.loadDetector(r.modelDir);
     const m = detection.evaluateDetector(model, testData);
-    const ratio = head === 'epropnp' ? { vertical_weight_ratio: detection.verticalWeights(model, testData) } : {};
+    const ratio = head === 'epropnp' ? { vertical_weight_ratio: detection.verticalWeights(model, testData), x3d_spread: detection.x3dSpread(model, testData) } : {};
     model.net.dispose();
+    if (a.keep) await cp(r.modelDir, join(a.keep, `${head}-seed${seed}`), { recursive: true });
     return { seed, ...scores(m), ...ratio, seconds: (performance.now() - t0) / 1000, steps: r.steps };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -78,7 +83,7 @@ const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
 export async function main(argv: string[]): Promise<void> {
   const a = benchArgs('detect', argv, {
     only: { kind: 'repeat', choices: ROWS }, seeds: { kind: 'count', default: 2 }, steps: { kind: 'count', default: 2000 }, scenes: { kind: 'count', default: 4000 },
-    test: { kind: 'count', default: 500 }, jobs: { kind: 'count', default: 2 }, seed: { kind: 'int' }, head: { kind: 'string', default: 'direct', choices: HEADS }, json: { kind: 'flag' },
+    test: { kind: 'count', default: 500 }, jobs: { kind: 'count', default: 2 }, seed: { kind: 'int' }, head: { kind: 'string', default: 'direct', choices: HEADS }, keep: { kind: 'string' }, json: { kind: 'flag' },
   });
   const log = (m: string) => (a.json ? process.stderr : process.stdout).write(`${m}\n`);
   const rows = a.only.length ? a.only : [...ROWS];
@@ -101,7 +106,7 @@ export async function main(argv: string[]): Promise<void> {
     const queue = [...heads].reverse().flatMap((h) => seeds.map((seed) => ({ head: h, seed })));
     const worker = async () => {
       for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
-        const child = spawn(process.execPath, [...process.execArgv, main, 'detect', '--head', job.head, '--seed', String(job.seed), '--steps', String(a.steps), '--scenes', String(a.scenes), '--test', String(a.test), '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, [...process.execArgv, main, 'detect', '--head', job.head, '--seed', String(job.seed), '--steps', String(a.steps), '--scenes', String(a.scenes), '--test', String(a.test), ...(a.keep ? ['--keep', a.keep] : []), '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
         let stdout = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
         const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -123,6 +128,10 @@ export async function main(argv: string[]): Promise<void> {
         const ratio = mean(rs.map((r) => r.vertical_weight_ratio!));
         if (!Number.isFinite(ratio)) throw new Error(`bench detect: vertical_weight_ratio is not finite (${ratio})`);
         out.vertical_weight_ratio = ratio;
+        const spread: Spread = {};
+        for (const c of Object.keys(rs[0]!.x3d_spread!)) spread[c] = [0, 1, 2].map((k) => mean(rs.map((r) => r.x3d_spread![c]![k]!))) as [number, number, number];
+        if (!Object.values(spread).flat().every(Number.isFinite)) throw new Error(`bench detect: x3d_spread is not finite (${JSON.stringify(spread)})`);
+        out.x3d_spread = spread;
       }
     }
   }
@@ -142,4 +151,5 @@ export async function main(argv: string[]): Promise<void> {
     for (const r of out[`${h}_seeds`] as SeedResult[]) line(`  seed ${r.seed}`, r, r.seconds);
   }
   if (out.vertical_weight_ratio !== undefined) console.log(`\nEPro-PnP head: vertical weight, top and bottom fifths over the middle fifth of the 2-D box: ${(out.vertical_weight_ratio as number).toFixed(2)}`);
+  if (out.x3d_spread !== undefined) for (const [c, v] of Object.entries(out.x3d_spread as Spread)) console.log(`EPro-PnP head: x3d spread over the true box's, ${c} (x, y, z): ${v.map(f).join(', ')}`);
 }

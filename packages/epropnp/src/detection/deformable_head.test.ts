@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { data, initBackend, tf } from '@lacuna/core';
 import { bilinearSample } from './bilinear_sample.js';
-import { basePattern, buildDeformableHead, deformableForward } from './deformable_head.js';
+import { baseObjectCoordinates, basePattern, buildDeformableHead, deformableForward } from './deformable_head.js';
 
 test('bilinear sampling: exact at cell centres and midway, zero outside, gradients in points and features against finite differences', async () => {
   await initBackend();
@@ -55,6 +55,12 @@ test('the deformable head: points start on the base grid over the box, weights s
   for (let n = 0; n < 16; n++) {
     assert.ok(Math.abs(x2d[0]![n]![0]! - (10 + 4 * g[n * 2]!)) < 0.4 && Math.abs(x2d[0]![n]![1]! - (8 + 6 * g[n * 2 + 1]!)) < 0.6);
   }
+  // x3d starts on the base object coordinates times the class's mean half size (size ratio e^~0).
+  const x3d = out.x3d.arraySync(), c3 = baseObjectCoordinates(16);
+  for (let m = 0; m < 2; m++) for (let n = 0; n < 16; n++) for (let a = 0; a < 3; a++) {
+    const want = c3[n * 3 + a]! * q.meanHalf[m * 3 + a]!;
+    assert.ok(Math.abs(x3d[m]![n]![a]! - want) < 0.15 * q.meanHalf[m * 3 + a]!, `x3d[${m}][${n}][${a}] ${x3d[m]![n]![a]} vs ${want}`);
+  }
   const wsum = tf.sum(out.w2d, 1).arraySync() as number[][], scale = out.scale.arraySync();
   for (let m = 0; m < 2; m++) for (let a = 0; a < 2; a++) assert.ok(Math.abs(wsum[m]![a]! - scale[m]![a]!) < 1e-5);
   // The gradient of a loss on the sampled features reaches the query head's offset weights.
@@ -63,12 +69,12 @@ test('the deformable head: points start on the base grid over the box, weights s
   assert.ok(norm > 0 && Number.isFinite(norm), `gradient norm ${norm}`);
 });
 
-test('the EPro-PnP head trains: its Monte Carlo loss falls, and the model folder round-trips with its head', async () => {
+test('the EPro-PnP head trains: its Monte Carlo loss falls, its x3d spread as the objects do, and the model folder round-trips with its head', async () => {
   await initBackend();
   const { mkdtemp, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { renderDetectionData, trainDetector, loadDetector, evaluateDetector, verticalWeights } = await import('./train_detector.js');
+  const { renderDetectionData, trainDetector, loadDetector, evaluateDetector, verticalWeights, x3dSpread } = await import('./train_detector.js');
   const dir = await mkdtemp(join(tmpdir(), 'lacuna-epropnp-head-'));
   try {
     const d = renderDetectionData(12, 4);
@@ -86,6 +92,11 @@ test('the EPro-PnP head trains: its Monte Carlo loss falls, and the model folder
     assert.ok(withPoints.length > 0 && withPoints.every((x) => x.correspondences!.x3d.length === 96 && x.covariance!.length === 16 && x.centre.every(Number.isFinite)));
     assert.ok(Number.isFinite(evaluateDetector(model, renderDetectionData(3, 99)).nds));
     assert.ok(Number.isFinite(verticalWeights(model, d)));
+    // x3d is never supervised, yet on every axis of both classes its points spread about as the
+    // true box does (ratio 1): not a line or a plane, nor metres outside the object.
+    const spread = x3dSpread(model, d);
+    assert.deepEqual(Object.keys(spread).sort(), ['car', 'pedestrian']);
+    for (const [cls, axes] of Object.entries(spread)) assert.ok(axes.every((r) => r > 0.5 && r < 1.6), `${cls} x3d spread over the true box's, x y z: ${axes.map((r) => r.toFixed(2)).join(' ')}`);
     model.net.dispose();
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -112,4 +123,14 @@ test('an EPro-PnP detector run resumed from its step-3 checkpoint ends with the 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('poseConfidence: 1 within 18 cm on the ground plane, 0 beyond 8 m, (2.5 - log2 σ) / 4 between (hand-computed)', async () => {
+  const { poseConfidence } = await import('./detector_model.js');
+  const cov = (vx: number, vz: number) => Float64Array.from({ length: 16 }, (_, k) => (k === 0 ? vx : k === 10 ? vz : k === 5 ? 99 : k === 15 ? 99 : 0));
+  assert.equal(poseConfidence(cov(0.01, 0.01)), 1); // σ = 0.141 m
+  assert.ok(Math.abs(poseConfidence(cov(0.5, 0.5)) - 0.625) < 1e-12); // σ = 1 m: 2.5 / 4
+  assert.ok(Math.abs(poseConfidence(cov(4, 0)) - 0.375) < 1e-12); // σ = 2 m: 1.5 / 4
+  assert.equal(poseConfidence(cov(40, 40)), 0); // σ = 8.9 m
+  assert.equal(poseConfidence(cov(NaN, 1)), 0);
 });

@@ -4,11 +4,13 @@
  * cell) predicts N sampling offsets around a reference point — the object's 2-D box centre,
  * offsets in units of the box's half size, starting from a fixed 4 x 8 grid — and features are
  * sampled there (bilinear, differentiable in the offsets); each point's feature with the query
- * gives its object coordinates x3d (object frame, metres: a free output scaled by the class's mean
- * half size) and two weight logits; the weights w2d are a softmax over the points per axis (the
- * attention) times a global scale from the query, which also gives the object's size. Nothing
- * tells the head what the object's shape is: the pose comes from the 4-DoF EPro-PnP layer and
- * the Monte Carlo pose loss trains everything.
+ * gives its normalised object coordinates (a free output added to a fixed spread pattern over the
+ * box's sides, as the official head initialises its coordinate biases) and two weight logits; x3d
+ * (object frame, metres) is those coordinates times the object's predicted half size; the
+ * weights w2d are a softmax over the points per axis (the attention) times a global scale from
+ * the query, which also gives the object's size. Nothing tells the head what the object's shape
+ * is or where a point lies on it (x3d is never supervised): the pose comes from the 4-DoF
+ * EPro-PnP layer and the Monte Carlo pose loss trains everything.
  */
 import { ConfigError, tf, tfl } from '@lacuna/core';
 import { bilinearSample } from './bilinear_sample.js';
@@ -43,7 +45,8 @@ export function buildDeformableHead(o: DeformableHeadOptions): DeformableHead {
   const query = tfl.model({ inputs: q, outputs: dense(qh, 2 * N + 5, 'query_out', 'linear', 0.01), name: 'deformable_query' });
   const p = tfl.input({ shape: [2 * Cf], name: 'point_feature' });
   const ph = dense(dense(p, hidden, 'point_hidden1', 'relu'), hidden, 'point_hidden2', 'relu');
-  const point = tfl.model({ inputs: p, outputs: dense(ph, 5, 'point_out', 'linear'), name: 'deformable_point' });
+  // Small initial outputs: x3d starts on the base pattern, the weights uniform.
+  const point = tfl.model({ inputs: p, outputs: dense(ph, 5, 'point_out', 'linear', 0.01), name: 'deformable_point' });
   return { query, point, points: N };
 }
 
@@ -53,6 +56,22 @@ export function basePattern(N: number): Float32Array {
   const g = new Float32Array(N * 2);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) g.set([((c + 0.5) / cols) * 2 - 1, ((r + 0.5) / rows) * 2 - 1], (r * cols + c) * 2);
   return g;
+}
+
+/**
+ * The base object coordinates [N, 3] in units of the half size: point n of the 2-D grid's row r
+ * sits at height v_r (the top row at the object's top: both image rows and object y point down)
+ * on the box's sides, the rows' four points a quarter turn apart and alternate rows turned by an
+ * eighth, so that every yaw is visible from the start (a vertical column would hide it).
+ */
+export function baseObjectCoordinates(N: number): Float32Array {
+  const cols = 4, rows = N / cols;
+  const c3 = new Float32Array(N * 3);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
+    const a = (2 * Math.PI * (c + 0.5 * (r % 2))) / cols + Math.PI / 4;
+    c3.set([0.9 * Math.cos(a), (((r + 0.5) / rows) * 2 - 1) * 0.9, 0.9 * Math.sin(a)], (r * cols + c) * 3);
+  }
+  return c3;
 }
 
 export interface DeformableQueries {
@@ -95,11 +114,13 @@ export function deformableForward(head: DeformableHead, features: tf.Tensor4D, q
     const sampled = bilinearSample(features, q.batchIndex, grid); // [M, N, Cf]
     const pin = tf.concat([sampled, tf.tile(tf.expandDims(query, 1), [1, N, 1])], 2); // [M, N, 2Cf]
     const po = tf.reshape(head.point.apply(tf.reshape(pin, [M * N, 2 * Cf])) as tf.Tensor2D, [M, N, 5]);
-    const x3d = tf.mul(tf.slice(po, [0, 0, 0], [-1, -1, 3]), tf.expandDims(tf.tensor2d(q.meanHalf, [M, 3]), 1)) as tf.Tensor3D;
+    const logSize = tf.slice(qo, [0, 2 * N + 2], [-1, 3]) as tf.Tensor2D;
+    const half = tf.mul(tf.tensor2d(q.meanHalf, [M, 3]), tf.exp(logSize)); // [M, 3] predicted half size
+    const noc = tf.add(tf.slice(po, [0, 0, 0], [-1, -1, 3]), tf.tensor3d(baseObjectCoordinates(N), [1, N, 3]));
+    const x3d = tf.mul(noc, tf.expandDims(half, 1)) as tf.Tensor3D;
     const scale = tf.exp(tf.slice(qo, [0, 2 * N], [-1, 2])) as tf.Tensor2D;
     const attention = tf.softmax(tf.transpose(tf.slice(po, [0, 0, 3], [-1, -1, 2]), [0, 2, 1])); // [M, 2, N], softmax over the points
     const w2d = tf.mul(tf.transpose(attention, [0, 2, 1]), tf.expandDims(scale, 1)) as tf.Tensor3D;
-    const logSize = tf.slice(qo, [0, 2 * N + 2], [-1, 3]) as tf.Tensor2D;
     return { x2d, x3d, w2d, scale, logSize };
   });
 }

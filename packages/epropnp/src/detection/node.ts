@@ -2,5 +2,5 @@
 export * from './index.js';
 export { writeSceneSet, openSceneSet, SCENE_SET_FORMAT } from './scene_files.js';
 export type { WriteScenesOptions, SceneSet, SceneTruth } from './scene_files.js';
-export { trainDetector, evaluateDetector, verticalWeights, loadDetector, renderDetectionData, loadDetectionData } from './train_detector.js';
+export { trainDetector, evaluateDetector, verticalWeights, x3dSpread, loadDetector, renderDetectionData, loadDetectionData } from './train_detector.js';
 export type { TrainDetectorOptions, TrainDetectorResult, DetectionData } from './train_detector.js';

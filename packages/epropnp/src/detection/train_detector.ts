@@ -220,7 +220,7 @@ const EPROPNP_LOSS = { mc: 0.2, t: 0.1, r: 0.1 };
  */
 export function poseTargets(batch: readonly (readonly Box3D[])[], rows: number, cols: number, o: { classes: readonly string[]; meanSizes: Readonly<Record<string, readonly [number, number, number]>>; intrinsics: Intrinsics; stride: number }, headingFree: ReadonlySet<string>) {
   const objects: { b: number; cell: number; box2d: readonly number[]; label: string }[] = [];
-  const poses: number[] = [], logSize: number[] = [];
+  const poses: number[] = [], logSize: number[] = [], objectBoxes: Box3D[] = [];
   const off = (o.stride - 1) / 2;
   batch.forEach((boxes, b) => {
     for (const box of boxes) {
@@ -229,13 +229,14 @@ export function poseTargets(batch: readonly (readonly Box3D[])[], rows: number, 
       const i = Math.round((vc - off) / o.stride), j = Math.round((uc - off) / o.stride);
       if (i < 0 || j < 0 || i >= rows || j >= cols) continue;
       objects.push({ b, cell: i * cols + j, box2d, label: box.label });
+      objectBoxes.push(box);
       const yaw = headingFree.has(box.label) ? Math.atan2(box.centre[0], box.centre[2]) : box.yaw;
       poses.push(box.centre[0], box.centre[1], box.centre[2], yaw);
       const mean = o.meanSizes[box.label]!;
       logSize.push(...box.size.map((v, k) => Math.log(v / mean[k]!)));
     }
   });
-  return { queries: queriesOf(objects, o.meanSizes), poses: Float64Array.from(poses), logSize: Float32Array.from(logSize), boxes2d: objects.map((ob) => ob.box2d) };
+  return { queries: queriesOf(objects, o.meanSizes), poses: Float64Array.from(poses), logSize: Float32Array.from(logSize), boxes2d: objects.map((ob) => ob.box2d), boxes: objectBoxes };
 }
 
 /**
@@ -267,15 +268,21 @@ export async function loadDetector(dir: string): Promise<LoadedDetector> {
   return openDetector(train.modelFilesInDir(dir));
 }
 
-/**
- * The EPro-PnP head's vertical-weight ratio on scenes in memory (see verticalWeightRatio): the
- * head queried at each true object's cell, with its projected 3-D box as the reference, as in training.
- */
-export function verticalWeights(model: LoadedDetector, d: DetectionData, batchSize = 32): number {
-  if (!model.deformable) throw new ConfigError('verticalWeights: the model has no EPro-PnP head', 'model');
+/** The EPro-PnP head's correspondences for one true object. */
+interface HeadAtTruth {
+  readonly truth: Box3D;
+  readonly box2d: readonly number[];
+  readonly x2d: Float32Array; // [N, 2]
+  readonly x3d: Float32Array; // [N, 3]
+  readonly w2d: Float32Array; // [N, 2]
+}
+
+/** The head queried at each true object's cell, with its projected 3-D box as the reference, as in training. */
+function headAtTruths(model: LoadedDetector, d: DetectionData, caller: string, batchSize = 32): HeadAtTruth[] {
+  if (!model.deformable) throw new ConfigError(`${caller}: the model has no EPro-PnP head`, 'model');
   const { width: W, height: H, stride } = model.meta;
   const rows = Math.floor(H / stride), cols = Math.floor(W / stride);
-  const objects: { x2d: Float32Array; w2d: Float32Array; box2d: readonly number[] }[] = [];
+  const objects: HeadAtTruth[] = [];
   const N = model.deformable.points;
   for (let s = 0; s < d.count; s += batchSize) {
     const n = Math.min(batchSize, d.count - s);
@@ -285,11 +292,37 @@ export function verticalWeights(model: LoadedDetector, d: DetectionData, batchSi
     const x = tf.tensor4d(Float32Array.from(d.images.subarray(s * W * H * 3, (s + n) * W * H * 3), (v) => v / 255), [n, H, W, 3]);
     const { dense, features } = tf.tidy(() => detectorForwardWithFeatures(model.net, x, false));
     const out = deformableForward(model.deformable, features, t.queries, stride);
-    const [x2d, w2d] = [out.x2d.dataSync(), out.w2d.dataSync()] as Float32Array[];
-    t.boxes2d.forEach((box2d, m) => objects.push({ x2d: x2d!.slice(m * N * 2, (m + 1) * N * 2), w2d: w2d!.slice(m * N * 2, (m + 1) * N * 2), box2d }));
+    const [x2d, x3d, w2d] = [out.x2d.dataSync(), out.x3d.dataSync(), out.w2d.dataSync()] as Float32Array[];
+    t.boxes2d.forEach((box2d, m) => objects.push({ truth: t.boxes[m]!, box2d, x2d: x2d!.slice(m * N * 2, (m + 1) * N * 2), x3d: x3d!.slice(m * N * 3, (m + 1) * N * 3), w2d: w2d!.slice(m * N * 2, (m + 1) * N * 2) }));
     tf.dispose([x, dense, features, ...Object.values(out)]);
   }
-  return verticalWeightRatio(objects);
+  return objects;
+}
+
+/** The EPro-PnP head's vertical-weight ratio on scenes in memory (see verticalWeightRatio), at the true objects. */
+export function verticalWeights(model: LoadedDetector, d: DetectionData, batchSize = 32): number {
+  return verticalWeightRatio(headAtTruths(model, d, 'verticalWeights', batchSize));
+}
+
+/**
+ * How far the head's object coordinates spread against the objects' sizes, per class: the mean
+ * over true objects of each axis's standard deviation of x3d over that of points filling the true
+ * box uniformly (size / sqrt 12). 1 on an axis: the points spread as the object does; near 0: they
+ * collapse onto a line or a plane.
+ */
+export function x3dSpread(model: LoadedDetector, d: DetectionData, batchSize = 32): Record<string, [number, number, number]> {
+  const sums: Record<string, { s: [number, number, number]; n: number }> = {};
+  for (const o of headAtTruths(model, d, 'x3dSpread', batchSize)) {
+    const N = o.x3d.length / 3;
+    const acc = (sums[o.truth.label] ??= { s: [0, 0, 0], n: 0 });
+    for (let a = 0; a < 3; a++) {
+      let m = 0, m2 = 0;
+      for (let k = 0; k < N; k++) { const v = o.x3d[k * 3 + a]!; m += v; m2 += v * v; }
+      acc.s[a] += Math.sqrt(Math.max(0, m2 / N - (m / N) ** 2)) / (o.truth.size[a]! / Math.sqrt(12));
+    }
+    acc.n++;
+  }
+  return Object.fromEntries(Object.entries(sums).map(([c, { s, n }]) => [c, s.map((v) => v / n) as [number, number, number]]));
 }
 
 /** nuScenes-style metrics of a detector on scenes in memory. */
