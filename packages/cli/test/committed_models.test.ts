@@ -109,3 +109,15 @@ test('models/epropnp-detect-direct scores the 500 test scenes as its model card 
   assert.ok(Math.abs(m.nds - 0.415) <= 0.01, `NDS ${m.nds}`);
   assert.ok(Math.abs(m.aoe - 0.985) <= 0.03, `AOE ${m.aoe}`);
 });
+
+test('models/epropnp-detect-epropnp scores the 500 test scenes as its model card says', async () => {
+  await initBackend({ threads: 1 });
+  const { detection } = await import('@lacuna/epropnp');
+  const model = await detection.loadDetector(join(root, 'models', 'epropnp-detect-epropnp'));
+  const m = detection.evaluateDetector(model, detection.renderDetectionData(500, 9001));
+  model.net.dispose();
+  // Model card: mAP 0.471, NDS 0.440, AOE 1.255 rad (the bench's EPro-PnP seed 1).
+  assert.ok(Math.abs(m.map - 0.471) <= 0.01, `mAP ${m.map}`);
+  assert.ok(Math.abs(m.nds - 0.440) <= 0.01, `NDS ${m.nds}`);
+  assert.ok(Math.abs(m.aoe - 1.255) <= 0.03, `AOE ${m.aoe}`);
+});

@@ -118,7 +118,8 @@ function metricsTable(m: detection.DetectionMetrics): string {
 const evalCommand: Command = {
   name: 'eval',
   summary: 'nuScenes-style metrics of a detector (mAP, ATE, ASE, AOE, NDS, per range)',
-  usage: `lacuna epropnp detect eval --model DIR [--data SCENES_DIR [--split NAME] | --scenes N --seed S] [--json FILE]
+  usage: `lacuna epropnp detect eval --model DIR [--data SCENES_DIR [--split NAME] | --scenes N --seed S]
+                             [--uncertainty-scoring R] [--json FILE]
 
 Detects the objects of every test scene and scores them as nuScenes does, at this scale: mAP
 over centre-distance thresholds 0.5, 1, 2, 4 m on the ground plane, ATE (m), ASE (1 - aligned
@@ -129,10 +130,12 @@ and mAP per range band.
   --data DIR     a scene set (default: --scenes rendered from --seed)
   --split NAME   its split, default test if it exists, else train
   --scenes N     default 500          --seed S   default ${TEST_SEED}
+  --uncertainty-scoring R   EPro-PnP head: score = s^(1-R) q^R, q from the pose distribution's
+                 ground-plane spread (default 0.5, chosen on validation scenes; 0: the dense score)
   --json FILE    also write the metrics as JSON (atomically)`,
   async run(argv) {
     const name = 'epropnp detect eval';
-    const o = parseOptions(name, argv, { model: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, scenes: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' }, ...backendOptions });
+    const o = parseOptions(name, argv, { model: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, scenes: { type: 'string' }, seed: { type: 'string' }, 'uncertainty-scoring': { type: 'string' }, json: { type: 'string' }, ...backendOptions });
     if (o.help) return printUsage(this.usage);
     if (!o.model) {
       console.error(`lacuna ${name}: --model is required\n\n${this.usage}`);
@@ -142,7 +145,7 @@ and mAP per range band.
     const model = await detection.loadDetector(resolve(o.model));
     const split = o.split ?? (o.data && (await import('node:fs')).existsSync(resolve(o.data, 'test')) ? 'test' : 'train');
     const d = await scenes(name, o.data, split, o.scenes, Number(o.seed ?? TEST_SEED), 500);
-    const m = detection.evaluateDetector(model, d);
+    const m = detection.evaluateDetector(model, d, uncertaintyScoring(name, o['uncertainty-scoring']));
     console.log(`${d.count} scenes${o.data ? ` of ${resolve(o.data)} (${split})` : ` rendered from seed ${o.seed ?? TEST_SEED}`}\n`);
     console.log(metricsTable(m));
     if (o.json) await data.writeFileAtomic(resolve(o.json), new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`), `lacuna ${name} --json`);
@@ -163,6 +166,7 @@ the scene's ground truth is drawn too.
   --model DIR     a folder from 'lacuna epropnp detect train'
   --image PNG     the image              --data DIR --index I   scene I of a scene set
   --min-score X   default 0.3
+  --uncertainty-scoring R   EPro-PnP head: how much the score trusts the pose distribution (default 0.5)
   --picture PNG   the image with the projected 3-D boxes (truth white, cars green, pedestrians
                   orange) beside a bird's-eye view (40 m x 40 m, 5 m grid); for an EPro-PnP
                   model also PNG_points.png (the sampled points coloured by their x weight, left,
@@ -171,7 +175,7 @@ the scene's ground truth is drawn too.
   --json FILE     the detections as JSON (atomically)`,
   async run(argv) {
     const name = 'epropnp detect predict';
-    const o = parseOptions(name, argv, { model: { type: 'string' }, image: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, index: { type: 'string' }, 'min-score': { type: 'string' }, picture: { type: 'string' }, json: { type: 'string' }, ...backendOptions });
+    const o = parseOptions(name, argv, { model: { type: 'string' }, image: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, index: { type: 'string' }, 'min-score': { type: 'string' }, 'uncertainty-scoring': { type: 'string' }, picture: { type: 'string' }, json: { type: 'string' }, ...backendOptions });
     if (o.help) return printUsage(this.usage);
     if (!o.model || (!o.image && !o.data) || (o.image && o.data)) {
       console.error(`lacuna ${name}: give --model and one of --image or --data\n\n${this.usage}`);
@@ -197,7 +201,7 @@ the scene's ground truth is drawn too.
       image = new Float32Array(W * H * 3);
       for (let p = 0; p < W * H; p++) for (let k = 0; k < 3; k++) image[p * 3 + k] = png.data[p * c + Math.min(k, c - 1)]!;
     }
-    const [found] = detection.detect(model, image, 1, { minScore });
+    const [found] = detection.detect(model, image, 1, { minScore, ...uncertaintyScoring(name, o['uncertainty-scoring']) });
     const f = (v: readonly number[]) => v.map((x) => x.toFixed(2)).join(', ');
     console.log(`${found!.length} detection(s) with score >= ${minScore}${o.data ? ` (${truth.length} objects in the scene)` : ''}`);
     for (const d of found!) console.log(`  ${d.label.padEnd(11)} score ${d.score.toFixed(3)}  centre [${f(d.centre)}] m  size [${f(d.size)}] m  yaw ${d.yaw.toFixed(2)} rad`);
@@ -227,3 +231,11 @@ export const detectCommand: Command = { ...commandGroup(
   'Monocular 3-D object detection in rendered driving-like scenes: the direct (FCOS3D-style) detector, the baseline of EPro-PnP\'s Table 3.',
   [renderCommand, trainCommand, evalCommand, predictCommand],
 ), name: 'detect' };
+
+/** `--uncertainty-scoring R` as detect's option (absent: the model's default). */
+function uncertaintyScoring(name: string, value: string | undefined): { uncertaintyScoring?: number } {
+  if (value === undefined) return {};
+  const r = Number(value);
+  if (!(r >= 0 && r <= 1)) throw new ConfigError(`lacuna ${name}: --uncertainty-scoring must be a number in [0, 1], got '${value}'`, 'uncertainty-scoring', value);
+  return { uncertaintyScoring: r };
+}

@@ -15,7 +15,7 @@ import { denseTargets, projectBox } from './dense_targets.js';
 import { buildDeformableHead, deformableForward, type DeformableQueries } from './deformable_head.js';
 import { verticalWeightRatio } from './epropnp_pictures.js';
 import { DEFAULT_LOSS_WEIGHTS, detectorLoss } from './detector_loss.js';
-import { DETECTOR_MODEL_FOLDER, detect, openDetector, queriesOf, type DetectorHead, type DetectorMeta, type LoadedDetector } from './detector_model.js';
+import { DETECTOR_MODEL_FOLDER, detect, openDetector, queriesOf, type DetectOptions, type DetectorHead, type DetectorMeta, type LoadedDetector } from './detector_model.js';
 import { detectionMetrics, type DetectionMetrics } from './detection_metrics.js';
 import { buildDirectDetector, detectorForward, detectorForwardWithFeatures, OUTPUT_STRIDE } from './direct_detector_net.js';
 import { renderScene, type SceneOptions } from './render_scene.js';
@@ -326,8 +326,8 @@ export function x3dSpread(model: LoadedDetector, d: DetectionData, batchSize = 3
 }
 
 /** nuScenes-style metrics of a detector on scenes in memory. */
-export function evaluateDetector(model: LoadedDetector, d: DetectionData): DetectionMetrics {
+export function evaluateDetector(model: LoadedDetector, d: DetectionData, options: DetectOptions = {}): DetectionMetrics {
   const images = Float32Array.from(d.images, (v) => v / 255);
-  const predicted = detect(model, images, d.count);
+  const predicted = detect(model, images, d.count, options);
   return detectionMetrics(d.truths.map((truth, i) => ({ truth, predicted: predicted[i]! })), { classes: model.meta.classes, headingFree: model.meta.headingFree });
 }
