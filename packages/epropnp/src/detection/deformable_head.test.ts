@@ -134,3 +134,18 @@ test('poseConfidence: 1 within 18 cm on the ground plane, 0 beyond 8 m, (2.5 - l
   assert.equal(poseConfidence(cov(40, 40)), 0); // σ = 8.9 m
   assert.equal(poseConfidence(cov(NaN, 1)), 0);
 });
+
+test('the deformable head with attention among the points: same outputs and start, and the attention layers get gradients', () => {
+  const head = buildDeformableHead({ featureChannels: 4, points: 16, seed: 2, pointAttention: true });
+  const features = tf.randomNormal([1, 6, 8, 4], 0, 1, 'float32', 5) as tf.Tensor4D;
+  const q = { batchIndex: Int32Array.of(0, 0), cell: Int32Array.of(9, 20), reference: Float32Array.of(10, 8, 20, 12), extent: Float32Array.of(4, 6, 2, 3), meanHalf: Float32Array.of(0.9, 0.8, 2.1, 0.3, 0.9, 0.3) };
+  const out = deformableForward(head, features, q, 4);
+  assert.deepEqual([out.x2d.shape, out.x3d.shape, out.w2d.shape], [[2, 16, 2], [2, 16, 3], [2, 16, 2]]);
+  const x3d = out.x3d.arraySync(), c3 = baseObjectCoordinates(16);
+  for (let n = 0; n < 16; n++) for (let a = 0; a < 3; a++) assert.ok(Math.abs(x3d[1]![n]![a]! - c3[n * 3 + a]! * q.meanHalf[3 + a]!) < 0.15 * q.meanHalf[3 + a]!);
+  // A loss on the weights reaches the query and key layers only through the attention.
+  const vars = head.point.trainableWeights.filter((w) => /point_[qk]\//.test(w.originalName ?? w.name)).map((w) => w.read() as tf.Variable);
+  assert.equal(vars.length, 4);
+  const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.sub(deformableForward(head, features, q, 4).w2d, 0.1))) as tf.Scalar, vars);
+  for (const [name, g] of Object.entries(grads)) assert.ok((tf.max(tf.abs(g)).dataSync()[0] as number) > 0, `no gradient in ${name}`);
+});

@@ -22,6 +22,8 @@ export interface DeformableHeadOptions {
   readonly points?: number;
   /** Hidden units. Default 64. */
   readonly hidden?: number;
+  /** One self-attention layer among an object's points before x3d and the weights (the official head has one). Default false. */
+  readonly pointAttention?: boolean;
   readonly seed?: number;
 }
 
@@ -43,8 +45,20 @@ export function buildDeformableHead(o: DeformableHeadOptions): DeformableHead {
   const qh = dense(q, hidden, 'query_hidden', 'relu');
   // Small initial outputs: offsets near the base grid, unit weight scale, mean size.
   const query = tfl.model({ inputs: q, outputs: dense(qh, 2 * N + 5, 'query_out', 'linear', 0.01), name: 'deformable_query' });
-  const p = tfl.input({ shape: [2 * Cf], name: 'point_feature' });
-  const ph = dense(dense(p, hidden, 'point_hidden1', 'relu'), hidden, 'point_hidden2', 'relu');
+  let p: tfl.SymbolicTensor, ph: tfl.SymbolicTensor;
+  if (o.pointAttention) {
+    // [N, 2Cf] per object: each point attends to the object's other points (scaled dot product, one head), residual.
+    p = tfl.input({ shape: [N, 2 * Cf], name: 'point_features' });
+    const h1 = dense(p, hidden, 'point_hidden1', 'relu'); // [N, hidden]
+    const key = 16;
+    const qk = tfl.layers.dot({ axes: [2, 2], name: 'point_scores' }).apply([dense(h1, key, 'point_q', 'linear'), dense(h1, key, 'point_k', 'linear')]) as tfl.SymbolicTensor; // [N, N]
+    const att = tfl.layers.softmax({ axis: -1, name: 'point_attention' }).apply(qk) as tfl.SymbolicTensor;
+    const mixed = tfl.layers.dot({ axes: [2, 1], name: 'point_mix' }).apply([att, dense(h1, hidden, 'point_v', 'linear')]) as tfl.SymbolicTensor; // [N, hidden]
+    ph = dense(tfl.layers.add({ name: 'point_residual' }).apply([h1, mixed]) as tfl.SymbolicTensor, hidden, 'point_hidden2', 'relu');
+  } else {
+    p = tfl.input({ shape: [2 * Cf], name: 'point_feature' });
+    ph = dense(dense(p, hidden, 'point_hidden1', 'relu'), hidden, 'point_hidden2', 'relu');
+  }
   // Small initial outputs: x3d starts on the base pattern, the weights uniform.
   const point = tfl.model({ inputs: p, outputs: dense(ph, 5, 'point_out', 'linear', 0.01), name: 'deformable_point' });
   return { query, point, points: N };
@@ -113,7 +127,8 @@ export function deformableForward(head: DeformableHead, features: tf.Tensor4D, q
     const grid = tf.div(tf.sub(x2d, (stride - 1) / 2), stride) as tf.Tensor3D;
     const sampled = bilinearSample(features, q.batchIndex, grid); // [M, N, Cf]
     const pin = tf.concat([sampled, tf.tile(tf.expandDims(query, 1), [1, N, 1])], 2); // [M, N, 2Cf]
-    const po = tf.reshape(head.point.apply(tf.reshape(pin, [M * N, 2 * Cf])) as tf.Tensor2D, [M, N, 5]);
+    const perObject = head.point.inputs[0]!.shape.length === 3; // a head with attention among the points
+    const po = tf.reshape(head.point.apply(perObject ? pin : tf.reshape(pin, [M * N, 2 * Cf])) as tf.Tensor, [M, N, 5]);
     const logSize = tf.slice(qo, [0, 2 * N + 2], [-1, 3]) as tf.Tensor2D;
     const half = tf.mul(tf.tensor2d(q.meanHalf, [M, 3]), tf.exp(logSize)); // [M, 3] predicted half size
     const noc = tf.add(tf.slice(po, [0, 0, 0], [-1, -1, 3]), tf.tensor3d(baseObjectCoordinates(N), [1, N, 3]));

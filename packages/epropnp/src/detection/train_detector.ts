@@ -84,6 +84,8 @@ export interface TrainDetectorOptions {
   /** EPro-PnP head: points per object (default 32) and AMIS samples (default 128). */
   readonly points?: number;
   readonly mcSamples?: number;
+  /** EPro-PnP head: self-attention among an object's points (see DeformableHeadOptions). Default false. */
+  readonly pointAttention?: boolean;
   /** Default 500. */
   readonly checkpointEvery?: number;
   readonly resume?: boolean;
@@ -125,7 +127,7 @@ export async function trainDetector(o: TrainDetectorOptions): Promise<TrainDetec
   const meanSizes = Object.fromEntries(classes.map((c) => [c, MEAN_SIZES[c as keyof typeof MEAN_SIZES] ?? meanSizeOf(d, c)]));
   const head = o.head ?? 'direct';
   const net = buildDirectDetector({ classes: classes.length, width: d.width, height: d.height, channels, seed, withFeatures: head === 'epropnp' });
-  const deformable = head === 'epropnp' ? buildDeformableHead({ featureChannels: 4 * channels, points: o.points ?? 32, seed }) : null;
+  const deformable = head === 'epropnp' ? buildDeformableHead({ featureChannels: 4 * channels, points: o.points ?? 32, pointAttention: o.pointAttention ?? false, seed }) : null;
   const optimizer = new train.Optimizer({ kind: 'adam', lr: train.cosineLr({ lr, totalSteps: steps, minLr: lr / 20, warmupSteps: Math.min(200, Math.floor(steps / 10)) }) });
   const targetOptions = { classes, meanSizes, intrinsics: d.intrinsics, width: d.width, height: d.height, stride: OUTPUT_STRIDE };
   const layer = new EProPnP({ dof: 4, seed, amis: { mcSamples: o.mcSamples ?? 128 } });
