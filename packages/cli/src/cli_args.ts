@@ -75,6 +75,14 @@ export function positiveInt(command: string, name: string, value: unknown, fallb
   return n;
 }
 
+/** Parses a finite number >= 0 option, naming it in the error. */
+export function nonNegativeNumber(command: string, name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value === '' || !Number.isFinite(n) || n < 0) throw new ConfigError(`lacuna ${command}: --${name} must be a number >= 0, got '${value}'`, name, value);
+  return n;
+}
+
 /**
  * A command whose code is loaded only when it runs (or shows its usage): the top level lists
  * every system without importing any of them.

@@ -34,6 +34,9 @@ test('dine: labels outside the class range and empty sets are errors naming the 
       [['dine', 'eval', '--model', join(dir, 'model'), '--data', `idx:${join(dir, 'none')}`], /none holds no images/],
       [['dine', 'train-source', '--out', join(dir, 'src2'), '--source', `idx:${join(dir, 'none')}`, '--steps', '1'], /none holds no images/],
       [['dine', 'eval', '--model', join(dir, 'model'), '--model', join(dir, 'other')], /--model is given more than once/],
+      [['dine', 'adapt', '--teacher', join(dir, 'model'), '--out', join(dir, 'adapted'), '--finetune-consistency=-1'], /--finetune-consistency must be a number >= 0, got '-1'/],
+      [['dine', 'adapt', '--teacher', join(dir, 'model'), '--out', join(dir, 'adapted'), '--finetune-consistency', 'lots'], /--finetune-consistency must be a number >= 0, got 'lots'/],
+      [['dine', 'adapt', '--teacher', join(dir, 'model'), '--out', join(dir, 'adapted'), '--finetune-consistency', '1'], /--finetune-consistency compares clean and warped images; it needs --augment-target/],
     ];
     for (const [args, pattern] of cases) {
       const r = lacuna(...args);
@@ -42,6 +45,7 @@ test('dine: labels outside the class range and empty sets are errors naming the 
       noStack(r.stderr);
     }
     assert.ok(!existsSync(join(dir, 'src2', 'model')));
+    assert.ok(!existsSync(join(dir, 'adapted')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

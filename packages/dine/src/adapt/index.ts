@@ -6,5 +6,5 @@ export { distill } from './distill.js';
 export type { DistillOptions, StageResult } from './distill.js';
 export { finetune } from './finetune.js';
 export type { FinetuneOptions, FinetuneResult, FinetuneSchedule } from './finetune.js';
-export { adapt, ADAPT_METHODS } from './methods.js';
+export { adapt, ADAPT_METHODS, DEFAULT_FINETUNE_CONSISTENCY } from './methods.js';
 export type { AdaptMethod, AdaptOptions, AdaptResult } from './methods.js';
