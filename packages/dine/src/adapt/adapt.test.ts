@@ -64,6 +64,21 @@ test('a short DINE adaptation on the demo shifted MNIST raises target accuracy w
   assert.ok(after > before + 0.1, `DINE ${after} vs No Adapt ${before}`);
 });
 
+test("adapt passes DINE (full)'s consistency weight to stage 2 (it changes the weights; without target augmentation it is refused)", async () => {
+  const labelled = head(demoDigits('target', 'train'), 128);
+  const target = unlabelled(labelled);
+  const teacherProbs = await queryTeachers([new NoisyOracle(labelled, 0.5, 4)], target);
+  const run = async (finetuneConsistency: number, targetAugment = true) => {
+    const r = await adapt({ method: 'dine-full', arch: 'mlp', teacherProbs, numClasses: 10, target, seed: 1, distillIterations: 4, finetuneIterations: 6, targetAugment, finetuneConsistency });
+    return r.model.getWeights().map((w) => Array.from(w.dataSync()));
+  };
+  const [plain, held] = [await run(0), await run(1)];
+  let gap = 0;
+  plain.forEach((w, i) => w.forEach((v, j) => void (gap = Math.max(gap, Math.abs(v - held[i]![j]!)))));
+  assert.ok(gap > 1e-6, `the consistency term must change stage 2 (max weight difference ${gap})`);
+  await assert.rejects(run(1, false), /needs augment/);
+});
+
 test('distillation resumed from its last periodic checkpoint ends with the same weights and memory as an uninterrupted run', async () => {
   const labelled = head(demoDigits('target', 'train'), 200);
   const target = unlabelled(labelled);
