@@ -21,7 +21,7 @@ export const adaptCommand: Command = {
   summary: 'adapt a target network from black-box predictions (DINE or a baseline)',
   usage: `lacuna dine adapt --teacher T [--teacher T2 ...] --out DIR [--target demo|mnist|usps|idx:..|png:..]
                   [--method dine-full|dine|nll-kl|sd-shot|hd-shot] [--distill-iters N] [--finetune-iters N]
-                  [--arch lenet|lenet-small|mlp] [--seed S] [--batch N] [--augment-target]
+                  [--arch lenet|lenet-small|mlp|resnet8] [--seed S] [--batch N] [--augment-target]
                   [--finetune-prior uniform|initial] [--finetune-consistency W] [--resume]
                   [--timeout-ms N] [--retries N] [--query-batch N] [--cache DIR] [--data-root DIR] [--usps-resize stretch|frame]
 

@@ -13,7 +13,7 @@ export const trainSourceCommand: Command = {
   name: 'train-source',
   summary: 'train the source model (LeNet) and save the best held-out checkpoint',
   usage: `lacuna dine train-source --out DIR [--source demo|mnist|usps|idx:..|png:..] [--steps N] [--batch N]
-                         [--seed S] [--arch lenet|lenet-small|mlp] [--data-root DIR] [--usps-resize stretch|frame] [--resume]
+                         [--seed S] [--arch lenet|lenet-small|mlp|resnet8] [--data-root DIR] [--usps-resize stretch|frame] [--resume]
 
 Trains SHOT's digits LeNet (conv 20 k5, pool, conv 50 k5, dropout, pool, 256-d bottleneck with
 batch norm, weight-normalised classifier) on the source's train split: cross-entropy with label
